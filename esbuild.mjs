@@ -1,0 +1,46 @@
+// One build script for every bundle. `node esbuild.mjs [--watch] [--production]`.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+
+const { values: flags } = parseArgs({
+  options: { watch: { type: 'boolean', default: false }, production: { type: 'boolean', default: false } },
+});
+
+const require = createRequire(import.meta.url);
+const outdir = 'dist';
+
+/** Node bundles: the CLI (and, as they arrive, the extension host and the training worker). */
+const nodeEntries = [{ in: 'src/cli/main.ts', out: 'cli' }].filter((entry) => existsSync(entry.in));
+
+/** The wasm backend loads its binaries from files beside the bundle. */
+function copyWasmBinaries() {
+  const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  mkdirSync(outdir, { recursive: true });
+  for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
+    cpSync(join(wasmDist, file), join(outdir, file));
+  }
+}
+
+const nodeOptions = {
+  entryPoints: nodeEntries,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  sourcemap: !flags.production,
+  minify: flags.production,
+  logLevel: 'info',
+};
+
+copyWasmBinaries();
+if (flags.watch) {
+  const context = await esbuild.context(nodeOptions);
+  await context.watch();
+} else {
+  await esbuild.build(nodeOptions);
+}

@@ -1,0 +1,60 @@
+/**
+ * One recurrent cell on tfjs ops, with an explicit forward step and its backward step.
+ * Shapes: batch B, hidden H, gate count G. Weights are stored transposed with respect to
+ * PyTorch (`[in, G*H]`) so that every product is a plain `matMul` (the fast path).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { ProbeQuantity } from '../../events';
+
+export interface CellWeights {
+  /** W_hh transposed: [H, G*H]. */
+  whhT: tf.Tensor2D;
+  /** W_hh as PyTorch stores it: [G*H, H] (used by the backward step). */
+  whh: tf.Tensor2D;
+  /** b_hh: [G*H]. */
+  bhh: tf.Tensor1D;
+}
+
+/** What a forward step needs: the backward step also needs `whh`. */
+export type ForwardWeights = Pick<CellWeights, 'whhT' | 'bhh'>;
+
+export interface CellState {
+  h: tf.Tensor2D;
+  /** LSTM cell state. */
+  c?: tf.Tensor2D;
+}
+
+/** What one forward step produced and what its backward step needs. */
+export interface StepRecord {
+  state: CellState;
+  /** The recorded quantities for probes: h, and c and the gates where the cell has them. */
+  quantities: Partial<Record<ProbeQuantity, tf.Tensor2D>>;
+  /** Cell-specific values kept for the backward step. */
+  saved: tf.Tensor2D[];
+}
+
+export interface StepGradients {
+  /** ∂L/∂(x_t W_ih^T + b_ih): [B, G*H]. */
+  dInputGates: tf.Tensor2D;
+  /** ∂L/∂(h_{t-1} W_hh^T + b_hh): [B, G*H]. */
+  dHiddenGates: tf.Tensor2D;
+  /** Gradient flowing to the previous state. */
+  dPrevious: CellState;
+}
+
+export interface RecurrentCell {
+  /** G: 1 (rnn), 4 (lstm), 3 (gru). */
+  readonly gateCount: number;
+  /** The quantities a probe can record, in display order. */
+  readonly quantities: ProbeQuantity[];
+  readonly hasCellState: boolean;
+  /**
+   * One time step. `inputGates` is x_t W_ih^T + b_ih for this step, [B, G*H].
+   */
+  step(inputGates: tf.Tensor2D, previous: CellState, weights: ForwardWeights): StepRecord;
+  /**
+   * The backward step. `dState` is ∂L/∂h_t (and ∂L/∂c_t) in total: from the layer above
+   * or the head, plus what flowed back from step t+1.
+   */
+  backward(record: StepRecord, previous: CellState, dState: CellState, weights: CellWeights): StepGradients;
+}

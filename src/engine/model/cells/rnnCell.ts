@@ -1,0 +1,24 @@
+/** Elman RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act = tanh or relu. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CellState, CellWeights, ForwardWeights, RecurrentCell, StepGradients, StepRecord } from './cell';
+
+export class RnnCell implements RecurrentCell {
+  readonly gateCount = 1;
+  readonly quantities = ['h' as const];
+  readonly hasCellState = false;
+
+  constructor(private readonly nonlinearity: 'tanh' | 'relu') {}
+
+  step(inputGates: tf.Tensor2D, previous: CellState, weights: ForwardWeights): StepRecord {
+    const preActivation = tf.add(tf.add(inputGates, tf.matMul(previous.h, weights.whhT)), weights.bhh) as tf.Tensor2D;
+    const h = (this.nonlinearity === 'tanh' ? tf.tanh(preActivation) : tf.relu(preActivation)) as tf.Tensor2D;
+    return { state: { h }, quantities: { h }, saved: [] };
+  }
+
+  backward(record: StepRecord, _previous: CellState, dState: CellState, weights: CellWeights): StepGradients {
+    const h = record.state.h;
+    const derivative = this.nonlinearity === 'tanh' ? tf.sub(1, tf.square(h)) : tf.step(h);
+    const dPre = tf.mul(dState.h, derivative) as tf.Tensor2D;
+    return { dInputGates: dPre, dHiddenGates: dPre, dPrevious: { h: tf.matMul(dPre, weights.whh) } };
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Adam, SGD (with momentum) and RMSprop with PyTorch's update rules and defaults
+ * (Adam β = (0.9, 0.999), ε = 1e-8; RMSprop α = 0.99, ε = 1e-8).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerType } from '../spec/types';
+import type { ParameterMap } from './parameters';
+
+export interface Optimizer {
+  /**
+   * New parameters after one update with the gradients scaled by `gradientScale` (clipping).
+   * The optimizer keeps its own state; the caller owns and disposes the old parameters.
+   */
+  update(params: ParameterMap, gradients: ParameterMap, learningRate: number, gradientScale: number): ParameterMap;
+  dispose(): void;
+}
+
+type Rule = (
+  name: string,
+  param: tf.Tensor,
+  gradient: tf.Tensor,
+  learningRate: number,
+  state: Map<string, tf.Tensor>,
+  step: number,
+) => tf.Tensor;
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const ALPHA = 0.99;
+const EPSILON = 1e-8;
+
+function adam(name: string, param: tf.Tensor, g: tf.Tensor, lr: number, state: Map<string, tf.Tensor>, step: number): tf.Tensor {
+  const m = tf.add(tf.mul(state.get(`${name}.m`) ?? tf.zerosLike(g), BETA1), tf.mul(g, 1 - BETA1));
+  const v = tf.add(tf.mul(state.get(`${name}.v`) ?? tf.zerosLike(g), BETA2), tf.mul(tf.square(g), 1 - BETA2));
+  state.set(`${name}.m`, m);
+  state.set(`${name}.v`, v);
+  const mHat = tf.div(m, 1 - BETA1 ** step);
+  const vHat = tf.div(v, 1 - BETA2 ** step);
+  return tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), EPSILON)), lr));
+}
+
+function momentumRule(momentum: number, direction: (name: string, g: tf.Tensor, state: Map<string, tf.Tensor>) => tf.Tensor): Rule {
+  return (name, param, g, lr, state) => {
+    let update = direction(name, g, state);
+    if (momentum > 0) {
+      const previous = state.get(`${name}.buffer`);
+      update = previous ? tf.add(tf.mul(previous, momentum), update) : update;
+      state.set(`${name}.buffer`, update);
+    }
+    return tf.sub(param, tf.mul(update, lr));
+  };
+}
+
+function rmspropDirection(name: string, g: tf.Tensor, state: Map<string, tf.Tensor>): tf.Tensor {
+  const v = tf.add(tf.mul(state.get(`${name}.square`) ?? tf.zerosLike(g), ALPHA), tf.mul(tf.square(g), 1 - ALPHA));
+  state.set(`${name}.square`, v);
+  return tf.div(g, tf.add(tf.sqrt(v), EPSILON));
+}
+
+export function createOptimizer(type: OptimizerType, momentum: number): Optimizer {
+  const rule: Rule =
+    type === 'adam' ? adam : type === 'sgd' ? momentumRule(momentum, (_name, g) => g) : momentumRule(momentum, rmspropDirection);
+  let state = new Map<string, tf.Tensor>();
+  let step = 0;
+  return {
+    update(params, gradients, learningRate, gradientScale) {
+      step += 1;
+      const next = new Map<string, tf.Tensor>(state);
+      const updated: ParameterMap = new Map();
+      tf.tidy(() => {
+        for (const [name, param] of params) {
+          const raw = gradients.get(name) as tf.Tensor;
+          const g = gradientScale === 1 ? raw : tf.mul(raw, gradientScale);
+          updated.set(name, tf.keep(rule(name, param, g, learningRate, next, step)));
+        }
+        for (const tensor of next.values()) {
+          tf.keep(tensor);
+        }
+      });
+      for (const [key, tensor] of state) {
+        if (next.get(key) !== tensor) {
+          tensor.dispose();
+        }
+      }
+      state = next;
+      return updated;
+    },
+    dispose() {
+      for (const tensor of state.values()) {
+        tensor.dispose();
+      }
+      state.clear();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Model parameters by PyTorch name. Inside the engine the weight matrices are kept
+ * transposed (`[in, out]`) for fast products; the state dict has PyTorch's layout.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerParams } from './recurrentLayer';
+import type { StateDict } from './types';
+
+export type ParameterMap = Map<string, tf.Tensor>;
+
+export interface HeadParams {
+  /** head.weight transposed: [H, outputs]. */
+  weightT: tf.Tensor2D;
+  bias: tf.Tensor1D;
+}
+
+const HEAD_WEIGHT = 'head.weight';
+const HEAD_BIAS = 'head.bias';
+
+export function layerNames(k: number): Record<keyof LayerParams, string> {
+  return { wihT: `weight_ih_l${k}`, whhT: `weight_hh_l${k}`, bih: `bias_ih_l${k}`, bhh: `bias_hh_l${k}` };
+}
+
+/** Names in a fixed order: every layer's four tensors, then the head. */
+export function parameterNames(layers: number): string[] {
+  const names: string[] = [];
+  for (let k = 0; k < layers; k++) {
+    names.push(...Object.values(layerNames(k)));
+  }
+  return [...names, HEAD_WEIGHT, HEAD_BIAS];
+}
+
+export function layerParams(map: ParameterMap, k: number): LayerParams {
+  const names = layerNames(k);
+  return {
+    wihT: map.get(names.wihT) as tf.Tensor2D,
+    whhT: map.get(names.whhT) as tf.Tensor2D,
+    bih: map.get(names.bih) as tf.Tensor1D,
+    bhh: map.get(names.bhh) as tf.Tensor1D,
+  };
+}
+
+export function headParams(map: ParameterMap): HeadParams {
+  return { weightT: map.get(HEAD_WEIGHT) as tf.Tensor2D, bias: map.get(HEAD_BIAS) as tf.Tensor1D };
+}
+
+/** Gradients in the same map form as the parameters. */
+export function gradientMap(layers: LayerParams[], head: HeadParams): ParameterMap {
+  const map: ParameterMap = new Map();
+  layers.forEach((layer, k) => {
+    const names = layerNames(k);
+    for (const key of Object.keys(names) as (keyof LayerParams)[]) {
+      map.set(names[key], layer[key]);
+    }
+  });
+  map.set(HEAD_WEIGHT, head.weightT);
+  map.set(HEAD_BIAS, head.bias);
+  return map;
+}
+
+function isMatrix(name: string): boolean {
+  return name.startsWith('weight_') || name === HEAD_WEIGHT;
+}
+
+export function toStateDict(map: ParameterMap): StateDict {
+  const result: StateDict = {};
+  for (const [name, tensor] of map) {
+    const torchLayout = isMatrix(name) ? tf.tidy(() => tf.transpose(tensor)) : tensor;
+    result[name] = { shape: torchLayout.shape.slice(), data: torchLayout.dataSync() as Float32Array };
+    if (torchLayout !== tensor) {
+      torchLayout.dispose();
+    }
+  }
+  return result;
+}
+
+/**
+ * Tensors in the engine's layout from a state dict. Every expected name must be present with
+ * its expected PyTorch shape, except the head, which `fallback` provides when the file has none
+ * (a state dict of a bare nn.RNN/LSTM/GRU).
+ */
+export function fromStateDict(weights: StateDict, expected: Map<string, number[]>, fallback?: StateDict): ParameterMap {
+  const map: ParameterMap = new Map();
+  for (const [name, shape] of expected) {
+    const entry = weights[name] ?? weights[`rnn.${name}`] ?? fallback?.[name];
+    if (!entry) {
+      throw new Error(`the weights have no "${name}" (expected shape [${shape.join(', ')}])`);
+    }
+    if (entry.shape.join(',') !== shape.join(',')) {
+      throw new Error(`"${name}" has shape [${entry.shape.join(', ')}], but this model needs [${shape.join(', ')}]`);
+    }
+    const tensor = tf.tensor(entry.data, entry.shape, 'float32');
+    map.set(name, isMatrix(name) ? tf.tidy(() => tf.transpose(tensor)) : tensor);
+    if (isMatrix(name)) {
+      tensor.dispose();
+    }
+  }
+  return map;
+}

@@ -1,0 +1,277 @@
+/**
+ * The reference engine: the cells on tfjs ops with an explicit forward and backward
+ * through time. Readable first; it is also the oracle for faster engines.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerProbe } from '../events';
+import { Random } from '../random';
+import type { CellState, RecurrentCell } from './cells/cell';
+import { createCell } from './cells';
+import { headBackward, headForward, readsEveryStep } from './head';
+import { initialWeights, inputSize, parameterShapes } from './initialization';
+import { crossEntropy, meanSquaredError, type LossResult } from './losses';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { fromStateDict, gradientMap, headParams, layerParams, toStateDict, type ParameterMap } from './parameters';
+import { scoped } from './scoped';
+import { stackBackward, stackForward, zeroStates, type StackBackward, type StackForward } from './recurrentStack';
+import type { LayerParams } from './recurrentLayer';
+import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult } from './types';
+
+/** PyTorch's clip_grad_norm_ adds this to the norm before dividing. */
+const CLIP_EPSILON = 1e-6;
+
+interface Pass {
+  stack: StackForward;
+  outputs: tf.Tensor2D;
+  loss: LossResult;
+}
+
+export function createTfjsEngine(config: EngineConfig): SequenceModel {
+  return new TfjsEngine(config);
+}
+
+class TfjsEngine implements SequenceModel {
+  readonly parameterCount: number;
+  private readonly cell: RecurrentCell;
+  private readonly shapes: Map<string, number[]>;
+  private readonly optimizer: Optimizer;
+  private readonly dropoutRandom: Random;
+  private params: ParameterMap;
+
+  constructor(private readonly config: EngineConfig) {
+    this.cell = createCell(config.model);
+    this.shapes = parameterShapes(config);
+    this.parameterCount = [...this.shapes.values()].reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+    this.params = fromStateDict(initialWeights(config), this.shapes);
+    this.optimizer = createOptimizer(config.training.optimizer, config.training.momentum);
+    this.dropoutRandom = new Random(config.seed).fork(2);
+  }
+
+  trainStep(batch: Batch, learningRate: number): StepResult {
+    const gradients: ParameterMap = new Map();
+    const scalars = tf.tidy(() => {
+      const pass = this.forward(batch, true);
+      const backward = this.backward(pass, batch.size);
+      for (const [name, gradient] of backward.gradients) {
+        gradients.set(name, tf.keep(gradient));
+      }
+      const squares = [...gradients.values()].map((g) => tf.sum(tf.square(g)));
+      return tf.stack([pass.loss.loss, tf.sqrt(tf.addN(squares))]);
+    });
+    const [loss, gradNorm] = scalars.dataSync();
+    scalars.dispose();
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) {
+      const clip = this.config.training.clipNorm;
+      const scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + CLIP_EPSILON) : 1;
+      const updated = this.optimizer.update(this.params, gradients, learningRate, scale);
+      disposeAll(this.params);
+      this.params = updated;
+    }
+    disposeAll(gradients);
+    return { loss, gradNorm };
+  }
+
+  evaluate(batch: Batch): EvaluationResult {
+    return scoped(() => {
+      const pass = this.forward(batch, false);
+      const counted = this.config.task === 'forecast' ? undefined : pass.outputs.shape[0];
+      return {
+        loss: pass.loss.loss.dataSync()[0],
+        correct: pass.loss.correct?.dataSync()[0],
+        counted,
+        outputs: this.batchMajorOutputs(pass.outputs, batch.size),
+      };
+    });
+  }
+
+  probe(batch: Batch): ProbeResult {
+    return scoped(() => {
+      const pass = this.forward(batch, false);
+      const backward = this.backward(pass, batch.size);
+      const layers: LayerProbe[] = pass.stack.layers.map((layer, k) => {
+        const quantities: LayerProbe['quantities'] = {};
+        for (const quantity of this.cell.quantities) {
+          const perStep = layer.records.map((record) => record.quantities[quantity] as tf.Tensor2D);
+          // [T, B, H] → [B, H, T]: sample, unit, time.
+          quantities[quantity] = tf.transpose(tf.stack(perStep), [1, 2, 0]).arraySync() as number[][][];
+        }
+        return { layer: k, quantities };
+      });
+      const gradientNorms = backward.stack.dHidden.map(
+        (perStep) => Array.from(tf.stack(perStep.map((d) => tf.norm(d))).dataSync()),
+      );
+      return { layers, gradientNorms, outputs: this.batchMajorOutputs(pass.outputs, batch.size) };
+    });
+  }
+
+  generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number) {
+    const random = new Random(seed);
+    const hidden = this.config.model.hiddenSize;
+    let states = zeroStates(this.cell, this.config.model.layers, 1, hidden);
+    const activations: number[][] = Array.from({ length: hidden }, () => []);
+    let text = '';
+    /** Feeds one token; returns the next token's logits and the last layer's h. */
+    const feed = (token: number): FedToken =>
+      scoped(() => {
+        let x = this.encodeTokens(Int32Array.of(token), 1);
+        const previous = states;
+        states = previous.map((state, k) => {
+          const params = layerParams(this.params, k);
+          const inputGates = tf.add(tf.matMul(x, params.wihT), params.bih) as tf.Tensor2D;
+          const record = this.cell.step(inputGates, state, params);
+          x = record.state.h;
+          return { h: tf.keep(record.state.h), c: record.state.c && tf.keep(record.state.c) };
+        });
+        disposeStates(previous);
+        const head = headParams(this.params);
+        const logits = tf.add(tf.matMul(x, head.weightT), head.bias);
+        return { logits: logits.dataSync() as Float32Array, top: x.dataSync() as Float32Array };
+      });
+    let output: FedToken = { logits: new Float32Array(0), top: new Float32Array(0) };
+    for (const token of prime) {
+      output = feed(token);
+    }
+    for (let i = 0; i < length; i++) {
+      const token = sampleToken(output.logits, temperature, random);
+      text += vocabulary[token] ?? '';
+      output = feed(token);
+      output.top.forEach((value, unit) => activations[unit].push(value));
+    }
+    disposeStates(states);
+    return { temperature, text, activations };
+  }
+
+  stateDict(): StateDict {
+    return toStateDict(this.params);
+  }
+
+  loadStateDict(weights: StateDict): void {
+    const loaded = fromStateDict(weights, this.shapes, this.stateDict());
+    disposeAll(this.params);
+    this.params = loaded;
+  }
+
+  dispose(): void {
+    disposeAll(this.params);
+    this.optimizer.dispose();
+  }
+
+  private get layerCount(): number {
+    return this.config.model.layers;
+  }
+
+  private layers(): LayerParams[] {
+    return Array.from({ length: this.layerCount }, (_, k) => layerParams(this.params, k));
+  }
+
+  private forward(batch: Batch, training: boolean): Pass {
+    const { seqLength, model } = this.config;
+    const input = this.inputTensor(batch);
+    const masks = training ? this.dropoutMasks(seqLength * batch.size) : [];
+    const initial = zeroStates(this.cell, this.layerCount, batch.size, model.hiddenSize);
+    const stack = stackForward(this.cell, this.layers(), input, batch.size, initial, masks);
+    const outputs = headForward(this.config.task, headParams(this.params), stack.top, batch.size).outputs;
+    return { stack, outputs, loss: this.loss(outputs, batch) };
+  }
+
+  private backward(pass: Pass, batchSize: number): { gradients: ParameterMap; stack: StackBackward } {
+    const head = headParams(this.params);
+    const headPass = headForward(this.config.task, head, pass.stack.top, batchSize);
+    const headGradients = headBackward(this.config.task, head, headPass, pass.loss.dOutputs, pass.stack.top.shape[0]);
+    const stack = stackBackward(this.cell, this.layers(), pass.stack, headGradients.dTop, { needInputGradient: false });
+    return { gradients: gradientMap(stack.gradients, headGradients.gradients), stack };
+  }
+
+  private loss(outputs: tf.Tensor2D, batch: Batch): LossResult {
+    if (this.config.task === 'forecast') {
+      return meanSquaredError(outputs, tf.tensor2d(batch.targets as Float32Array, [batch.size, this.config.outputSize]));
+    }
+    const labels = batch.labels as Int32Array;
+    const timeMajor = readsEveryStep(this.config.task) ? toTimeMajor(labels, batch.size, this.config.seqLength) : labels;
+    return crossEntropy(outputs, tf.tensor1d(timeMajor, 'int32'));
+  }
+
+  /** Inputs as time-major rows [T*B, in]: dense features, or tokens one-hot encoded. */
+  private inputTensor(batch: Batch): tf.Tensor2D {
+    const { seqLength } = this.config;
+    if (this.config.input.kind === 'tokens') {
+      return this.encodeTokens(toTimeMajor(batch.inputs as Int32Array, batch.size, seqLength), seqLength * batch.size);
+    }
+    const size = this.config.input.size;
+    const batchMajor = tf.tensor3d(batch.inputs as Float32Array, [batch.size, seqLength, size]);
+    return tf.reshape(tf.transpose(batchMajor, [1, 0, 2]), [seqLength * batch.size, size]);
+  }
+
+  private encodeTokens(tokens: Int32Array, rows: number): tf.Tensor2D {
+    return tf.reshape(tf.oneHot(tf.tensor1d(tokens, 'int32'), inputSize(this.config), 1, 0, 'float32'), [rows, -1]);
+  }
+
+  /** Inverted dropout on the outputs of every layer but the last. */
+  private dropoutMasks(rows: number): (tf.Tensor2D | undefined)[] {
+    const rate = this.config.model.dropout;
+    if (rate <= 0 || this.layerCount < 2) {
+      return [];
+    }
+    const hidden = this.config.model.hiddenSize;
+    return Array.from({ length: this.layerCount - 1 }, () => {
+      const mask = new Float32Array(rows * hidden);
+      for (let i = 0; i < mask.length; i++) {
+        mask[i] = this.dropoutRandom.next() < rate ? 0 : 1 / (1 - rate);
+      }
+      return tf.tensor2d(mask, [rows, hidden]);
+    });
+  }
+
+  /** Head outputs in batch-major order: token tasks come out time-major. */
+  private batchMajorOutputs(outputs: tf.Tensor2D, batchSize: number): Float32Array {
+    if (!readsEveryStep(this.config.task)) {
+      return outputs.dataSync() as Float32Array;
+    }
+    const classes = outputs.shape[1];
+    return tf.transpose(tf.reshape(outputs, [this.config.seqLength, batchSize, classes]), [1, 0, 2]).dataSync() as Float32Array;
+  }
+}
+
+interface FedToken {
+  logits: Float32Array;
+  top: Float32Array;
+}
+
+/** [B, T] row-major ids → [T*B] with row t*B + b. */
+function toTimeMajor(values: Int32Array, batch: number, steps: number): Int32Array {
+  const result = new Int32Array(values.length);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < steps; t++) {
+      result[t * batch + b] = values[b * steps + t];
+    }
+  }
+  return result;
+}
+
+/** Samples from softmax(logits / temperature). */
+function sampleToken(logits: Float32Array, temperature: number, random: Random): number {
+  let max = -Infinity;
+  logits.forEach((value) => (max = Math.max(max, value)));
+  const weights = Array.from(logits, (value) => Math.exp((value - max) / temperature));
+  let threshold = random.next() * weights.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < weights.length; i++) {
+    threshold -= weights[i];
+    if (threshold <= 0) {
+      return i;
+    }
+  }
+  return weights.length - 1;
+}
+
+function disposeAll(map: ParameterMap): void {
+  for (const tensor of map.values()) {
+    tensor.dispose();
+  }
+}
+
+function disposeStates(states: CellState[]): void {
+  for (const state of states) {
+    state.h.dispose();
+    state.c?.dispose();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The engine interface: a recurrent network with its head, loss and optimizer.
+ * The training loop, the probes and the run store only talk to this interface, so a
+ * faster implementation can replace the readable tfjs-ops one without touching them.
+ */
+import type { InputEncoding, TaskKind } from '../data/types';
+import type { ModelSpec, TrainingSpec } from '../spec/types';
+import type { GeneratedText, LayerProbe } from '../events';
+
+/** Parameters by PyTorch name (`weight_ih_l0`, …, `head.weight`, `head.bias`), row-major. */
+export type StateDict = Record<string, { shape: number[]; data: Float32Array }>;
+
+export interface EngineConfig {
+  model: ModelSpec;
+  training: TrainingSpec;
+  input: InputEncoding;
+  task: TaskKind;
+  seqLength: number;
+  outputSize: number;
+  seed: number;
+}
+
+/** A minibatch in the dataset's layout (see `SequenceSplit`). */
+export interface Batch {
+  size: number;
+  inputs: Float32Array | Int32Array;
+  targets?: Float32Array;
+  labels?: Int32Array;
+}
+
+export interface StepResult {
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+}
+
+export interface EvaluationResult {
+  /** Mean loss over the batch (same reduction as training). */
+  loss: number;
+  /** Correct predictions (classify: sequences, tokens: steps) and how many were counted. */
+  correct?: number;
+  counted?: number;
+  /** Forecast: [size, outputSize]; classify: [size, classes]; tokens: [size, seqLength, vocabulary]. */
+  outputs: Float32Array;
+}
+
+export interface ProbeResult {
+  layers: LayerProbe[];
+  /** ‖∂L/∂h_t‖ over the batch: [layer][time]. */
+  gradientNorms: number[][];
+  outputs: Float32Array;
+}
+
+export interface SequenceModel {
+  readonly parameterCount: number;
+  /** Forward, loss, backward, clipping and one optimizer update. */
+  trainStep(batch: Batch, learningRate: number): StepResult;
+  evaluate(batch: Batch): EvaluationResult;
+  /** Per-step activations of every layer and the loss gradient w.r.t. each hidden state. */
+  probe(batch: Batch): ProbeResult;
+  /** Language models: sample `length` tokens after `prime` (token ids). */
+  generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number): GeneratedText;
+  stateDict(): StateDict;
+  loadStateDict(weights: StateDict): void;
+  dispose(): void;
+}

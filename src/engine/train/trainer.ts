@@ -1,0 +1,216 @@
+/**
+ * The training loop: minibatches, validation every epoch, probes, early stopping, and
+ * a stop on NaN/Inf. Engine-agnostic: it drives any `SequenceModel`.
+ */
+import type { Dataset } from '../data/types';
+import type { Backend, EndEvent, TrainEvent } from '../events';
+import { createTfjsEngine } from '../model/tfjsEngine';
+import type { SequenceModel, StateDict } from '../model/types';
+import { Random } from '../random';
+import type { ExperimentSpec } from '../spec/types';
+import { batchIndices, gatherBatch } from './batches';
+import { buildProbe, MAX_PREDICTIONS, type ValidationOutputs } from './probes';
+import { StepRate } from './stepRate';
+
+export interface TrainOptions {
+  spec: ExperimentSpec;
+  dataset: Dataset;
+  backend: Backend;
+  backendNote?: string;
+  /** Every event: start, step, epoch, probe, log, end. */
+  onEvent(event: TrainEvent): void;
+  /** Polled between steps; true ends the run as `stopped`. */
+  shouldStop(): boolean;
+  initialWeights?: StateDict;
+  /** Builds the engine; the tfjs reference engine unless a test or benchmark passes another. */
+  createModel?: typeof createTfjsEngine;
+}
+
+export interface TrainOutcome {
+  status: EndEvent['status'];
+  reason?: string;
+  weights: StateDict;
+}
+
+/** Evaluation batches are larger than training ones: no backward pass is kept. */
+const EVALUATION_BATCH = 256;
+
+class RunEnded extends Error {
+  constructor(readonly event: Omit<EndEvent, 'type' | 'time'>) {
+    super(event.reason ?? event.status);
+  }
+}
+
+export async function trainExperiment(options: TrainOptions): Promise<TrainOutcome> {
+  const { spec, dataset } = options;
+  const model = (options.createModel ?? createTfjsEngine)({
+    model: spec.model,
+    training: spec.training,
+    input: dataset.input,
+    task: dataset.task,
+    seqLength: dataset.seqLength,
+    outputSize: dataset.outputSize,
+    seed: spec.training.seed,
+  });
+  try {
+    if (options.initialWeights) {
+      model.loadStateDict(options.initialWeights);
+    }
+    const ending = await runEpochs(options, model);
+    options.onEvent({ type: 'end', ...ending, time: Date.now() });
+    return { status: ending.status, reason: ending.reason, weights: model.stateDict() };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function runEpochs(options: TrainOptions, model: SequenceModel): Promise<Omit<EndEvent, 'type' | 'time'>> {
+  const { spec, dataset, onEvent } = options;
+  const { epochs, batchSize, learningRate, earlyStopping } = spec.training;
+  const shuffler = new Random(spec.training.seed).fork(3);
+  const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
+  const started = Date.now();
+  onEvent({
+    type: 'start',
+    backend: options.backend,
+    backendNote: options.backendNote,
+    dataset: dataset.description,
+    cell: spec.model.cell,
+    parameterCount: model.parameterCount,
+    epochs,
+    stepsPerEpoch,
+    baseline: dataset.baseline,
+    time: started,
+  });
+  if (options.backendNote) {
+    onEvent({ type: 'log', level: 'warn', message: options.backendNote });
+  }
+  const rate = new StepRate();
+  const tracker = new EarlyStopping(earlyStopping);
+  let step = 0;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      let lossSum = 0;
+      let sampleCount = 0;
+      for (const indices of batchIndices(dataset.train.count, batchSize, shuffler)) {
+        await yieldToEventLoop();
+        if (options.shouldStop()) {
+          return { status: 'stopped', reason: `stopped by the user at epoch ${epoch}, step ${step}` };
+        }
+        step += 1;
+        const result = model.trainStep(gatherBatch(dataset, dataset.train, indices), learningRate);
+        if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) {
+          throw new RunEnded(divergence(spec, epoch, step, result.loss, result.gradNorm));
+        }
+        lossSum += result.loss * indices.length;
+        sampleCount += indices.length;
+        onEvent({ type: 'step', epoch, step, loss: result.loss, gradNorm: result.gradNorm, learningRate, stepsPerSecond: rate.tick() });
+      }
+      const validation = evaluate(model, dataset);
+      if (!Number.isFinite(validation.loss)) {
+        throw new RunEnded(divergence(spec, epoch, step, validation.loss, 0));
+      }
+      onEvent({
+        type: 'epoch',
+        epoch,
+        trainLoss: lossSum / sampleCount,
+        validationLoss: validation.loss,
+        validationAccuracy: validation.accuracy,
+        baselineLoss: dataset.baseline.loss,
+        elapsedMs: Date.now() - started,
+      });
+      const lastEpoch = epoch === epochs || tracker.shouldStop(validation.loss, validation.accuracy);
+      if (spec.probe.samples > 0 && (epoch % spec.probe.everyEpochs === 0 || lastEpoch)) {
+        onEvent(buildProbe(epoch, spec, dataset, model, validation));
+      }
+      if (lastEpoch && epoch < epochs) {
+        const message = `Early stopping after epoch ${epoch}: ${tracker.metricName} did not improve for ${tracker.patience} epochs.`;
+        onEvent({ type: 'log', level: 'info', message });
+        return { status: 'completed', reason: message };
+      }
+    }
+    return { status: 'completed' };
+  } catch (error) {
+    if (error instanceof RunEnded) {
+      return error.event;
+    }
+    throw error;
+  }
+}
+
+function divergence(spec: ExperimentSpec, epoch: number, step: number, loss: number, gradNorm: number): Omit<EndEvent, 'type' | 'time'> {
+  const what = Number.isFinite(loss) ? `the gradient norm became ${gradNorm}` : `the loss became ${loss}`;
+  const clip = spec.training.clipNorm > 0 ? `lower training.clipNorm (now ${spec.training.clipNorm})` : 'set training.clipNorm (e.g. 1)';
+  return {
+    status: 'failed',
+    reason:
+      `Training diverged at epoch ${epoch}, step ${step}: ${what}. ` +
+      `Try a lower training.learningRate (now ${spec.training.learningRate}) or ${clip}.`,
+    divergedAt: { epoch, step },
+  };
+}
+
+interface Validation extends ValidationOutputs {
+  loss: number;
+  accuracy?: number;
+}
+
+/** Loss (and accuracy) over the whole validation split, keeping the outputs the probes show. */
+function evaluate(model: SequenceModel, dataset: Dataset): Validation {
+  let lossSum = 0;
+  let correct = 0;
+  let counted = 0;
+  const outputs: number[][] = [];
+  const keepOutputs = dataset.task !== 'tokens';
+  for (const indices of batchIndices(dataset.validation.count, EVALUATION_BATCH)) {
+    const result = model.evaluate(gatherBatch(dataset, dataset.validation, indices));
+    lossSum += result.loss * indices.length;
+    correct += result.correct ?? 0;
+    counted += result.counted ?? 0;
+    if (keepOutputs && (dataset.task === 'classify' || outputs.length < MAX_PREDICTIONS)) {
+      const width = result.outputs.length / indices.length;
+      indices.forEach((_, row) => outputs.push(Array.from(result.outputs.subarray(row * width, (row + 1) * width))));
+    }
+  }
+  return {
+    loss: lossSum / dataset.validation.count,
+    accuracy: counted > 0 ? correct / counted : undefined,
+    outputs,
+  };
+}
+
+/** Tracks the best value of the early-stopping metric. */
+class EarlyStopping {
+  private best = Infinity;
+  private sinceBest = 0;
+
+  constructor(private readonly settings: ExperimentSpec['training']['earlyStopping']) {}
+
+  get metricName(): string {
+    return this.settings?.metric ?? 'val_loss';
+  }
+
+  get patience(): number {
+    return this.settings?.patience ?? 0;
+  }
+
+  shouldStop(loss: number, accuracy: number | undefined): boolean {
+    if (!this.settings) {
+      return false;
+    }
+    // Lower is better for both: accuracy is negated.
+    const value = this.settings.metric === 'val_accuracy' ? -(accuracy ?? 0) : loss;
+    if (value < this.best) {
+      this.best = value;
+      this.sinceBest = 0;
+      return false;
+    }
+    this.sinceBest += 1;
+    return this.sinceBest >= this.settings.patience;
+  }
+}
+
+/** Lets a stop request (a message or a signal) be seen between steps. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
