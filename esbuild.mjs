@@ -32,6 +32,8 @@ const nodeOptions = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  // jsonc-parser's UMD build (its "main") requires files that are not bundled; prefer ES modules.
+  mainFields: ['module', 'main'],
   sourcemap: !flags.production,
   minify: flags.production,
   logLevel: 'info',

@@ -12,8 +12,9 @@ import type { CellState } from './model/cells/cell';
 import { fromStateDict, layerNames, layerParams } from './model/parameters';
 import { stackBackward, stackForward } from './model/recurrentStack';
 import { scoped } from './model/scoped';
+import { splitSteps } from './model/splitSteps';
 import type { LayerParams } from './model/recurrentLayer';
-import type { StateDict } from './model/types';
+import { flatten, shapeOf, stateDictFromJson, type Nested } from './model/weightsFile';
 import type { CellType } from './spec/types';
 
 export const REFERENCE_TOLERANCE = 1e-4;
@@ -29,8 +30,6 @@ export interface ReferenceReport {
   rows: ReferenceRow[];
   passed: boolean;
 }
-
-type Nested = number | Nested[];
 
 interface ReferenceFile {
   cell: CellType;
@@ -60,7 +59,7 @@ export function verifyReferenceFile(file: string): ReferenceReport {
 function compare(reference: ReferenceFile): ReferenceRow[] {
   const { batch, seq_len: steps, num_layers: layers, hidden_size: hidden, input_size: inputs } = reference;
   const cell = createCell({ cell: reference.cell, nonlinearity: reference.nonlinearity ?? 'tanh' });
-  const params = fromStateDict(toStateDict(reference.params), expectedShapes(reference));
+  const params = fromStateDict(stateDictFromJson(reference.params, 'params'), expectedShapes(reference));
   const layerList: LayerParams[] = Array.from({ length: layers }, (_, k) => layerParams(params, k));
 
   // [B, T, I] → time-major rows [T*B, I].
@@ -75,7 +74,8 @@ function compare(reference: ReferenceFile): ReferenceRow[] {
 
   const forward = stackForward(cell, layerList, input, batch, initial);
   const finalStates = forward.layers.map((layer) => layer.records[steps - 1].state);
-  const backward = stackBackward(cell, layerList, forward, tf.mul(forward.top, 2) as tf.Tensor2D, { needInputGradient: true });
+  const dTop = splitSteps(tf.mul(forward.top, 2) as tf.Tensor2D, steps);
+  const backward = stackBackward(cell, layerList, forward, dTop, { needInputGradient: true });
 
   const batchMajor = (rows: tf.Tensor2D, width: number) => tf.transpose(tf.reshape(rows, [steps, batch, width]), [1, 0, 2]);
   const rows: ReferenceRow[] = [
@@ -123,28 +123,8 @@ function expectedShapes(reference: ReferenceFile): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
   for (let k = 0; k < reference.num_layers; k++) {
     for (const name of Object.values(layerNames(k))) {
-      shapes.set(name, shapeOf(reference.params[name]));
+      shapes.set(name, shapeOf(reference.params[name] ?? []));
     }
   }
   return shapes;
-}
-
-function toStateDict(params: Record<string, Nested>): StateDict {
-  return Object.fromEntries(
-    Object.entries(params).map(([name, value]) => [name, { shape: shapeOf(value), data: Float32Array.from(flatten(value)) }]),
-  );
-}
-
-export function shapeOf(value: Nested | undefined): number[] {
-  const shape: number[] = [];
-  let current = value;
-  while (Array.isArray(current)) {
-    shape.push(current.length);
-    current = current[0];
-  }
-  return shape;
-}
-
-export function flatten(value: Nested): number[] {
-  return Array.isArray(value) ? value.flatMap(flatten) : [value];
 }

@@ -290,6 +290,24 @@ describe('engine', () => {
   });
 });
 
+describe('backends agree', () => {
+  for (const task of ['tokens', 'forecast'] as const) {
+    it(`${task}: the wasm backend trains like the cpu backend`, async () => {
+      const dataset = task === 'tokens' ? echoDataset() : meanDataset();
+      const losses: number[][] = [];
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await initBackend(backend);
+        losses.push(stepLosses((await train({ spec: spec('lstm', { epochs: 2 }, 2), dataset })).events));
+      }
+      assert.equal(losses[0].length, losses[1].length);
+      losses[0].forEach((loss, i) => assert.ok(Math.abs(loss - losses[1][i]) < 1e-4, `step ${i + 1}: cpu ${loss}, wasm ${losses[1][i]}`));
+      if (task === 'tokens') {
+        assert.ok(Math.abs(losses[0][0] - Math.log(4)) < 0.3, 'the first loss is near ln(vocabulary)');
+      }
+    });
+  }
+});
+
 describe('optimizers follow PyTorch', () => {
   const run = (type: 'adam' | 'sgd' | 'rmsprop', momentum: number, gradients: number[][]) => {
     const optimizer = createOptimizer(type, momentum);

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TaskKind } from '../data/types';
 import type { HeadParams } from './parameters';
+import { splitSteps } from './splitSteps';
 
 export interface HeadForward {
   /** The hidden states the head reads: [B, H] (last step) or [T*B, H] (every step). */
@@ -16,28 +17,29 @@ export function readsEveryStep(task: TaskKind): boolean {
   return task === 'tokens';
 }
 
-export function headForward(task: TaskKind, head: HeadParams, top: tf.Tensor2D, batch: number): HeadForward {
-  const features = readsEveryStep(task) ? top : (tf.slice(top, [top.shape[0] - batch, 0], [batch, -1]) as tf.Tensor2D);
+/** `stack` gives the last layer's outputs: every step's, [T*B, H], and the last step's, [B, H]. */
+export function headForward(task: TaskKind, head: HeadParams, stack: { top: tf.Tensor2D; last: tf.Tensor2D }): HeadForward {
+  const features = readsEveryStep(task) ? stack.top : stack.last;
   return { features, outputs: tf.add(tf.matMul(features, head.weightT), head.bias) as tf.Tensor2D };
 }
 
-/** Gradients of the head, and ∂L/∂top for every step ([T*B, H]; zero before the last step when the head reads only it). */
+/** Gradients of the head, and ∂L/∂h_t of the last layer per step (undefined where the head does not read h_t). */
 export function headBackward(
   task: TaskKind,
   head: HeadParams,
   forward: HeadForward,
   dOutputs: tf.Tensor2D,
-  topRows: number,
-): { gradients: HeadParams; dTop: tf.Tensor2D } {
+  steps: number,
+): { gradients: HeadParams; dTop: (tf.Tensor2D | undefined)[] } {
   const gradients: HeadParams = {
     weightT: tf.matMul(tf.transpose(forward.features), dOutputs),
     bias: tf.sum(dOutputs, 0),
   };
   const dFeatures = tf.matMul(dOutputs, tf.transpose(head.weightT)) as tf.Tensor2D;
   if (readsEveryStep(task)) {
-    return { gradients, dTop: dFeatures };
+    return { gradients, dTop: splitSteps(dFeatures, steps) };
   }
-  const earlier = topRows - dFeatures.shape[0];
-  const dTop = earlier > 0 ? tf.concat([tf.zeros([earlier, dFeatures.shape[1]]), dFeatures], 0) : dFeatures;
-  return { gradients, dTop: dTop as tf.Tensor2D };
+  const dTop: (tf.Tensor2D | undefined)[] = new Array(steps).fill(undefined);
+  dTop[steps - 1] = dFeatures;
+  return { gradients, dTop };
 }

@@ -21,10 +21,18 @@ export function meanSquaredError(predictions: tf.Tensor2D, targets: tf.Tensor2D)
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): LossResult {
   const rows = logits.shape[0];
   const logProbabilities = tf.sub(logits, tf.logSumExp(logits, 1, true));
-  const oneHot = tf.oneHot(labels, logits.shape[1], 1, 0, 'float32');
+  const targets = oneHot(labels, logits.shape[1]);
   return {
-    loss: tf.neg(tf.div(tf.sum(tf.mul(oneHot, logProbabilities)), rows)) as tf.Scalar,
-    dOutputs: tf.div(tf.sub(tf.exp(logProbabilities), oneHot), rows) as tf.Tensor2D,
+    loss: tf.neg(tf.div(tf.sum(tf.mul(targets, logProbabilities)), rows)) as tf.Scalar,
+    dOutputs: tf.div(tf.sub(tf.exp(logProbabilities), targets), rows) as tf.Tensor2D,
     correct: tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar,
   };
+}
+
+/**
+ * One-hot rows as float32. The wasm backend ignores `tf.oneHot`'s dtype argument and writes
+ * int32 bits into a float32 tensor, so the int32 result is cast instead.
+ */
+export function oneHot(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(indices, depth), 'float32') as tf.Tensor2D;
 }

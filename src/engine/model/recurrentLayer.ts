@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellState, RecurrentCell, StepRecord } from './cells/cell';
+import { splitSteps } from './splitSteps';
 
 export interface LayerParams {
   /** W_ih transposed: [in, G*H]. */
@@ -41,8 +42,8 @@ export function layerForward(cell: RecurrentCell, params: LayerParams, input: tf
   const weights = { whhT: params.whhT, bhh: params.bhh };
   const records: StepRecord[] = [];
   let state = initial;
-  for (let t = 0; t < steps; t++) {
-    const record = cell.step(tf.slice(inputGates, [t * batch, 0], [batch, -1]), state, weights);
+  for (const stepGates of splitSteps(inputGates, steps)) {
+    const record = cell.step(stepGates, state, weights);
     records.push(record);
     state = record.state;
   }
@@ -51,14 +52,14 @@ export function layerForward(cell: RecurrentCell, params: LayerParams, input: tf
 }
 
 /**
- * Backward through time. `dOutputs` is ∂L/∂h_t from above for every step ([T*B, H]);
- * `dFinal` adds gradients on the final state (for losses on h_n, c_n).
+ * Backward through time. `dOutputs[t]` is ∂L/∂h_t from above ([B, H]; undefined where nothing
+ * reads h_t); `dFinal` adds gradients on the final state (for losses on h_n, c_n).
  */
 export function layerBackward(
   cell: RecurrentCell,
   params: LayerParams,
   forward: LayerForward,
-  dOutputs: tf.Tensor2D,
+  dOutputs: (tf.Tensor2D | undefined)[],
   options: { needInputGradient: boolean; dFinal?: CellState },
 ): LayerBackward {
   const { records, batch, initial } = forward;
@@ -74,7 +75,8 @@ export function layerBackward(
   const dHidden: tf.Tensor2D[] = new Array(steps);
   for (let t = steps - 1; t >= 0; t--) {
     const previous = t > 0 ? records[t - 1].state : initial;
-    const dh = tf.add(tf.slice(dOutputs, [t * batch, 0], [batch, -1]), carry.h) as tf.Tensor2D;
+    const fromAbove = dOutputs[t];
+    const dh = fromAbove ? (tf.add(fromAbove, carry.h) as tf.Tensor2D) : carry.h;
     dHidden[t] = dh;
     const step = cell.backward(records[t], previous, { h: dh, c: carry.c }, weights);
     dInputGates[t] = step.dInputGates;

@@ -1,6 +1,7 @@
 /** A stack of recurrent layers: layer k > 0 reads layer k-1's outputs (after dropout). */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellState, RecurrentCell } from './cells/cell';
+import { splitSteps } from './splitSteps';
 import { layerBackward, layerForward, type LayerForward, type LayerParams } from './recurrentLayer';
 
 export interface StackForward {
@@ -9,6 +10,8 @@ export interface StackForward {
   masks: (tf.Tensor2D | undefined)[];
   /** The last layer's outputs: [T*B, H]. */
   top: tf.Tensor2D;
+  /** The last layer's final hidden state: [B, H]. */
+  last: tf.Tensor2D;
 }
 
 export interface StackBackward {
@@ -35,14 +38,16 @@ export function stackForward(
     const mask = masks[k];
     current = mask ? (tf.mul(forward.outputs, mask) as tf.Tensor2D) : forward.outputs;
   });
-  return { layers, masks, top: layers[layers.length - 1].outputs };
+  const topLayer = layers[layers.length - 1];
+  return { layers, masks, top: topLayer.outputs, last: topLayer.records[topLayer.records.length - 1].state.h };
 }
 
+/** `dTop[t]`: ∂L/∂h_t of the last layer from the head (undefined where the head does not read h_t). */
 export function stackBackward(
   cell: RecurrentCell,
   params: LayerParams[],
   forward: StackForward,
-  dTop: tf.Tensor2D,
+  dTop: (tf.Tensor2D | undefined)[],
   options: { needInputGradient: boolean; dFinal?: CellState[] },
 ): StackBackward {
   const count = params.length;
@@ -61,7 +66,8 @@ export function stackBackward(
     dHidden[k] = backward.dHidden;
     if (k > 0) {
       const mask = forward.masks[k - 1];
-      dOutputs = mask ? (tf.mul(backward.dInput as tf.Tensor2D, mask) as tf.Tensor2D) : (backward.dInput as tf.Tensor2D);
+      const dBelow = backward.dInput as tf.Tensor2D;
+      dOutputs = splitSteps(mask ? (tf.mul(dBelow, mask) as tf.Tensor2D) : dBelow, dTop.length);
     } else {
       dInput = backward.dInput;
     }

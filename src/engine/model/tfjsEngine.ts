@@ -7,9 +7,9 @@ import type { LayerProbe } from '../events';
 import { Random } from '../random';
 import type { CellState, RecurrentCell } from './cells/cell';
 import { createCell } from './cells';
-import { headBackward, headForward, readsEveryStep } from './head';
+import { headBackward, headForward, readsEveryStep, type HeadForward } from './head';
 import { initialWeights, inputSize, parameterShapes } from './initialization';
-import { crossEntropy, meanSquaredError, type LossResult } from './losses';
+import { crossEntropy, meanSquaredError, oneHot, type LossResult } from './losses';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { fromStateDict, gradientMap, headParams, layerParams, toStateDict, type ParameterMap } from './parameters';
 import { scoped } from './scoped';
@@ -22,7 +22,7 @@ const CLIP_EPSILON = 1e-6;
 
 interface Pass {
   stack: StackForward;
-  outputs: tf.Tensor2D;
+  head: HeadForward;
   loss: LossResult;
 }
 
@@ -51,7 +51,7 @@ class TfjsEngine implements SequenceModel {
     const gradients: ParameterMap = new Map();
     const scalars = tf.tidy(() => {
       const pass = this.forward(batch, true);
-      const backward = this.backward(pass, batch.size);
+      const backward = this.backward(pass);
       for (const [name, gradient] of backward.gradients) {
         gradients.set(name, tf.keep(gradient));
       }
@@ -74,12 +74,12 @@ class TfjsEngine implements SequenceModel {
   evaluate(batch: Batch): EvaluationResult {
     return scoped(() => {
       const pass = this.forward(batch, false);
-      const counted = this.config.task === 'forecast' ? undefined : pass.outputs.shape[0];
+      const counted = this.config.task === 'forecast' ? undefined : pass.head.outputs.shape[0];
       return {
         loss: pass.loss.loss.dataSync()[0],
         correct: pass.loss.correct?.dataSync()[0],
         counted,
-        outputs: this.batchMajorOutputs(pass.outputs, batch.size),
+        outputs: this.batchMajorOutputs(pass.head.outputs, batch.size),
       };
     });
   }
@@ -87,7 +87,7 @@ class TfjsEngine implements SequenceModel {
   probe(batch: Batch): ProbeResult {
     return scoped(() => {
       const pass = this.forward(batch, false);
-      const backward = this.backward(pass, batch.size);
+      const backward = this.backward(pass);
       const layers: LayerProbe[] = pass.stack.layers.map((layer, k) => {
         const quantities: LayerProbe['quantities'] = {};
         for (const quantity of this.cell.quantities) {
@@ -100,7 +100,7 @@ class TfjsEngine implements SequenceModel {
       const gradientNorms = backward.stack.dHidden.map(
         (perStep) => Array.from(tf.stack(perStep.map((d) => tf.norm(d))).dataSync()),
       );
-      return { layers, gradientNorms, outputs: this.batchMajorOutputs(pass.outputs, batch.size) };
+      return { layers, gradientNorms, outputs: this.batchMajorOutputs(pass.head.outputs, batch.size) };
     });
   }
 
@@ -170,14 +170,13 @@ class TfjsEngine implements SequenceModel {
     const masks = training ? this.dropoutMasks(seqLength * batch.size) : [];
     const initial = zeroStates(this.cell, this.layerCount, batch.size, model.hiddenSize);
     const stack = stackForward(this.cell, this.layers(), input, batch.size, initial, masks);
-    const outputs = headForward(this.config.task, headParams(this.params), stack.top, batch.size).outputs;
-    return { stack, outputs, loss: this.loss(outputs, batch) };
+    const head = headForward(this.config.task, headParams(this.params), stack);
+    return { stack, head, loss: this.loss(head.outputs, batch) };
   }
 
-  private backward(pass: Pass, batchSize: number): { gradients: ParameterMap; stack: StackBackward } {
+  private backward(pass: Pass): { gradients: ParameterMap; stack: StackBackward } {
     const head = headParams(this.params);
-    const headPass = headForward(this.config.task, head, pass.stack.top, batchSize);
-    const headGradients = headBackward(this.config.task, head, headPass, pass.loss.dOutputs, pass.stack.top.shape[0]);
+    const headGradients = headBackward(this.config.task, head, pass.head, pass.loss.dOutputs, this.config.seqLength);
     const stack = stackBackward(this.cell, this.layers(), pass.stack, headGradients.dTop, { needInputGradient: false });
     return { gradients: gradientMap(stack.gradients, headGradients.gradients), stack };
   }
@@ -203,7 +202,7 @@ class TfjsEngine implements SequenceModel {
   }
 
   private encodeTokens(tokens: Int32Array, rows: number): tf.Tensor2D {
-    return tf.reshape(tf.oneHot(tf.tensor1d(tokens, 'int32'), inputSize(this.config), 1, 0, 'float32'), [rows, -1]);
+    return tf.reshape(oneHot(tf.tensor1d(tokens, 'int32'), inputSize(this.config)), [rows, -1]);
   }
 
   /** Inverted dropout on the outputs of every layer but the last. */

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: training throughput (steps/s) of our engine against the tf.layers
+ * reference on the same tfjs backend and, when it is installed, PyTorch on the CPU with
+ * the same thread count. Prints a Markdown table and writes every number to a JSON file.
+ *
+ * Options: --rounds N, --seconds S (per round), --warmup S, --only W1,W3, --cells rnn,lstm,
+ * --impls ours,layers,torch, --backend wasm|cpu, --json FILE, --quick (a short smoke test).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../../src/engine/backend';
+import type { CellType } from '../../src/engine/spec/types';
+import { layersImplementation } from './layers';
+import { measureCase, type CaseResult, type Implementation, type MethodOptions } from './method';
+import { oursImplementation } from './ours';
+import { cpuModel, environmentHeader, resultsTable, tensorSummary, type Environment } from './report';
+import { startTorch } from './torch';
+import { CELLS, makeBatch, WORKLOADS } from './workloads';
+
+const BATCH_SEED = 7;
+
+const { values: flags } = parseArgs({
+  options: {
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    only: { type: 'string' },
+    cells: { type: 'string' },
+    impls: { type: 'string', default: 'ours,layers,torch' },
+    backend: { type: 'string', default: 'wasm' },
+    json: { type: 'string', default: 'bench-results.json' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+
+function list(value: string | undefined, allowed: readonly string[], option: string): string[] {
+  if (value === undefined) return [...allowed];
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const unknown = items.filter((item) => !allowed.includes(item));
+  if (unknown.length > 0) throw new Error(`--${option}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
+  return items;
+}
+
+function positive(value: string | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!(number > 0)) throw new Error(`--${option} must be a positive number, got ${value}`);
+  return number;
+}
+
+async function main(): Promise<void> {
+  if (flags.backend !== 'wasm' && flags.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${flags.backend}`);
+  const method: MethodOptions = {
+    rounds: Math.round(positive(flags.rounds, flags.quick ? 1 : 5, 'rounds')),
+    seconds: positive(flags.seconds, flags.quick ? 0.3 : 1.5, 'seconds'),
+    warmupSeconds: positive(flags.warmup, flags.quick ? 0.5 : 2, 'warmup'),
+    minSteps: 2,
+  };
+  const workloads = list(flags.only, WORKLOADS.map((w) => w.id), 'only').map((id) => WORKLOADS.find((w) => w.id === id)!);
+  const cells = list(flags.cells, CELLS, 'cells') as CellType[];
+  const wanted = list(flags.impls, ['ours', 'layers', 'torch'], 'impls');
+
+  const backend = await initBackend(flags.backend);
+  // The wasm backend runs on one thread in Node unless built and served for workers; the cpu backend always does.
+  const threads = backend.backend === 'wasm' ? getThreadsCount() : 1;
+  const torch = wanted.includes('torch') ? await startTorch(threads) : { note: 'PyTorch not requested' };
+
+  const implementations: Implementation[] = [];
+  if (wanted.includes('ours')) implementations.push(oursImplementation);
+  if (wanted.includes('layers')) implementations.push(layersImplementation);
+  if ('implementation' in torch) implementations.push(torch.implementation);
+
+  const environment: Environment = {
+    cpu: cpuModel(),
+    cores: os.cpus().length,
+    node: process.version,
+    tfjs: {
+      version: tf.version_core,
+      backend: backend.backend,
+      threads,
+      ...(backend.backend === 'wasm' ? { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') } : {}),
+      ...(backend.note ? { note: backend.note } : {}),
+    },
+    torch: 'info' in torch ? torch.info : { note: torch.note },
+  };
+  console.log(environmentHeader(environment));
+  const perCase = implementations.length * (method.warmupSeconds + method.rounds * method.seconds);
+  console.log(
+    `\n${workloads.length * cells.length} cases × ${implementations.map((i) => i.label).join(', ')}: ` +
+      `at least ${Math.ceil((workloads.length * cells.length * perCase) / 60)} min ` +
+      `(${method.warmupSeconds} s warm-up, ${method.rounds} × ${method.seconds} s rounds each)\n`,
+  );
+
+  const cases: CaseResult[] = [];
+  try {
+    for (const workload of workloads) {
+      const batch = makeBatch(workload, BATCH_SEED);
+      for (const cell of cells) {
+        const result = await measureCase(implementations, workload, cell, batch, method);
+        cases.push(result);
+        const rates = result.implementations.map((r) => `${r.id} ${r.stepsPerSecond.median.toFixed(1)}`).join(', ');
+        console.log(`${workload.id} ${cell}: ${rates} steps/s`);
+      }
+    }
+  } finally {
+    if ('close' in torch) torch.close();
+  }
+
+  console.log(`\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${tensorSummary(cases)}`);
+  writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), environment, method, cases }, null, 2) + '\n');
+  console.log(`\nWrote ${flags.json}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,60 @@
+/** Our engine (`createTfjsEngine`), trained through `SequenceModel.trainStep`. */
+import type { EngineConfig, Batch } from '../../src/engine/model/types';
+import { createTfjsEngine } from '../../src/engine/model/tfjsEngine';
+import type { CellType } from '../../src/engine/spec/types';
+import { timeSteps, type Implementation, type Trainer } from './method';
+import { LEARNING_RATE, type Workload, type WorkloadBatch } from './workloads';
+
+const SEED = 1;
+
+function engineConfig(workload: Workload, cell: CellType): EngineConfig {
+  return {
+    model: { cell, hiddenSize: workload.hiddenSize, layers: 1, nonlinearity: 'tanh', dropout: 0, init: 'default' },
+    training: {
+      epochs: 1,
+      batchSize: workload.batchSize,
+      optimizer: 'adam',
+      learningRate: LEARNING_RATE,
+      momentum: 0,
+      // The references do not clip either.
+      clipNorm: 0,
+      seed: SEED,
+      earlyStopping: null,
+    },
+    input:
+      workload.task === 'tokens'
+        ? { kind: 'tokens', vocabularySize: workload.inputSize }
+        : { kind: 'dense', size: workload.inputSize },
+    task: workload.task,
+    seqLength: workload.seqLength,
+    outputSize: workload.outputSize,
+    seed: SEED,
+  };
+}
+
+function engineBatch(workload: Workload, batch: WorkloadBatch): Batch {
+  return batch.task === 'tokens'
+    ? { size: workload.batchSize, inputs: batch.inputs, labels: batch.labels }
+    : { size: workload.batchSize, inputs: batch.inputs, targets: batch.targets };
+}
+
+export const oursImplementation: Implementation = {
+  id: 'ours',
+  label: 'ours',
+  usesTfjs: true,
+  async setup(workload, cell, batch): Promise<Trainer> {
+    const model = createTfjsEngine(engineConfig(workload, cell));
+    const input = engineBatch(workload, batch);
+    let loss = NaN;
+    const step = () => {
+      loss = model.trainStep(input, LEARNING_RATE).loss;
+    };
+    return {
+      run: (seconds, minSteps) => timeSteps(step, seconds, minSteps),
+      lastLoss: () => loss,
+      async dispose() {
+        model.dispose();
+      },
+    };
+  },
+};

@@ -1,0 +1,91 @@
+/** The benchmark's outputs: what machine it ran on, and the Markdown table of results. */
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import type { CaseResult, ImplementationResult, Spread } from './method';
+import type { TorchInfo } from './torch';
+import { WORKLOADS } from './workloads';
+
+export interface Environment {
+  cpu: string;
+  cores: number;
+  node: string;
+  tfjs: { version: string; backend: string; threads: number; simd?: boolean; note?: string };
+  /** PyTorch's interpreter details, or why it was skipped. */
+  torch: TorchInfo | { note: string };
+}
+
+/** The CPU model as /proc/cpuinfo names it (falling back to what Node reports). */
+export function cpuModel(): string {
+  try {
+    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (match) return match[1].trim();
+  } catch {
+    // Not Linux: os.cpus() below.
+  }
+  return os.cpus()[0]?.model ?? 'unknown CPU';
+}
+
+function describeTorch(torch: Environment['torch']): string {
+  if ('note' in torch) return torch.note;
+  const { blas } = torch;
+  const loaded = blas.loaded.length > 0 ? blas.loaded.join(', ') : 'no BLAS library found loaded';
+  return `PyTorch ${torch.torch} (Python ${torch.python}), ${torch.threads} thread(s), BLAS: ${blas.library} (BLAS_INFO=${blas.configBlas}; loaded ${loaded})`;
+}
+
+export function environmentHeader(environment: Environment): string {
+  const { tfjs } = environment;
+  const backend = [tfjs.backend, tfjs.simd === undefined ? '' : tfjs.simd ? 'SIMD' : 'no SIMD', `${tfjs.threads} thread(s)`]
+    .filter(Boolean)
+    .join(', ');
+  return [
+    `- Machine: ${environment.cpu}, ${environment.cores} cores`,
+    `- Node ${environment.node}, tfjs ${tfjs.version}, backend ${backend}${tfjs.note ? ` (${tfjs.note})` : ''}`,
+    `- ${describeTorch(environment.torch)}`,
+  ].join('\n');
+}
+
+function formatRate(spread: Spread): string {
+  const digits = spread.median >= 100 ? 0 : 1;
+  return `${spread.median.toFixed(digits)} (${spread.min.toFixed(digits)}–${spread.max.toFixed(digits)})`;
+}
+
+function ratio(ours: ImplementationResult | undefined, other: ImplementationResult | undefined): string {
+  return ours && other ? `${(ours.stepsPerSecond.median / other.stepsPerSecond.median).toFixed(2)}×` : '—';
+}
+
+/** Workload × cell rows: median steps/s with the min–max across rounds, and our speed relative to each reference. */
+export function resultsTable(cases: CaseResult[]): string {
+  const lines = [
+    '| Workload | Cell | ours steps/s | tf.layers steps/s | PyTorch steps/s | ours/tf.layers | ours/PyTorch |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const result of cases) {
+    const find = (id: string) => result.implementations.find((r) => r.id === id);
+    const [ours, layers, torch] = [find('ours'), find('layers'), find('torch')];
+    const rate = (r: ImplementationResult | undefined) => (r ? formatRate(r.stepsPerSecond) : '—');
+    const workload = WORKLOADS.find((w) => w.id === result.workload);
+    lines.push(
+      `| ${result.workload} ${workload?.name ?? ''} | ${result.cell} | ${rate(ours)} | ${rate(layers)} | ${rate(torch)} | ${ratio(ours, layers)} | ${ratio(ours, torch)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Tensor bookkeeping: any growth during the timed rounds or left behind after disposing is a leak. */
+export function tensorSummary(cases: CaseResult[]): string {
+  const problems: string[] = [];
+  for (const result of cases) {
+    const label = `${result.workload} ${result.cell}`;
+    if (result.tensors.after !== result.tensors.before) {
+      problems.push(`${label}: ${result.tensors.before} tensors before setup, ${result.tensors.after} after dispose`);
+    }
+    for (const implementation of result.implementations) {
+      if (implementation.tensorGrowth) {
+        problems.push(`${label} ${implementation.id}: ${implementation.tensorGrowth} tensors more after the timed rounds`);
+      }
+    }
+  }
+  if (cases.length === 0) return '';
+  const counts = `tf.memory().numTensors: ${cases[0].tensors.before} before the first case, ${cases[cases.length - 1].tensors.after} after the last`;
+  return problems.length === 0 ? `${counts}; no growth during rounds.` : `${counts}. Leaks:\n${problems.map((p) => `- ${p}`).join('\n')}`;
+}

@@ -1,0 +1,148 @@
+"""PyTorch CPU reference for `npm run bench`.
+
+A small JSON-lines server on stdin/stdout, so that the benchmark can interleave its
+timed rounds with the tfjs implementations in the same run:
+
+  -> {"cmd": "setup", "workload": {...}, "cell": "lstm", "batch": {...}}   <- {"ok": true, "parameters": N}
+  -> {"cmd": "run", "seconds": 1.5, "minSteps": 2}                        <- {"steps": N, "seconds": S, "loss": L}
+  -> {"cmd": "quit"}
+
+The first line it prints describes the interpreter, or says why PyTorch cannot be used:
+{"ready": true, "torch": "...", "blas": {...}, "threads": N} or {"ready": false, "reason": "..."}.
+Usage: torch_bench.py THREADS
+"""
+import json
+import os
+import re
+import sys
+import time
+
+
+def reply(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def loaded_blas_libraries():
+    """Shared libraries of this process whose name says BLAS, resolved through symlinks
+    (Debian's libblas.so.3 is an alternative pointing at OpenBLAS or the reference BLAS)."""
+    found = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                name = os.path.basename(path)
+                if path.startswith("/") and re.search(r"blas|lapack|mkl|blis", name, re.I):
+                    found.add(f"{path} -> {os.path.realpath(path)}" if os.path.realpath(path) != path else path)
+    except OSError:
+        pass
+    return sorted(found)
+
+
+def blas_library(loaded):
+    """Which BLAS does the work, from the loaded files. Debian's python3-torch is built
+    against the generic libblas.so.3, which is the slow reference BLAS (libblas3) unless
+    libopenblas0-pthread (or another provider) is installed."""
+    names = " ".join(loaded).lower()
+    if "openblas" in names:
+        return "OpenBLAS (pthread)" if "pthread" in names else "OpenBLAS"
+    if "mkl" in names:
+        return "MKL"
+    if "blis" in names:
+        return "BLIS"
+    if "/blas/libblas" in names:
+        return "reference BLAS (libblas3)"
+    return "unknown"
+
+
+def blas_info(torch):
+    config = torch.__config__.show()
+    fields = dict(re.findall(r"(BLAS_INFO|LAPACK_INFO)=([^,\s]+)", config))
+    loaded = loaded_blas_libraries()
+    return {
+        "library": blas_library(loaded),
+        "configBlas": fields.get("BLAS_INFO", "unknown"),
+        "configLapack": fields.get("LAPACK_INFO", "unknown"),
+        "loaded": loaded,
+    }
+
+
+class Trainer:
+    def __init__(self, torch, workload, cell, batch):
+        nn = torch.nn
+        torch.manual_seed(1)
+        b, t, i = workload["batchSize"], workload["seqLength"], workload["inputSize"]
+        self.tokens = workload["task"] == "tokens"
+        recurrent = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
+        self.rnn = recurrent(i, workload["hiddenSize"], batch_first=True)
+        self.head = nn.Linear(workload["hiddenSize"], workload["outputSize"])
+        parameters = list(self.rnn.parameters()) + list(self.head.parameters())
+        self.parameter_count = sum(p.numel() for p in parameters)
+        self.optimizer = torch.optim.Adam(parameters, lr=workload["learningRate"])
+        if self.tokens:
+            ids = torch.tensor(batch["inputs"], dtype=torch.long).reshape(b, t)
+            self.x = nn.functional.one_hot(ids, i).float()
+            self.y = torch.tensor(batch["labels"], dtype=torch.long).reshape(b * t)
+            self.loss_fn = nn.CrossEntropyLoss()
+        else:
+            self.x = torch.tensor(batch["inputs"], dtype=torch.float32).reshape(b, t, i)
+            self.y = torch.tensor(batch["targets"], dtype=torch.float32).reshape(b, workload["outputSize"])
+            self.loss_fn = nn.MSELoss()
+        self.loss = float("nan")
+
+    def step(self):
+        self.optimizer.zero_grad(set_to_none=True)
+        sequence, _ = self.rnn(self.x)
+        if self.tokens:
+            logits = self.head(sequence)
+            loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), self.y)
+        else:
+            loss = self.loss_fn(self.head(sequence[:, -1, :]), self.y)
+        loss.backward()
+        self.optimizer.step()
+        self.loss = loss.item()
+
+    def run(self, seconds, min_steps):
+        start = time.perf_counter()
+        steps = 0
+        elapsed = 0.0
+        while steps < min_steps or elapsed < seconds:
+            self.step()
+            steps += 1
+            elapsed = time.perf_counter() - start
+        return {"steps": steps, "seconds": elapsed, "loss": self.loss}
+
+
+def main():
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    try:
+        import torch
+    except Exception as error:  # ImportError, or a broken install failing on load
+        reply({"ready": False, "reason": f"import torch failed: {error}"})
+        return
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
+    reply({
+        "ready": True,
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "threads": torch.get_num_threads(),
+        "blas": blas_info(torch),
+    })
+    trainer = None
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request["cmd"] == "setup":
+            trainer = Trainer(torch, request["workload"], request["cell"], request["batch"])
+            reply({"ok": True, "parameters": trainer.parameter_count})
+        elif request["cmd"] == "run":
+            reply(trainer.run(request["seconds"], request["minSteps"]))
+        elif request["cmd"] == "quit":
+            return
+
+
+if __name__ == "__main__":
+    main()

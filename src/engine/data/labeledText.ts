@@ -1,0 +1,101 @@
+/**
+ * Sequence classification of short texts from a CSV (with a header row) or JSON (array of objects)
+ * file. Texts are character tokens, cut to `maxLength` (keeping the start) and left-padded with id 0
+ * so that the last step always holds the last character. The samples are shuffled with the seed
+ * before the split, since they are not a series.
+ */
+import { Random } from '../random';
+import type { LabeledTextData } from '../spec/types';
+import { priorCrossEntropy } from './baselines';
+import { DataError, type DataIssue, type SpecPath } from './errors';
+import { readTable, type DataFile, type Table } from './files';
+import { allocateSplit, describeCounts, sliceSplit, splitCounts, type SplitCounts } from './split';
+import type { Dataset } from './types';
+import { characterVocabulary, codePoints } from './vocabulary';
+
+export type LabeledTextSpec = Pick<LabeledTextData, 'textField' | 'labelField' | 'maxLength' | 'validationSplit'>;
+
+export interface LabeledTexts {
+  /** Each text as code points, already cut to maxLength. */
+  texts: Int32Array[];
+  /** Class id of each text. */
+  labels: number[];
+  /** Class id to label, sorted. */
+  classes: string[];
+  counts: SplitCounts;
+}
+
+const SHUFFLE_STREAM = 1;
+
+/** One issue per field the spec names that no row of the table has. */
+export function fieldIssues(table: Table, spec: LabeledTextSpec, file: DataFile): DataIssue[] {
+  const fields: [string, SpecPath][] = [
+    [spec.textField, ['data', 'textField']],
+    [spec.labelField, ['data', 'labelField']],
+  ];
+  return fields
+    .filter(([name]) => !table.fields.includes(name))
+    .map(([name, path]) => ({
+      path,
+      message: `Field "${name}" not found in "${file.written}"; available fields: ${table.fields.join(', ')}.`,
+    }));
+}
+
+/** The texts, class ids and split; a row without a text or label, or fewer than two classes, is an error. */
+export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: DataFile): LabeledTexts {
+  const issues = fieldIssues(table, spec, file);
+  if (issues.length > 0) throw DataError.from(issues[0]);
+  const valueOf = (row: Table['rows'][number], field: string, path: SpecPath): string => {
+    const value = row.values[field];
+    if (value === undefined || value === null || (field === spec.labelField && value === '')) {
+      throw new DataError(`"${file.written}", ${row.where} has no "${field}" value.`, path);
+    }
+    return String(value);
+  };
+  const texts = table.rows.map((row) =>
+    codePoints(valueOf(row, spec.textField, ['data', 'textField'])).subarray(0, spec.maxLength),
+  );
+  const names = table.rows.map((row) => valueOf(row, spec.labelField, ['data', 'labelField']));
+  const classes = [...new Set(names)].sort();
+  if (classes.length < 2) {
+    const found = classes.length === 0 ? 'no class' : `one class only ("${classes[0]}")`;
+    throw new DataError(
+      `Field "${spec.labelField}" of "${file.written}" has ${found}; classification needs at least 2.`,
+      ['data', 'labelField'],
+    );
+  }
+  const classIds = new Map(classes.map((name, id) => [name, id]));
+  const counts = splitCounts(texts.length, spec.validationSplit, 'texts');
+  return { texts, labels: names.map((name) => classIds.get(name)!), classes, counts };
+}
+
+export function loadLabeledText(spec: LabeledTextSpec, file: DataFile, seed: number): Dataset {
+  const { maxLength } = spec;
+  const { texts, labels, classes, counts } = planLabeledTexts(readTable(file), spec, file);
+  const vocabulary = characterVocabulary(texts, true);
+  const order = new Random(seed).fork(SHUFFLE_STREAM).shuffle(texts.map((_, index) => index));
+  // Zero-filled: the steps before a text's first character are padding.
+  const all = allocateSplit(texts.length, { inputs: maxLength, tokenInputs: true, labels: 1 });
+  order.forEach((source, sample) => {
+    const text = texts[source];
+    const offset = (sample + 1) * maxLength - text.length;
+    text.forEach((point, t) => (all.inputs[offset + t] = vocabulary.ids.get(point)!));
+    all.labels![sample] = labels[source];
+  });
+  const train = sliceSplit(all, 0, counts.train);
+  const validation = sliceSplit(all, counts.train, texts.length);
+  return {
+    task: 'classify',
+    input: { kind: 'tokens', vocabularySize: vocabulary.symbols.length },
+    seqLength: maxLength,
+    outputSize: classes.length,
+    train,
+    validation,
+    baseline: { loss: priorCrossEntropy(train.labels!, validation.labels!, classes.length), label: 'class prior' },
+    vocabulary: vocabulary.symbols,
+    classes,
+    description:
+      `${file.title}: ${texts.length} texts, ${classes.length} classes, maxLength ${maxLength}: ` +
+      describeCounts(counts),
+  };
+}

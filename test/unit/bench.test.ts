@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spread, timeSteps, type CaseResult } from '../../scripts/bench/method';
+import { makeBatch, WORKLOADS } from '../../scripts/bench/workloads';
+import { resultsTable, tensorSummary } from '../../scripts/bench/report';
+
+test('spread gives the median and the range, for odd and even counts', () => {
+  assert.deepEqual(spread([5, 1, 3]), { median: 3, min: 1, max: 5 });
+  assert.deepEqual(spread([4, 1, 3, 10]), { median: 3.5, min: 1, max: 10 });
+});
+
+test('timeSteps runs at least minSteps and at least the given time', async () => {
+  let calls = 0;
+  const fast = await timeSteps(() => void calls++, 0, 3);
+  assert.equal(fast.steps, 3);
+  assert.equal(calls, 3);
+  const timed = await timeSteps(() => {}, 0.02, 1);
+  assert.ok(timed.seconds >= 0.02);
+  assert.ok(timed.steps > 1);
+});
+
+test('makeBatch fills the engine layout, reproducibly from the seed', () => {
+  const [sine, , charLm] = WORKLOADS;
+  const dense = makeBatch(sine, 3);
+  assert.equal(dense.task, 'forecast');
+  if (dense.task !== 'forecast') return;
+  assert.equal(dense.inputs.length, sine.batchSize * sine.seqLength * sine.inputSize);
+  assert.equal(dense.targets.length, sine.batchSize * sine.outputSize);
+  assert.deepEqual(makeBatch(sine, 3), dense);
+  assert.notDeepEqual(makeBatch(sine, 4), dense);
+
+  const tokens = makeBatch(charLm, 3);
+  assert.equal(tokens.task, 'tokens');
+  if (tokens.task !== 'tokens') return;
+  assert.equal(tokens.inputs.length, charLm.batchSize * charLm.seqLength);
+  assert.equal(tokens.labels.length, charLm.batchSize * charLm.seqLength);
+  const ids = [...tokens.inputs, ...tokens.labels];
+  assert.ok(ids.every((id) => Number.isInteger(id) && id >= 0 && id < charLm.inputSize));
+  assert.ok(new Set(ids).size > charLm.inputSize / 2);
+});
+
+function caseResult(rates: Record<string, number>, tensors = { before: 0, after: 0 }, growth = 0): CaseResult {
+  return {
+    workload: 'W2',
+    cell: 'gru',
+    tensors,
+    implementations: Object.entries(rates).map(([id, rate]) => ({
+      id,
+      rounds: [{ steps: rate, seconds: 1 }],
+      stepsPerSecond: { median: rate, min: rate - 1, max: rate + 1 },
+      loss: { afterWarmup: 1, afterRounds: 0.5 },
+      tensorGrowth: growth,
+    })),
+  };
+}
+
+test('resultsTable shows each rate with its spread and our speed relative to each reference', () => {
+  const table = resultsTable([caseResult({ ours: 30, layers: 10, torch: 60 })]);
+  const row = table.split('\n')[2];
+  assert.equal(row, '| W2 adding | gru | 30.0 (29.0–31.0) | 10.0 (9.0–11.0) | 60.0 (59.0–61.0) | 3.00× | 0.50× |');
+  const withoutTorch = resultsTable([caseResult({ ours: 30, layers: 10 })]).split('\n')[2];
+  assert.match(withoutTorch, /\| — \| 3\.00× \| — \|$/);
+});
+
+test('tensorSummary flags tensors left behind or growing during rounds', () => {
+  assert.match(tensorSummary([caseResult({ ours: 1 })]), /no growth/);
+  assert.match(tensorSummary([caseResult({ ours: 1 }, { before: 0, after: 4 })]), /W2 gru: 0 tensors before setup, 4 after dispose/);
+  assert.match(tensorSummary([caseResult({ ours: 1 }, undefined, 12)]), /W2 gru ours: 12 tensors more/);
+});
