@@ -12,8 +12,13 @@ const { values: flags } = parseArgs({
 const require = createRequire(import.meta.url);
 const outdir = 'dist';
 
-/** Node bundles: the CLI (and, as they arrive, the extension host and the training worker). */
-const nodeEntries = [{ in: 'src/cli/main.ts', out: 'cli' }].filter((entry) => existsSync(entry.in));
+/** Node bundles: the extension host, the training worker, the CLI and the extension-host test suite. */
+const nodeEntries = [
+  { in: 'src/extension/extension.ts', out: 'extension' },
+  { in: 'src/worker/trainingWorker.ts', out: 'worker' },
+  { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'test/integration/suite/index.ts', out: 'test/integration' },
+].filter((entry) => existsSync(entry.in));
 
 /** The wasm backend loads its binaries from files beside the bundle. */
 function copyWasmBinaries() {

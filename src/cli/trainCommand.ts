@@ -1,0 +1,75 @@
+/** `rnn-lab train SPEC`: validate, then train every run of the sweep in order. */
+import { runExperiment } from '../engine/runExperiment';
+import { expandSweep } from '../engine/spec/sweep';
+import type { ExperimentSpec } from '../engine/spec/types';
+import type { CliContext } from './context';
+import { JsonReporter, TextReporter, type PlannedRun } from './trainReport';
+import { BACKEND_OPTION, backendPreference, EXIT, parseCommandArgs, UsageError } from './usage';
+import { checkSpec } from './validateCommand';
+
+export async function trainCommand(args: string[], context: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    epochs: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    ...BACKEND_OPTION,
+  });
+  if (positionals.length !== 1) {
+    throw new UsageError('train takes exactly one spec file');
+  }
+  const backend = backendPreference(values.backend);
+  const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
+    throw new UsageError('--epochs must be a positive whole number');
+  }
+
+  const specPath = positionals[0];
+  const spec = checkSpec(specPath, context, values.json ? process.stderr : process.stdout);
+  if (!spec) {
+    return EXIT.failed;
+  }
+  const reporter = values.json ? new JsonReporter() : new TextReporter();
+  const sweep = expandSweep(spec);
+  const runs: (PlannedRun & { spec: ExperimentSpec })[] = sweep.map((point, i) => ({
+    index: i + 1,
+    total: sweep.length,
+    sweep: spec.sweep ? { label: point.label, assignments: point.assignments } : undefined,
+    spec: epochs === undefined ? point.spec : { ...point.spec, training: { ...point.spec.training, epochs } },
+  }));
+
+  let stopRequested = false;
+  const onInterrupt = (): void => {
+    if (stopRequested) {
+      process.exit(EXIT.interrupted);
+    }
+    stopRequested = true;
+    reporter.stopping();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    for (const run of runs) {
+      if (stopRequested) {
+        break;
+      }
+      run.result = await runExperiment({
+        spec: run.spec,
+        sweep: run.sweep,
+        specPath,
+        runsRoot: values.runs,
+        backend,
+        resourcesDir: context.resourcesDir,
+        onRunCreated: (runDir) => reporter.runCreated(run, runDir),
+        onEvent: (event) => reporter.event(event),
+        shouldStop: () => stopRequested,
+      });
+      reporter.runFinished({ ...run, result: run.result });
+    }
+    reporter.allFinished(runs);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+  if (stopRequested) {
+    return EXIT.interrupted;
+  }
+  return runs.some((run) => run.result?.summary.status === 'failed') ? EXIT.failed : EXIT.ok;
+}

@@ -1,0 +1,72 @@
+/** The command line's usage text, exit codes and argument parsing. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { BackendPreference } from '../engine/backend';
+
+export const EXIT = {
+  ok: 0,
+  /** Spec invalid, reference verification failed, or a run failed. */
+  failed: 1,
+  usage: 2,
+  /** Stopped with Ctrl-C. */
+  interrupted: 130,
+} as const;
+
+export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM, GRU) from *.rnn.json specs
+
+Usage:
+  rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--backend auto|wasm|cpu]
+  rnn-lab validate SPEC...
+  rnn-lab runs SPEC [--runs DIR]
+  rnn-lab verify-reference FILE... [--backend auto|wasm|cpu]
+  rnn-lab --help | --version
+
+Commands:
+  train             Validate SPEC, then train every run of its sweep in order. Each run is
+                    recorded in .rnn/runs/<spec file name>/<run id>/ beside the spec.
+  validate          Check specs; prints "file:line:col severity: message" per problem.
+  runs              List the recorded runs of SPEC, newest first.
+  verify-reference  Compare the engine with PyTorch reference values (forward pass and
+                    gradients); fails when any differs by more than 1e-4.
+
+Options:
+  --epochs N        Train for N epochs instead of the spec's training.epochs.
+  --json            Print one JSON event per line on stdout instead of text.
+  --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
+  --backend NAME    auto (wasm, else cpu; the default), wasm or cpu.
+  -h, --help        Show this help.
+  -v, --version     Print the version.
+
+Ctrl-C stops training cleanly: the run is kept as "stopped", with its weights.
+Press it twice to quit at once.
+
+Exit codes:
+  0    success
+  1    spec invalid, verification failed, or a run failed
+  2    usage error
+  130  interrupted (Ctrl-C)
+`;
+
+/** A mistake in the command line itself (exit code 2). */
+export class UsageError extends Error {}
+
+/** `parseArgs` with positionals allowed, its errors turned into `UsageError`s. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The `--backend` option, shared by the commands that run the engine. */
+export const BACKEND_OPTION = { backend: { type: 'string', default: 'auto' } } as const;
+
+const BACKENDS: readonly BackendPreference[] = ['auto', 'wasm', 'cpu'];
+
+/** The `--backend` value, checked. */
+export function backendPreference(value: string): BackendPreference {
+  if (!BACKENDS.includes(value as BackendPreference)) {
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);
+  }
+  return value as BackendPreference;
+}

@@ -1,0 +1,109 @@
+/**
+ * Runs one experiment (one point of a sweep) from start to finish and records it: the one
+ * entry point the CLI and the extension's worker share. Whatever goes wrong, the run folder
+ * stays and its summary says why.
+ */
+import { dirname, resolve } from 'node:path';
+import { initBackend, type BackendPreference } from './backend';
+import { DataError, loadDataset } from './data/load';
+import type { EndEvent, TrainEvent } from './events';
+import type { StateDict } from './model/types';
+import { readWeightsFile } from './model/weightsFile';
+import { defaultRunsRoot, experimentDir } from './runs/layout';
+import { RunWriter } from './runs/runWriter';
+import type { RunSummary, SweepPoint } from './runs/summary';
+import { specChecksum } from './spec/sweep';
+import type { ExperimentSpec } from './spec/types';
+import { trainExperiment } from './train/trainer';
+
+export interface RunExperimentOptions {
+  /** The resolved spec of this run (sweep values applied). */
+  spec: ExperimentSpec;
+  /** Which point of a sweep this run is, when it is one. */
+  sweep?: SweepPoint;
+  /** The spec file: relative data and weights paths start from its folder. */
+  specPath: string;
+  /** Where run folders go; `.rnn/runs` beside the spec when omitted. */
+  runsRoot?: string;
+  backend: BackendPreference;
+  /** The folder holding the built-in datasets (`media/`). */
+  resourcesDir: string;
+  /** Called once the run folder exists, before any event. */
+  onRunCreated?(runDir: string): void;
+  /** Every event, after it is recorded. The end event comes last, once the weights are saved. */
+  onEvent?(event: TrainEvent): void;
+  /** Polled between steps; true ends the run as `stopped` (its weights are kept). */
+  shouldStop?(): boolean;
+}
+
+export interface RunExperimentResult {
+  runDir: string;
+  summary: RunSummary;
+}
+
+/** The `model.init` values that name a scheme rather than a weights file. */
+const INIT_SCHEMES: readonly string[] = ['default', 'identity'];
+
+export async function runExperiment(options: RunExperimentOptions): Promise<RunExperimentResult> {
+  const { spec, specPath } = options;
+  const writer = RunWriter.create({
+    experimentDir: experimentDir(options.runsRoot ?? defaultRunsRoot(specPath), specPath),
+    specPath,
+    spec,
+    specChecksum: specChecksum(spec),
+    sweep: options.sweep,
+  });
+  options.onRunCreated?.(writer.dir);
+  const emit = (event: TrainEvent): void => {
+    writer.record(event);
+    options.onEvent?.(event);
+  };
+  let summary: RunSummary;
+  try {
+    emit(await trainAndSave(options, writer, emit));
+  } finally {
+    summary = writer.close();
+  }
+  return { runDir: writer.dir, summary };
+}
+
+/** Trains, saves the weights, and returns the end event to record; never throws. */
+async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, emit: (event: TrainEvent) => void): Promise<EndEvent> {
+  const { spec, specPath } = options;
+  try {
+    const { backend, note } = await initBackend(options.backend);
+    const specDir = dirname(specPath);
+    const dataset = loadDataset(spec.data, { specDir, resourcesDir: options.resourcesDir, seed: spec.training.seed });
+    const initialWeights = INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
+    let trainerEnd: EndEvent | undefined;
+    const outcome = await trainExperiment({
+      spec,
+      dataset,
+      backend,
+      backendNote: note,
+      initialWeights,
+      // The end is held back until the weights are saved, so that it means "the folder is complete".
+      onEvent: (event) => (event.type === 'end' ? (trainerEnd = event) : emit(event)),
+      shouldStop: () => options.shouldStop?.() ?? false,
+    });
+    if (outcome.status !== 'failed') {
+      writer.saveWeights(outcome.weights);
+    }
+    return trainerEnd ?? { type: 'end', status: outcome.status, reason: outcome.reason, time: Date.now() };
+  } catch (error) {
+    if (!(error instanceof DataError) && error instanceof Error && error.stack) {
+      emit({ type: 'log', level: 'error', message: error.stack });
+    }
+    return { type: 'end', status: 'failed', reason: error instanceof Error ? error.message : String(error), time: Date.now() };
+  }
+}
+
+/** The weights file `model.init` names, relative to the spec's folder. */
+function readInitialWeights(init: string, specDir: string): StateDict {
+  try {
+    return readWeightsFile(resolve(specDir, init));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new DataError(`Cannot read the initial weights "${init}" (model.init): ${why}`, ['model', 'init']);
+  }
+}

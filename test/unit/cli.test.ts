@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { experimentDir, RUN_FILES } from '../../src/engine/runs/layout';
+import { listRuns, readRun } from '../../src/engine/runs/runReader';
+import type { RunSummary } from '../../src/engine/runs/summary';
+
+const root = resolve(__dirname, '../..');
+/** Relative to the repository root, the CLI's working directory, so paths print as given. */
+const work = join('.test-artifacts', `cli-${process.pid}`);
+mkdirSync(join(root, work), { recursive: true });
+after(() => rmSync(join(root, work), { recursive: true, force: true }));
+
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+
+interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts the command line; `finished` resolves with its exit code and output. */
+function startCli(...args: string[]): { child: ChildProcessWithoutNullStreams; finished: Promise<CliResult> } {
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: root, timeout: 60_000 });
+  const result: CliResult = { status: null, stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (result.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (result.stderr += chunk));
+  return { child, finished: new Promise((done) => child.on('close', (status) => done({ ...result, status }))) };
+}
+
+/** Runs the command line to its end; independent calls can run side by side. */
+function cli(...args: string[]): Promise<CliResult> {
+  return startCli(...args).finished;
+}
+
+/** Writes a spec under the scratch folder and returns its path relative to the repository root. */
+function writeSpec(name: string, spec: unknown): string {
+  const path = join(work, name);
+  writeFileSync(join(root, path), JSON.stringify(spec, null, 2));
+  return path;
+}
+
+const tinySpec = {
+  name: 'tiny',
+  data: { type: 'sine', samples: 40, seqLength: 8 },
+  model: { cell: 'gru', hiddenSize: 4 },
+  training: { epochs: 2, batchSize: 16 },
+  probe: { samples: 2 },
+};
+const tiny = writeSpec('tiny.rnn.json', tinySpec);
+const sweep = writeSpec('sweep.rnn.json', { ...tinySpec, name: 'sweep', training: { epochs: 1, batchSize: 16 }, sweep: { 'model.cell': ['rnn', 'lstm'] } });
+const long = writeSpec('long.rnn.json', { ...tinySpec, name: 'long', data: { type: 'sine', samples: 400, seqLength: 20 }, training: { epochs: 500, batchSize: 4 } });
+const bad = writeSpec('bad.rnn.json', { name: 'bad', data: { type: 'sine', samples: -3 }, model: { cell: 'gruu' } });
+
+function runsDir(name: string): string {
+  return join(root, work, name);
+}
+
+describe('rnn-lab command line', () => {
+  test('--help documents the exit codes; --version prints the package version', async () => {
+    const [help, version, bare] = await Promise.all([cli('--help'), cli('--version'), cli()]);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /Exit codes:\n\s+0 +success\n\s+1 .*\n\s+2 +usage error\n\s+130 +interrupted/);
+    assert.equal(version.status, 0);
+    assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+    assert.equal(bare.status, 2);
+    assert.match(bare.stderr, /Usage:/);
+  });
+
+  test('an unknown command or a bad option is a usage error (exit 2)', async () => {
+    const results = await Promise.all([
+      cli('frobnicate'),
+      cli('train', tiny, '--backend', 'gpu'),
+      cli('train', tiny, '--epochs', '0'),
+      cli('train', tiny, '--no-such-flag'),
+      cli('train', tiny, tiny),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      [2, 2, 2, 2, 2],
+    );
+    assert.match(results[0].stderr, /unknown command "frobnicate"[\s\S]*Usage:/);
+    assert.match(results[1].stderr, /--backend must be one of auto, wasm, cpu/);
+  });
+
+  test('validate prints file:line:col diagnostics with the path as given and exits 1 on errors', async () => {
+    const [result, good] = await Promise.all([cli('validate', tiny, bad), cli('validate', tiny)]);
+    assert.equal(result.status, 1);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines[0], `${tiny}: ok`);
+    assert.ok(lines.length >= 3, result.stdout);
+    for (const line of lines.slice(1)) {
+      assert.match(line, new RegExp(`^${bad.replaceAll('.', '\\.')}:\\d+:\\d+ error: `));
+    }
+    assert.ok(lines.some((line) => line.includes('model.cell')));
+    assert.equal(good.status, 0);
+  });
+
+  test('train refuses an invalid spec before creating any run', async () => {
+    const runs = runsDir('bad-runs');
+    const result = await cli('train', bad, '--runs', runs);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /bad\.rnn\.json:\d+:\d+ error: /);
+    assert.equal(existsSync(runs), false);
+  });
+
+  test('train writes a run folder with a line per epoch; runs lists it', async () => {
+    const runs = runsDir('tiny-runs');
+    const result = await cli('train', tiny, '--runs', runs, '--backend', 'cpu');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^epoch 1\/2 {2}train \S+ {2}val \S+ {2}baseline \S+/m);
+    assert.match(result.stdout, /^epoch 2\/2 /m);
+    assert.match(result.stdout, /^completed: best validation loss \S+ at epoch [12]/m);
+
+    const [summary] = listRuns(experimentDir(runs, tiny));
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.epochsDone, 2);
+    assert.equal(summary.backend, 'cpu');
+    const runDir = join(experimentDir(runs, tiny), summary.id);
+    assert.match(result.stdout, new RegExp(`Run folder: ${join(work, 'tiny-runs', 'tiny', summary.id)}`));
+    assert.ok(readdirSync(runDir).includes(RUN_FILES.weights));
+    assert.equal(readRun(runDir).metrics.filter((event) => event.type === 'epoch').length, 2);
+
+    const listing = await cli('runs', tiny, '--runs', runs);
+    assert.equal(listing.status, 0);
+    const [header, row] = listing.stdout.trim().split('\n');
+    assert.match(header, /^run +status +best val +last val +duration +age +sweep$/);
+    assert.match(row, new RegExp(`^${summary.id} +completed +\\S+ @${summary.bestEpoch} `));
+  });
+
+  test('train --json prints one JSON object per line for every run of a sweep', async () => {
+    const runs = runsDir('sweep-runs');
+    const result = await cli('train', sweep, '--json', '--runs', runs, '--backend', 'cpu');
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; summary?: RunSummary });
+    const types = lines.map((line) => line.type);
+    assert.equal(types.filter((type) => type === 'run').length, 2);
+    assert.equal(types.filter((type) => type === 'start').length, 2);
+    assert.equal(types.filter((type) => type === 'epoch').length, 2);
+    assert.equal(types.filter((type) => type === 'end').length, 2);
+    assert.equal(types[0], 'run');
+    const summaries = lines.filter((line) => line.type === 'summary').map((line) => line.summary!);
+    assert.deepEqual(
+      summaries.map((summary) => [summary.status, summary.sweep?.assignments]),
+      [
+        ['completed', { 'model.cell': 'rnn' }],
+        ['completed', { 'model.cell': 'lstm' }],
+      ],
+    );
+    assert.equal(listRuns(experimentDir(runs, sweep)).length, 2);
+  });
+
+  test('verify-reference passes on the PyTorch reference and fails (exit 1) on a tampered copy', async () => {
+    const golden = join('test', 'fixtures', 'golden', 'rnn.json');
+    const reference = JSON.parse(readFileSync(join(root, golden), 'utf8')) as { output: number[][][] };
+    reference.output[0][0][0] += 1e-3;
+    const tampered = join(work, 'tampered.json');
+    writeFileSync(join(root, tampered), JSON.stringify(reference));
+    const [passing, failing] = await Promise.all([cli('verify-reference', golden, '--backend', 'cpu'), cli('verify-reference', tampered, '--backend', 'cpu')]);
+    assert.equal(passing.status, 0, passing.stderr);
+    assert.match(passing.stdout, new RegExp(`${golden.replaceAll('.', '\\.')}: passed\n`));
+    assert.match(passing.stdout, /^output +\S+ +ok$/m);
+    assert.equal(failing.status, 1);
+    assert.match(failing.stdout, /^output +1\.00e-3 +FAIL$/m);
+  });
+
+  test('Ctrl-C stops training cleanly: exit 130, the run kept as stopped with its weights', async () => {
+    const runs = runsDir('long-runs');
+    const { child, finished } = startCli('train', long, '--json', '--runs', runs, '--backend', 'cpu');
+    let seen = '';
+    const interruptAtFirstStep = (chunk: string): void => {
+      seen += chunk;
+      if (seen.includes('"type":"step"')) {
+        child.stdout.off('data', interruptAtFirstStep);
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', interruptAtFirstStep);
+    const result = await finished;
+    assert.equal(result.status, 130, result.stderr);
+    assert.match(result.stderr, /Stopping after the current step/);
+    const [summary] = listRuns(experimentDir(runs, long));
+    assert.equal(summary.status, 'stopped');
+    assert.ok(summary.epochsDone < 500);
+    assert.ok(existsSync(join(experimentDir(runs, long), summary.id, RUN_FILES.weights)));
+    const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { type: string; summary: RunSummary };
+    assert.equal(last.type, 'summary');
+    assert.equal(last.summary.status, 'stopped');
+  });
+});
