@@ -1,46 +1,4 @@
-/** Plain-text formatting for the command line: numbers, durations, ages and tables. */
-
-/** A loss or similar value with four significant digits; `-` when absent. */
-export function formatValue(value: number | null | undefined): string {
-  if (value === undefined || value === null) {
-    return '-';
-  }
-  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
-}
-
-/** An accuracy in [0, 1] as a percentage. */
-export function formatPercent(value: number | undefined): string {
-  return value === undefined ? '-' : `${(value * 100).toFixed(1)}%`;
-}
-
-/** `850ms`, `12.3s`, `4m05s`, `2h03m`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) {
-    return `${Math.round(ms)}ms`;
-  }
-  if (ms < 60_000) {
-    return `${(ms / 1000).toFixed(1)}s`;
-  }
-  const totalSeconds = Math.round(ms / 1000);
-  if (totalSeconds < 3600) {
-    return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, '0')}s`;
-  }
-  const totalMinutes = Math.round(totalSeconds / 60);
-  return `${Math.floor(totalMinutes / 60)}h${String(totalMinutes % 60).padStart(2, '0')}m`;
-}
-
-/** How long ago, coarsely: `just now`, `5m ago`, `3h ago`, `2d ago`. */
-export function formatAge(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) {
-    return 'just now';
-  }
-  if (minutes < 60) {
-    return `${minutes}m ago`;
-  }
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours}h ago` : `${Math.floor(hours / 24)}d ago`;
-}
+/** Plain-text tables for the command line. */
 
 /** Columns padded to their widest cell, two spaces apart; the columns in `rightAligned` pad on the left. */
 export function formatTable(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {

@@ -1,7 +1,8 @@
 /** `rnn-lab runs SPEC`: the recorded runs of a spec, newest first. */
 import { defaultRunsRoot, experimentDir } from '../engine/runs/layout';
 import { listRuns } from '../engine/runs/runReader';
-import { formatAge, formatDuration, formatTable, formatValue } from './format';
+import { formatAge, formatDuration, formatValue } from '../engine/format';
+import { formatTable } from './format';
 import { EXIT, parseCommandArgs, UsageError } from './usage';
 
 export function runsCommand(args: string[]): number {

@@ -7,7 +7,8 @@ import type { RunExperimentResult } from '../engine/runExperiment';
 import type { SweepPoint } from '../engine/runs/summary';
 import type { StartEvent, TrainEvent } from '../engine/events';
 import { formatSweepValue } from '../engine/spec/sweep';
-import { formatDuration, formatPercent, formatTable, formatValue } from './format';
+import { formatDuration, formatPercent, formatValue } from '../engine/format';
+import { formatTable } from './format';
 import { ProgressLine, progressBar } from './progress';
 
 /** One run of a `train` command: its place in the sweep and, once done, its result. */

@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import type { EpochEvent, ProbeEvent, StartEvent, StepEvent, TrainEvent } from '../../src/engine/events';
 import { readWeightsFile } from '../../src/engine/model/weightsFile';
 import { runExperiment, type RunExperimentOptions } from '../../src/engine/runExperiment';
+import { closeAbandonedRun } from '../../src/engine/runs/abandonedRun';
 import { replaceFileAtomically } from '../../src/engine/runs/files';
 import { experimentDir, experimentSlug, RUN_FILES, runIdTime } from '../../src/engine/runs/layout';
 import { iterateProbes, listRuns, readRun, STALE_AFTER_MS } from '../../src/engine/runs/runReader';
@@ -396,5 +397,23 @@ describe('runExperiment', () => {
     const missing = await run({ spec: { ...quick, model: { ...quick.model, init: 'no-such-weights.json' } } });
     assert.equal(missing.summary.status, 'failed');
     assert.match(missing.summary.reason ?? '', /no-such-weights\.json/);
+  });
+});
+
+describe('closing an abandoned run (a crashed worker)', () => {
+  test('marks it failed with the reason, after a line cut short, keeping its metrics', () => {
+    const writer = createRun(freshExperimentDir());
+    writer.record(start);
+    writer.record(step(1, 1));
+    writer.record(step(1, 2));
+    appendFileSync(join(writer.dir, RUN_FILES.metrics), '{"type":"step","ep');
+    assert.equal(readRun(writer.dir).summary.status, 'running', 'this process still owns it');
+    const summary = closeAbandonedRun(writer.dir, 'failed', 'the training worker ran out of memory');
+    const record = readRun(writer.dir);
+    assert.equal(summary.status, 'failed');
+    assert.equal(record.summary.status, 'failed');
+    assert.equal(record.summary.reason, 'the training worker ran out of memory');
+    assert.equal(record.summary.pid, undefined);
+    assert.deepEqual(record.metrics.map((e) => e.type), ['start', 'step', 'step', 'end']);
   });
 });

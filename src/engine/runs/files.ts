@@ -35,8 +35,12 @@ export class JsonLinesAppender {
   constructor(readonly path: string) {}
 
   append(value: unknown): void {
+    this.appendRaw(`${JSON.stringify(value)}\n`);
+  }
+
+  appendRaw(text: string): void {
     this.fd ??= openSync(this.path, 'a');
-    writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    writeSync(this.fd, text);
   }
 
   close(): void {

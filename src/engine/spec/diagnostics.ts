@@ -8,6 +8,11 @@ export type JsonPath = (string | number)[];
 
 export interface SpecDiagnostic {
   severity: 'error' | 'warning';
+  /**
+   * `json`: what a JSON editor also reports from the schema (syntax, duplicate keys, schema
+   * violations); `semantic`: what only RNN Lab finds (data files, columns, sweep keys, …).
+   */
+  origin: 'json' | 'semantic';
   message: string;
   /** JSON path segments, e.g. ['data', 'columns', 1]. */
   path: JsonPath;
@@ -80,15 +85,15 @@ export class LineIndex {
 export function diagnosticAt(
   lines: LineIndex,
   range: { offset: number; length: number },
-  fields: Pick<SpecDiagnostic, 'severity' | 'message' | 'path'>,
+  fields: Pick<SpecDiagnostic, 'severity' | 'message' | 'path' | 'origin'>,
 ): SpecDiagnostic {
   return { ...fields, offset: range.offset, length: range.length, ...lines.position(range.offset) };
 }
 
 /** Places an issue in the text of the file whose syntax tree is `root`. */
-export function locateIssue(lines: LineIndex, root: Node, issue: SpecIssue): SpecDiagnostic {
+export function locateIssue(lines: LineIndex, root: Node, issue: SpecIssue, origin: SpecDiagnostic['origin']): SpecDiagnostic {
   const { severity, message, path } = issue;
-  return diagnosticAt(lines, issueRange(root, issue), { severity, message, path });
+  return diagnosticAt(lines, issueRange(root, issue), { severity, message, path, origin });
 }
 
 /** One line for a terminal: `file:line:col error: message`. */

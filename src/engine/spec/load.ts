@@ -48,7 +48,7 @@ function duplicateKeyDiagnostics(lines: LineIndex, root: Node): SpecDiagnostic[]
         if (seen.has(key)) {
           const path = getNodePath(node);
           const message = `duplicate key "${key}" in ${describePath(path)}`;
-          diagnostics.push(diagnosticAt(lines, keyNode, { severity: 'error', message, path: [...path, key] }));
+          diagnostics.push(diagnosticAt(lines, keyNode, { severity: 'error', message, path: [...path, key], origin: 'json' }));
         }
         seen.add(key);
       }
@@ -67,25 +67,28 @@ export function checkSpecText(text: string, context: SpecContext): SpecCheck {
   if (root === undefined || parseErrors.length > 0) {
     return {
       diagnostics: parseErrors.map((error) =>
-        diagnosticAt(lines, error, { severity: 'error', message: syntaxMessage(error), path: [] }),
+        diagnosticAt(lines, error, { severity: 'error', message: syntaxMessage(error), path: [], origin: 'json' }),
       ),
     };
   }
 
   const document: unknown = getNodeValue(root);
   const issues = schemaIssues(document);
-  issues.push(...sweepIssues(document, new Set(issues.map((issue) => issue.path[0]))));
+  const semantic = sweepIssues(document, new Set(issues.map((issue) => issue.path[0])));
   const diagnostics = duplicateKeyDiagnostics(lines, root);
   let spec: ExperimentSpec | undefined;
-  if (diagnostics.length === 0 && issues.length === 0) {
+  if (diagnostics.length === 0 && issues.length === 0 && semantic.length === 0) {
     spec = resolveSpec(document as Record<string, unknown>);
     const runs = expandSweep(spec).map((run) => run.spec);
-    issues.push(
+    semantic.push(
       ...ignoredSettingIssues(spec, runs),
       ...dataIssues(spec, { specDir: dirname(context.specPath), resourcesDir: context.resourcesDir }),
     );
   }
-  diagnostics.push(...issues.map((issue) => locateIssue(lines, root, issue)));
+  diagnostics.push(
+    ...issues.map((issue) => locateIssue(lines, root, issue, 'json')),
+    ...semantic.map((issue) => locateIssue(lines, root, issue, 'semantic')),
+  );
   diagnostics.sort((a, b) => a.offset - b.offset);
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return { spec: hasErrors ? undefined : spec, diagnostics };
@@ -98,7 +101,7 @@ export function loadSpecFile(specPath: string, resourcesDir: string): SpecCheck 
     text = readFileSync(specPath, 'utf8');
   } catch (error) {
     const message = `cannot read the spec file: ${error instanceof Error ? error.message : String(error)}`;
-    return { diagnostics: [{ severity: 'error', message, path: [], offset: 0, length: 0, line: 1, column: 1 }] };
+    return { diagnostics: [{ severity: 'error', origin: 'semantic', message, path: [], offset: 0, length: 0, line: 1, column: 1 }] };
   }
   // Editors hide a byte-order mark; dropping it keeps positions as the editor shows them.
   return checkSpecText(text.replace(/^\uFEFF/, ''), { specPath, resourcesDir });

@@ -1,0 +1,58 @@
+/** Plain-text formatting of numbers, durations and ages, shared by the CLI and the editor. */
+import type { RunSummary } from './runs/summary';
+
+/** A loss or similar value with four significant digits; `-` when absent. */
+export function formatValue(value: number | null | undefined): string {
+  if (value === undefined || value === null) {
+    return '-';
+  }
+  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+}
+
+/** An accuracy in [0, 1] as a percentage. */
+export function formatPercent(value: number | undefined): string {
+  return value === undefined ? '-' : `${(value * 100).toFixed(1)}%`;
+}
+
+/** `850ms`, `12.3s`, `4m05s`, `2h03m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) {
+    return `${Math.round(ms)}ms`;
+  }
+  if (ms < 60_000) {
+    return `${(ms / 1000).toFixed(1)}s`;
+  }
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 3600) {
+    return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, '0')}s`;
+  }
+  const totalMinutes = Math.round(totalSeconds / 60);
+  return `${Math.floor(totalMinutes / 60)}h${String(totalMinutes % 60).padStart(2, '0')}m`;
+}
+
+/** How long ago, coarsely: `just now`, `5m ago`, `3h ago`, `2d ago`. */
+export function formatAge(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) {
+    return 'just now';
+  }
+  if (minutes < 60) {
+    return `${minutes}m ago`;
+  }
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours}h ago` : `${Math.floor(hours / 24)}d ago`;
+}
+
+
+/**
+ * One line about a finished run: `val 0.0041 (best at epoch 17)`, or the failure, e.g.
+ * `failed: Training diverged at epoch 2, step 40: …`.
+ */
+export function formatRunResult(summary: RunSummary): string {
+  if (summary.status === 'failed' || summary.status === 'interrupted') {
+    return `${summary.status}: ${summary.reason ?? 'no reason recorded'}`;
+  }
+  const best =
+    summary.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(summary.bestValidationLoss)} (best at epoch ${summary.bestEpoch})`;
+  return summary.status === 'stopped' ? `${best}, stopped` : best;
+}

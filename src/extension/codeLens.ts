@@ -1,0 +1,104 @@
+/**
+ * The CodeLens at the top of every spec: what can be done with it now (Train, Train sweep,
+ * Stop, Open panel) and how its runs are doing, refreshed at most at the configured rate.
+ */
+import * as vscode from 'vscode';
+import { formatAge, formatRunResult, formatValue } from '../engine/format';
+import { experimentDir } from '../engine/runs/layout';
+import { listRuns } from '../engine/runs/runReader';
+import { expandSweep } from '../engine/spec/sweep';
+import { readSettings, runsRootFor } from './config';
+import type { RunManager } from './runManager';
+import { SPEC_SELECTOR } from './specFiles';
+import type { SpecValidation } from './specValidation';
+import type { TrainingRun } from './trainingRun';
+
+export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private refreshTimer?: NodeJS.Timeout;
+  private lastRefresh = 0;
+
+  constructor(
+    private readonly runs: RunManager,
+    private readonly validation: SpecValidation,
+  ) {
+    this.subscriptions = [
+      vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, this),
+      runs.onDidChange(() => this.refreshSoon()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+      this.changed,
+    ];
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    const lens = (title: string, command = '', args: unknown[] = [], tooltip?: string) =>
+      new vscode.CodeLens(top, { title, command, arguments: args, tooltip });
+    const uri = document.uri;
+    if (!vscode.workspace.isTrusted) {
+      return [lens('$(shield) Training is disabled in Restricted Mode', 'workbench.trust.manage', [], 'Trust this workspace to train: training reads its data files and runs for minutes of CPU.')];
+    }
+    const active = this.runs.activeFor(uri);
+    if (active.length > 0) {
+      return [lens('■ Stop', 'rnnLab.stop', [uri]), lens(describeActive(active), 'rnnLab.openPanel', [uri])];
+    }
+    const lenses = [lens('▶ Train', 'rnnLab.train', [uri, { sweep: false }])];
+    const spec = this.validation.check(document).spec;
+    if (spec?.sweep) {
+      const count = expandSweep(spec).length;
+      lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }]));
+    }
+    lenses.push(lens('Open panel', 'rnnLab.openPanel', [uri]));
+    const last = listRuns(experimentDir(runsRootFor(uri), uri.fsPath))[0];
+    if (last) {
+      const age = formatAge(Date.now() - Date.parse(last.endedAt ?? last.updatedAt));
+      const result = formatRunResult(last);
+      const title = last.status === 'failed' || last.status === 'interrupted' ? result : `last run: ${result} · ${age}`;
+      lenses.push(lens(truncate(title, 120), 'rnnLab.openPanel', [uri], last.reason));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.subscriptions.forEach((d) => d.dispose());
+  }
+
+  /** At most one refresh per `rnnLab.codeLensRefreshMs`. */
+  private refreshSoon(): void {
+    if (this.refreshTimer) {
+      return;
+    }
+    const wait = Math.max(0, this.lastRefresh + readSettings().codeLensRefreshMs - Date.now());
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.lastRefresh = Date.now();
+      this.changed.fire();
+    }, wait);
+  }
+}
+
+/** `epoch 3/20 · loss 0.0123 · 850 steps/s`, with the sweep position when several runs are queued. */
+function describeActive(active: TrainingRun[]): string {
+  const running = active.find((run) => run.state !== 'queued') ?? active[0];
+  const { epoch, epochs, loss, stepsPerSecond } = running.progress;
+  const parts = [
+    running.state === 'queued' ? 'queued' : running.state === 'stopping' ? 'stopping…' : epochs ? `epoch ${epoch}/${epochs}` : 'starting…',
+  ];
+  if (loss !== undefined) {
+    parts.push(`loss ${formatValue(loss)}`);
+  }
+  if (stepsPerSecond) {
+    parts.push(`${Math.round(stepsPerSecond)} steps/s`);
+  }
+  if (active.length > 1 || running.sweepRun.label) {
+    parts.unshift(`${running.sweepRun.label || running.name}${active.length > 1 ? ` (+${active.length - 1} more)` : ''}`);
+  }
+  return parts.join(' · ');
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}

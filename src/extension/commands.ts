@@ -1,0 +1,140 @@
+/** The commands of the "RNN Lab" category. */
+import * as vscode from 'vscode';
+import { expandSweep, type SweepRun } from '../engine/spec/sweep';
+import type { ExperimentPanels } from './experimentPanel';
+import type { RunManager } from './runManager';
+import { chooseSpec, isSpecUri } from './specFiles';
+import type { SpecValidation } from './specValidation';
+import type { TrainingRun } from './trainingRun';
+
+export interface TrainOptions {
+  /** Train every point of the spec's sweep (true), or the spec as written without it (false). Asks when omitted. */
+  sweep?: boolean;
+}
+
+export function registerCommands(
+  runs: RunManager,
+  validation: SpecValidation,
+  panels: ExperimentPanels,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('rnnLab.train', (uri?: unknown, options?: TrainOptions) => train(runs, validation, uri, options)),
+    vscode.commands.registerCommand('rnnLab.stop', (uri?: unknown) => stop(runs, uri)),
+    vscode.commands.registerCommand('rnnLab.openPanel', async (uri?: unknown) => {
+      const spec = await chooseSpec(uri ?? runs.active()[0]?.specUri, 'Open the panel of which experiment?');
+      if (spec) {
+        panels.show(spec);
+      }
+    }),
+    vscode.commands.registerCommand('rnnLab.validate', (uri?: unknown) => validate(validation, uri)),
+    vscode.commands.registerCommand('rnnLab.showLog', () => log.show()),
+  ];
+}
+
+/** Trains a spec; returns the runs it queued (empty when nothing started). */
+async function train(runs: RunManager, validation: SpecValidation, argument: unknown, options: TrainOptions = {}): Promise<TrainingRun[]> {
+  if (!vscode.workspace.isTrusted) {
+    const manage = 'Manage Workspace Trust';
+    const answer = await vscode.window.showWarningMessage(
+      'RNN Lab: training is disabled in Restricted Mode, because it reads the workspace\'s data files and runs for minutes of CPU. Trust the workspace to train.',
+      manage,
+    );
+    if (answer === manage) {
+      await vscode.commands.executeCommand('workbench.trust.manage');
+    }
+    return [];
+  }
+  const uri = await chooseSpec(argument, 'Train which experiment?');
+  if (!uri) {
+    return [];
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  const check = validation.validate(document);
+  const firstError = check?.diagnostics.find((d) => d.severity === 'error');
+  if (!check?.spec || firstError) {
+    const errors = check?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
+    const go = 'Go to Error';
+    const message = firstError
+      ? `RNN Lab: ${vscode.workspace.asRelativePath(uri)} has ${errors} error${errors === 1 ? '' : 's'}; training did not start. Line ${firstError.line}: ${firstError.message}`
+      : `RNN Lab: ${vscode.workspace.asRelativePath(uri)} is not a valid experiment.`;
+    void vscode.window.showErrorMessage(message, go).then(async (answer) => {
+      if (answer === go && firstError) {
+        const editor = await vscode.window.showTextDocument(document);
+        const position = document.positionAt(firstError.offset);
+        editor.selection = new vscode.Selection(position, document.positionAt(firstError.offset + firstError.length));
+        editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+    });
+    return [];
+  }
+  const spec = check.spec;
+  let sweep = options.sweep;
+  if (sweep === undefined && spec.sweep) {
+    const count = expandSweep(spec).length;
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: `$(run-all) Train the sweep (${count} runs)`, sweep: true },
+        { label: '$(play) Train once, as written, without the sweep', sweep: false },
+      ],
+      { placeHolder: `${spec.name} has a sweep` },
+    );
+    if (!picked) {
+      return [];
+    }
+    sweep = picked.sweep;
+  }
+  const points: SweepRun[] = sweep ? expandSweep(spec) : [{ spec: { ...spec, sweep: undefined }, assignments: {}, label: '' }];
+  return runs.enqueue(uri, points);
+}
+
+async function stop(runs: RunManager, argument: unknown): Promise<void> {
+  const candidates = isSpecUri(argument as vscode.Uri) ? runs.activeFor(argument as vscode.Uri) : runs.active();
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage('RNN Lab: nothing is training.');
+    return;
+  }
+  if (candidates.length === 1) {
+    candidates[0].stop();
+    return;
+  }
+  const all = { label: '$(debug-stop) Stop all', detail: `${candidates.length} runs`, runs: candidates };
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...candidates.map((run) => ({
+        label: run.name,
+        description: run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochs}`,
+        detail: vscode.workspace.asRelativePath(run.specUri),
+        runs: [run],
+      })),
+      all,
+    ],
+    { placeHolder: 'Stop which run?' },
+  );
+  picked?.runs.forEach((run) => run.stop());
+}
+
+async function validate(validation: SpecValidation, argument: unknown): Promise<void> {
+  const uri = await chooseSpec(argument, 'Validate which experiment?');
+  if (!uri) {
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  const check = validation.validate(document);
+  const name = vscode.workspace.asRelativePath(uri);
+  const errors = check?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+  if (check?.spec && errors.length === 0) {
+    const runCount = expandSweep(check.spec).length;
+    void vscode.window.showInformationMessage(`RNN Lab: ${name} is valid${runCount > 1 ? ` (a sweep of ${runCount} runs)` : ''}.`);
+    return;
+  }
+  const problems = 'Show Problems';
+  const first = errors[0];
+  const answer = await vscode.window.showErrorMessage(
+    `RNN Lab: ${name} has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; line ${first.line}: ${first.message}` : ''}`,
+    problems,
+  );
+  if (answer === problems) {
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+  }
+}

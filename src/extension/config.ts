@@ -1,0 +1,28 @@
+/** The extension's settings (`rnnLab.*`), read fresh each time they are needed. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendPreference } from '../engine/backend';
+
+export interface Settings {
+  runsFolder: string;
+  backend: BackendPreference;
+  maxConcurrentRuns: number;
+  codeLensRefreshMs: number;
+  workerMemoryLimitMb: number;
+}
+
+export function readSettings(scope?: vscode.Uri): Settings {
+  const config = vscode.workspace.getConfiguration('rnnLab', scope);
+  return {
+    runsFolder: config.get<string>('runsFolder', '.rnn/runs'),
+    backend: config.get<BackendPreference>('backend', 'auto'),
+    maxConcurrentRuns: Math.max(1, config.get<number>('maxConcurrentRuns', 2)),
+    codeLensRefreshMs: Math.max(100, config.get<number>('codeLensRefreshMs', 250)),
+    workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', 4096)),
+  };
+}
+
+/** The runs folder for a spec file: the setting, relative to the spec's folder unless absolute. */
+export function runsRootFor(specUri: vscode.Uri): string {
+  return path.resolve(path.dirname(specUri.fsPath), readSettings(specUri).runsFolder);
+}

@@ -1,0 +1,62 @@
+/**
+ * RNN Lab's entry point: wires the spec validation, the training runs, the CodeLens, the
+ * status bar, the panel and the commands. Training happens in worker threads; nothing here
+ * blocks the editor.
+ */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { ExperimentCodeLens } from './codeLens';
+import { ExperimentPanels } from './experimentPanel';
+import { RunManager } from './runManager';
+import { SpecValidation } from './specValidation';
+import { TrainingStatusBar } from './statusBar';
+
+/** What the extension exports, for its integration tests and for other extensions. */
+export interface RnnLabApi {
+  runs: RunManager;
+  validation: SpecValidation;
+}
+
+export function activate(context: vscode.ExtensionContext): RnnLabApi {
+  const log = vscode.window.createOutputChannel('RNN Lab', { log: true });
+  const runs = new RunManager(context.asAbsolutePath('dist/worker.js'), context.asAbsolutePath('media'), log);
+  const validation = new SpecValidation(context.asAbsolutePath('media'));
+  const panels = new ExperimentPanels(runs);
+  context.subscriptions.push(
+    log,
+    runs,
+    validation,
+    panels,
+    new ExperimentCodeLens(runs, validation),
+    new TrainingStatusBar(runs),
+    ...registerCommands(runs, validation, panels, log),
+    runs.onDidChange(trainingContextUpdater(runs)),
+    runs.onDidEnd((run) => {
+      if (run.state === 'failed') {
+        void vscode.window.showErrorMessage(`RNN Lab: ${run.name} failed: ${run.reason ?? 'no reason given'}`, 'Show Log').then((answer) => {
+          if (answer) {
+            log.show();
+          }
+        });
+      }
+    }),
+  );
+  log.info('RNN Lab activated');
+  return { runs, validation };
+}
+
+/**
+ * Keeps `rnnLab.isTraining` and `rnnLab.trainingSpecs` (the spec files with active runs) up to
+ * date for the menus' Train/Stop buttons, setting them only when they change.
+ */
+function trainingContextUpdater(runs: RunManager): () => void {
+  let current = '';
+  return () => {
+    const paths = [...new Set(runs.active().map((run) => run.specUri.fsPath))].sort();
+    if (paths.join('\n') !== current) {
+      current = paths.join('\n');
+      void vscode.commands.executeCommand('setContext', 'rnnLab.trainingSpecs', paths);
+      void vscode.commands.executeCommand('setContext', 'rnnLab.isTraining', paths.length > 0);
+    }
+  };
+}

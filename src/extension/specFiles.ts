@@ -1,0 +1,42 @@
+/** Finding and recognising experiment spec files (`*.rnn.json`). */
+import * as vscode from 'vscode';
+
+export const SPEC_GLOB = '**/*.rnn.json';
+export const SPEC_SELECTOR: vscode.DocumentSelector = { pattern: SPEC_GLOB };
+
+export function isSpecUri(uri: vscode.Uri | undefined): uri is vscode.Uri {
+  return !!uri && uri.scheme === 'file' && uri.path.endsWith('.rnn.json');
+}
+
+/** The spec in the active editor, if any. */
+export function activeSpecUri(): vscode.Uri | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  return isSpecUri(uri) ? uri : undefined;
+}
+
+/** The workspace's spec files, skipping the run store and node_modules. */
+export async function findSpecFiles(): Promise<vscode.Uri[]> {
+  const files = await vscode.workspace.findFiles(SPEC_GLOB, '{**/node_modules/**,**/.rnn/**}');
+  return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+}
+
+/** The spec from the argument (explorer, editor title, CodeLens), the active editor, or a quick pick. */
+export async function chooseSpec(argument: unknown, placeHolder: string): Promise<vscode.Uri | undefined> {
+  if (argument instanceof vscode.Uri && isSpecUri(argument)) {
+    return argument;
+  }
+  const active = activeSpecUri();
+  if (active) {
+    return active;
+  }
+  const files = await findSpecFiles();
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('RNN Lab: this workspace has no experiment files (*.rnn.json).');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    { placeHolder },
+  );
+  return picked?.uri;
+}

@@ -1,0 +1,199 @@
+/**
+ * One run of one experiment, trained in its own worker thread. The host side of the worker:
+ * it follows the run's progress, asks it to stop, and takes over when the worker dies, so
+ * that the run folder always ends with a final status and the editor carries on.
+ */
+import { Worker } from 'node:worker_threads';
+import type * as vscode from 'vscode';
+import type { BackendPreference } from '../engine/backend';
+import type { EpochEvent, TrainEvent } from '../engine/events';
+import { closeAbandonedRun } from '../engine/runs/abandonedRun';
+import type { RunSummary } from '../engine/runs/summary';
+import type { SweepRun } from '../engine/spec/sweep';
+import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../protocol';
+
+export type RunState = 'queued' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed';
+
+export interface RunProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss?: number;
+  validationLoss?: number;
+  stepsPerSecond?: number;
+}
+
+export interface RunEnvironment {
+  workerPath: string;
+  resourcesDir: string;
+  runsRoot: string;
+  backend: BackendPreference;
+  memoryLimitMb: number;
+  log: vscode.LogOutputChannel;
+  /** Called on every change of state or progress (often: once per step). */
+  onChange(run: TrainingRun): void;
+  /** Called once when the run is over, whatever the reason. */
+  onEnd(run: TrainingRun): void;
+}
+
+/** How long a worker may take to stop by itself before it is terminated. */
+const STOP_GRACE_MS = 3000;
+
+let nextKey = 1;
+
+export class TrainingRun {
+  readonly key = nextKey++;
+  state: RunState = 'queued';
+  runDir?: string;
+  progress: RunProgress = { epoch: 0, epochs: 0, step: 0, stepsPerEpoch: 0 };
+  summary?: RunSummary;
+  reason?: string;
+  /** Every finished epoch of this run. */
+  readonly epochs: EpochEvent[] = [];
+  readonly queuedAt = Date.now();
+  private worker?: Worker;
+  private readonly stopFlag = new SharedArrayBuffer(4);
+  private stopTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly specUri: vscode.Uri,
+    readonly sweepRun: SweepRun,
+    private readonly environment: RunEnvironment,
+  ) {}
+
+  get name(): string {
+    return this.sweepRun.label ? `${this.sweepRun.spec.name} (${this.sweepRun.label})` : this.sweepRun.spec.name;
+  }
+
+  get isActive(): boolean {
+    return this.state === 'queued' || this.state === 'running' || this.state === 'stopping';
+  }
+
+  start(): void {
+    const env = this.environment;
+    const job: TrainingJob = {
+      spec: this.sweepRun.spec,
+      sweep: this.sweepRun.label ? { label: this.sweepRun.label, assignments: this.sweepRun.assignments } : undefined,
+      specPath: this.specUri.fsPath,
+      runsRoot: env.runsRoot,
+      backend: env.backend,
+      resourcesDir: env.resourcesDir,
+      stopFlag: this.stopFlag,
+    };
+    this.state = 'running';
+    env.log.info(`Training ${this.name} from ${this.specUri.fsPath}`);
+    const worker = new Worker(env.workerPath, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: env.memoryLimitMb } });
+    this.worker = worker;
+    worker.on('message', (message: WorkerMessage) => this.receive(message));
+    worker.on('error', (error: Error & { code?: string }) => {
+      const reason =
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `the training worker ran out of memory (limit ${env.memoryLimitMb} MB, setting rnnLab.workerMemoryLimitMb)`
+          : `the training worker crashed: ${error.message}`;
+      env.log.error(`${this.name}: ${error.stack ?? error.message}`);
+      this.abandon('failed', reason);
+    });
+    worker.on('exit', (code) => {
+      if (this.isActive) {
+        const stopped = this.state === 'stopping';
+        this.abandon(stopped ? 'stopped' : 'failed', stopped ? 'stopped by the user' : `the training worker exited with code ${code}`);
+      }
+    });
+    env.onChange(this);
+  }
+
+  /** Asks the run to stop; a queued run simply never starts. */
+  stop(): void {
+    if (this.state === 'queued') {
+      this.finish('stopped', 'stopped before it started');
+      return;
+    }
+    if (this.state !== 'running') {
+      return;
+    }
+    this.state = 'stopping';
+    Atomics.store(new Int32Array(this.stopFlag), 0, STOP_REQUESTED);
+    this.stopTimer = setTimeout(() => void this.worker?.terminate(), STOP_GRACE_MS);
+    this.environment.onChange(this);
+  }
+
+  /** Ends the worker at once (window closing, extension disabled); the run stays readable. */
+  dispose(): void {
+    if (this.isActive) {
+      this.abandon('stopped', 'VS Code closed while the run was training');
+    }
+  }
+
+  private receive(message: WorkerMessage): void {
+    switch (message.type) {
+      case WorkerMessageType.RunCreated:
+        this.runDir = message.runDir;
+        break;
+      case WorkerMessageType.Event:
+        this.follow(message.event);
+        break;
+      case WorkerMessageType.Finished:
+        this.summary = message.summary;
+        this.finish(message.summary.status === 'completed' ? 'completed' : message.summary.status === 'stopped' ? 'stopped' : 'failed', message.summary.reason);
+        return;
+    }
+    this.environment.onChange(this);
+  }
+
+  private follow(event: TrainEvent): void {
+    const progress = this.progress;
+    switch (event.type) {
+      case 'start':
+        progress.epochs = event.epochs;
+        progress.stepsPerEpoch = event.stepsPerEpoch;
+        this.environment.log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; backend ${event.backend}`);
+        break;
+      case 'step':
+        progress.epoch = event.epoch;
+        progress.step = event.step;
+        progress.loss = event.loss;
+        progress.stepsPerSecond = event.stepsPerSecond;
+        break;
+      case 'epoch':
+        progress.validationLoss = event.validationLoss;
+        this.epochs.push(event);
+        this.environment.log.info(`${this.name}: epoch ${event.epoch}/${progress.epochs} train ${event.trainLoss} validation ${event.validationLoss}`);
+        break;
+      case 'log':
+        this.environment.log[event.level](`${this.name}: ${event.message}`);
+        break;
+      case 'end':
+        this.reason = event.reason;
+        break;
+      case 'probe':
+        break;
+    }
+  }
+
+  /** The worker is gone or must go: end it and write the run's final status ourselves. */
+  private abandon(state: 'stopped' | 'failed', reason: string): void {
+    void this.worker?.terminate();
+    if (this.runDir) {
+      try {
+        this.summary = closeAbandonedRun(this.runDir, state, reason);
+      } catch (error) {
+        this.environment.log.error(`${this.name}: could not close the run folder ${this.runDir}: ${String(error)}`);
+      }
+    }
+    this.finish(state, reason);
+  }
+
+  private finish(state: 'completed' | 'stopped' | 'failed', reason: string | undefined): void {
+    if (!this.isActive) {
+      return;
+    }
+    clearTimeout(this.stopTimer);
+    this.state = state;
+    this.reason = reason;
+    this.worker = undefined;
+    this.environment.log.info(`${this.name}: ${state}${reason ? ` (${reason})` : ''}`);
+    this.environment.onChange(this);
+    this.environment.onEnd(this);
+  }
+}
