@@ -36,13 +36,12 @@ export function registerCommands(
 async function train(runs: RunManager, validation: SpecValidation, argument: unknown, options: TrainOptions = {}): Promise<TrainingRun[]> {
   if (!vscode.workspace.isTrusted) {
     const manage = 'Manage Workspace Trust';
-    const answer = await vscode.window.showWarningMessage(
-      'RNN Lab: training is disabled in Restricted Mode, because it reads the workspace\'s data files and runs for minutes of CPU. Trust the workspace to train.',
-      manage,
-    );
-    if (answer === manage) {
-      await vscode.commands.executeCommand('workbench.trust.manage');
-    }
+    void vscode.window
+      .showWarningMessage(
+        'RNN Lab: training is disabled in Restricted Mode, because it reads the workspace\'s data files and runs for minutes of CPU. Trust the workspace to train.',
+        manage,
+      )
+      .then((answer) => answer === manage && vscode.commands.executeCommand('workbench.trust.manage'));
     return [];
   }
   const uri = await chooseSpec(argument, 'Train which experiment?');

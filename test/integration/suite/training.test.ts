@@ -1,0 +1,110 @@
+/**
+ * Training from the editor: CodeLens titles before, during and after a run, a finished run
+ * with its folder, Stop mid-run, two runs at once, and a worker that runs out of memory.
+ */
+import assert from 'node:assert/strict';
+import { suite, suiteSetup, teardown, test } from 'mocha';
+import * as vscode from 'vscode';
+import { codeLensTitles, readSummary, rnnLab, runFileExists, train, waitFor, waitForEnd, workspaceFile } from './support';
+
+suite('training', () => {
+  suiteSetup(async () => {
+    await rnnLab();
+  });
+
+  teardown(async () => {
+    (await rnnLab()).runs.active().forEach((run) => run.stop());
+    await waitFor('every run to end', async () => (await rnnLab()).runs.active().length === 0);
+  });
+
+  test('idle CodeLens: Train and Open panel; a sweep adds Train sweep (N runs)', async () => {
+    const titles = await codeLensTitles(workspaceFile('sine.rnn.json'));
+    assert.deepEqual(titles.slice(0, 2), ['▶ Train', 'Open panel']);
+    const sweep = await codeLensTitles(workspaceFile('sweep.rnn.json'));
+    assert.deepEqual(sweep.slice(0, 3), ['▶ Train', '▶ Train sweep (2 runs)', 'Open panel']);
+  });
+
+  test('Train runs to a finished run with its folder written; the CodeLens follows it', async () => {
+    const uri = workspaceFile('sine.rnn.json');
+    const [run] = await train('sine.rnn.json');
+    assert.ok(run, 'a run was queued');
+    const during = await waitFor('a live CodeLens summary', async () => {
+      const titles = await codeLensTitles(uri);
+      return titles[0] === '■ Stop' && /^epoch \d+\/2 · loss [\d.e-]+ · \d+ steps\/s$/.test(titles[1]) && titles;
+    });
+    assert.equal(during.length, 2);
+    await waitForEnd(run);
+    assert.equal(run.state, 'completed');
+    const summary = readSummary(run.runDir!);
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.epochsDone, 2);
+    for (const file of ['spec.json', 'metrics.jsonl', 'probes.jsonl', 'weights.json']) {
+      assert.ok(runFileExists(run.runDir!, file), `${file} is written`);
+    }
+    const after = await waitFor('the last-run CodeLens', async () => {
+      const titles = await codeLensTitles(uri);
+      return titles.find((title) => title.startsWith('last run:'));
+    });
+    assert.match(after, /^last run: val [\d.e-]+ \(best at epoch [12]\) · just now$/);
+  });
+
+  test('Stop ends a run mid-epoch within a second and keeps it', async () => {
+    const [run] = await train('slow.rnn.json');
+    await waitFor('the first steps', () => run.progress.step >= 3);
+    const asked = Date.now();
+    await vscode.commands.executeCommand('rnnLab.stop', workspaceFile('slow.rnn.json'));
+    await waitForEnd(run, 5000);
+    assert.ok(Date.now() - asked < 1000, `stopped after ${Date.now() - asked} ms`);
+    assert.equal(run.state, 'stopped');
+    assert.ok(run.progress.epoch <= 1, 'it stopped in the first epoch');
+    const summary = readSummary(run.runDir!);
+    assert.equal(summary.status, 'stopped');
+    assert.ok(runFileExists(run.runDir!, 'weights.json'), 'the weights are kept');
+  });
+
+  test('two experiments train at once', async () => {
+    const api = await rnnLab();
+    let overlapped = false;
+    const watch = api.runs.onDidChange(() => {
+      const training = api.runs.active().filter((run) => run.state === 'running' && run.progress.step > 0);
+      overlapped ||= training.length === 2;
+    });
+    const [slow] = await train('slow.rnn.json');
+    const [sine] = await train('sine.rnn.json');
+    await waitForEnd(sine);
+    watch.dispose();
+    assert.ok(overlapped, 'both runs made steps at the same time');
+    assert.equal(sine.state, 'completed');
+    assert.equal(slow.state, 'running', 'the slow run goes on');
+  });
+
+  test('a worker out of memory fails its run with the reason; the editor and other runs carry on', async () => {
+    const config = vscode.workspace.getConfiguration('rnnLab');
+    await config.update('workerMemoryLimitMb', 64, vscode.ConfigurationTarget.Workspace);
+    try {
+      const [slow] = await train('slow.rnn.json');
+      const [hungry] = await train('memory-hungry.rnn.json');
+      await waitForEnd(hungry, 60_000);
+      assert.equal(hungry.state, 'failed');
+      assert.match(hungry.reason ?? '', /ran out of memory \(limit 64 MB/);
+      const summary = readSummary(hungry.runDir!);
+      assert.equal(summary.status, 'failed');
+      assert.match(summary.reason ?? '', /ran out of memory/);
+      assert.equal(slow.state, 'running', 'the other run carries on');
+      const titles = await codeLensTitles(workspaceFile('memory-hungry.rnn.json'));
+      assert.ok(titles.some((title) => title.startsWith('failed: the training worker ran out of memory')), titles.join(' | '));
+    } finally {
+      await config.update('workerMemoryLimitMb', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('a sweep queues one run per point and runs them', async () => {
+    const runs = await train('sweep.rnn.json', true);
+    assert.deepEqual(runs.map((run) => run.sweepRun.label), ['model.cell=rnn', 'model.cell=gru']);
+    for (const run of runs) {
+      await waitForEnd(run);
+      assert.equal(run.state, 'completed');
+      assert.deepEqual(readSummary(run.runDir!).sweep?.assignments, run.sweepRun.assignments);
+    }
+  });
+});
