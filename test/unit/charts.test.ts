@@ -1,0 +1,550 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { View } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import type { ProbeEvent } from '../../src/engine/events';
+import type { RunSummary } from '../../src/engine/runs/summary';
+import {
+  DEFAULT_THEME,
+  GRADIENT_LAYER_PARAM,
+  ZOOM_PARAM,
+  activationColor,
+  activationSpans,
+  compareChartSpec,
+  confusionChartSpec,
+  confusionRows,
+  differingConfig,
+  downsampleExtrema,
+  epochRow,
+  forecastChartSpec,
+  forecastRows,
+  gradientFlowChartSpec,
+  gradientRows,
+  hiddenStateChartSpec,
+  hiddenStateData,
+  hoverChartSpec,
+  lossChartSpec,
+  quantityColorDomain,
+  runColor,
+  smoothDebiased,
+  sortByBest,
+  sparklineSpec,
+  stepRows,
+  type ChartTheme,
+} from '../../src/charts';
+import { renderSvg, renderView, type Datasets } from '../../src/charts/renderSvg';
+
+// ---- fixtures: shaped like a real run (adding problem, 2-layer LSTM, 8 units, 40 steps) ----
+
+const UNITS = 8;
+const STEPS = 40;
+const WIDTH = 480;
+
+/** A small deterministic generator, so fixtures are the same on every run. */
+function sequence(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const random = sequence(7);
+const lossSteps = stepRows(
+  Array.from({ length: 400 }, (_, i) => ({ step: i + 1, loss: 0.2 / (1 + i / 50) + 0.03 * random() })),
+  0.9,
+);
+const epochs = Array.from({ length: 8 }, (_, k) =>
+  epochRow({ epoch: k + 1, trainLoss: 0.18 / (1 + k), validationLoss: 0.2 / (1 + k) + (k >= 5 ? 0.02 : 0) }, (k + 1) * 50),
+);
+const baseline = [{ loss: 0.167, label: 'predict 1' }];
+
+function grid(f: (unit: number, time: number) => number): number[][] {
+  return Array.from({ length: UNITS }, (_, u) => Array.from({ length: STEPS }, (_, t) => f(u, t)));
+}
+
+const probe: ProbeEvent = {
+  type: 'probe',
+  epoch: 4,
+  samples: [12, 30],
+  inputs: [0, 1].map(() => Array.from({ length: STEPS }, (_, t) => [random(), t === 5 || t === 27 ? 1 : 0])),
+  layers: [0, 1].map((layer) => ({
+    layer,
+    quantities: {
+      h: [0, 1].map((s) => grid((u, t) => Math.tanh(Math.sin(u + t / 5 + s + layer)))),
+      f: [0, 1].map(() => grid((u, t) => 1 / (1 + Math.exp(-Math.cos(u * t))))),
+      c: [0, 1].map(() => grid((u, t) => 3 * Math.sin(u - t / 7))),
+    },
+  })),
+  gradientNorms: [
+    Array.from({ length: STEPS }, (_, t) => 1e-7 * Math.exp(t / 3)),
+    Array.from({ length: STEPS - 10 }, (_, t) => 1e-3 * Math.exp(t / 20)),
+  ],
+  predictions: { kind: 'forecast', targets: [], predictions: [] },
+};
+
+const DARK: ChartTheme = {
+  foreground: '#eeeee1',
+  background: '#1e1e2e',
+  grid: '#3a3a4a',
+  muted: '#9a9aa9',
+  fontFamily: 'monospace',
+  fontSize: 12,
+  palette: ['#ff00a1', '#00ffa2', '#a3a300', '#0000a4', '#a500a5', '#00a6a6', '#a7a7a7', '#a8a800'],
+  diverging: ['#0b0bff', '#202020', '#ff0b0b'],
+};
+
+// ---- helpers reading the rendered view ----
+
+interface SceneMark {
+  marktype: string;
+  role: string;
+  items: SceneNode[];
+}
+interface SceneNode {
+  items?: SceneNode[];
+  marktype?: string;
+  role?: string;
+  text?: string;
+  stroke?: string;
+  fill?: string;
+}
+
+/** Every data-driven mark in the scenegraph (axes, legends and titles left out). */
+function dataMarks(view: View): SceneMark[] {
+  const found: SceneMark[] = [];
+  const walk = (node: SceneNode) => {
+    if (node.marktype && node.role === 'mark') {
+      found.push(node as SceneMark);
+    }
+    node.items?.forEach(walk);
+  };
+  walk((view.scenegraph() as unknown as { root: SceneNode }).root);
+  return found;
+}
+
+function itemCount(view: View, marktype: string): number {
+  return dataMarks(view)
+    .filter((m) => m.marktype === marktype)
+    .reduce((n, m) => n + m.items.length, 0);
+}
+
+/** All text drawn in the SVG (axis titles, labels, legends, annotations). */
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+}
+
+/** '#rrggbb' as d3 writes an interpolated colour: 'rgb(r, g, b)'. */
+function hexToRgb(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+async function withView<T>(spec: TopLevelSpec, datasets: Datasets, read: (view: View) => T | Promise<T>): Promise<T> {
+  const view = await renderView(spec, datasets);
+  try {
+    return await read(view);
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The line marks: for each drawn line, its number of points and its stroke colour. */
+function lines(view: View): { points: number; stroke: string | undefined }[] {
+  return dataMarks(view)
+    .filter((m) => m.marktype === 'line' && m.items.length > 0)
+    .map((m) => ({ points: m.items.length, stroke: m.items[0].stroke }));
+}
+
+function scaleOf(view: View, name: string): { type: string; domain(): number[] } {
+  return view.scale(name) as unknown as { type: string; domain(): number[] };
+}
+
+// ---- pure functions ----
+
+test('smoothDebiased keeps the first value, is the identity at weight 0 and matches the debiased EMA', () => {
+  const values = [4, 2, 8, 6, 1];
+  assert.deepEqual(smoothDebiased(values, 0), values);
+  const smoothed = smoothDebiased(values, 0.6);
+  assert.equal(smoothed[0], 4);
+  // By hand: ema_n = 0.6 ema_{n-1} + 0.4 v_n from 0, divided by 1 - 0.6^n.
+  let ema = 0;
+  values.forEach((v, i) => {
+    ema = 0.6 * ema + 0.4 * v;
+    assert.ok(Math.abs(smoothed[i] - ema / (1 - 0.6 ** (i + 1))) < 1e-12);
+  });
+  assert.ok(smoothed[2] < 8 && smoothed[2] > 2, 'a spike is damped');
+  // The weight is clamped to 0.999: with weight 5 the series still moves (not frozen, not NaN).
+  const clamped = smoothDebiased([1, 100], 5);
+  assert.ok(Number.isFinite(clamped[1]) && clamped[1] > 1 && clamped[1] < 100);
+  // Non-finite values pass through and do not poison the average.
+  const gap = smoothDebiased([1, Number.NaN, 1], 0.5);
+  assert.ok(Number.isNaN(gap[1]));
+  assert.equal(gap[2], 1);
+});
+
+test('downsampleExtrema caps the count, keeps order and keeps spikes', () => {
+  const rows = Array.from({ length: 10_000 }, (_, i) => ({ step: i + 1, loss: 1 + Math.sin(i / 100) * 0.1 }));
+  rows[4321].loss = 50;
+  rows[7777].loss = -3;
+  const kept = downsampleExtrema(rows, 300, 'loss');
+  assert.ok(kept.length <= 300 && kept.length >= 150, `kept ${kept.length}`);
+  assert.ok(kept.includes(rows[4321]) && kept.includes(rows[7777]), 'both spikes survive');
+  assert.ok(kept.every((row, i) => i === 0 || row.step > kept[i - 1].step), 'order kept');
+  const short = rows.slice(0, 10);
+  const copy = downsampleExtrema(short, 300, 'loss');
+  assert.deepEqual(copy, short);
+  assert.notEqual(copy, short);
+});
+
+test('runColor is stable, taken from the palette, and spreads ids over it', () => {
+  const ids = Array.from({ length: 40 }, (_, i) => `2026-05-0${i % 9}-run-${i}`);
+  for (const id of ids) {
+    assert.equal(runColor(id, DEFAULT_THEME.palette), runColor(id, [...DEFAULT_THEME.palette]));
+    assert.ok(DEFAULT_THEME.palette.includes(runColor(id, DEFAULT_THEME.palette)));
+  }
+  assert.ok(new Set(ids.map((id) => runColor(id, DEFAULT_THEME.palette))).size >= 5);
+});
+
+test('differingConfig lists the dotted keys that differ, missing keys included', () => {
+  const base = { name: 'adding', model: { cell: 'lstm', hiddenSize: 32, layers: 1 }, training: { learningRate: 0.01, epochs: 10 }, tags: ['a', 'b'] };
+  const keys = differingConfig({
+    r1: base,
+    r2: { ...base, model: { ...base.model, cell: 'gru' }, training: { ...base.training, learningRate: 0.001 } },
+    r3: { ...base, model: { ...base.model, cell: 'gru' }, tags: ['a', 'c'], seed: 3 },
+  });
+  assert.deepEqual(keys, ['model.cell', 'training.learningRate', 'tags.1', 'seed']);
+  assert.deepEqual(differingConfig({ a: base, b: structuredClone(base) }), []);
+});
+
+test('sortByBest orders by best validation loss, runs without one last in their order', () => {
+  const run = (id: string, best?: number): RunSummary => ({
+    id,
+    experiment: 'x',
+    status: 'completed',
+    startedAt: '',
+    updatedAt: '',
+    durationMs: 0,
+    epochsDone: 1,
+    steps: 1,
+    bestValidationLoss: best,
+    lastValidationLoss: best === undefined ? undefined : 1 - best,
+  });
+  const input = [run('a', 0.3), run('b'), run('c', 0.1), run('d', 0.2), run('e')];
+  assert.deepEqual(
+    sortByBest(input).map((r) => r.id),
+    ['c', 'd', 'a', 'b', 'e'],
+  );
+  assert.equal(input[0].id, 'a', 'input not mutated');
+});
+
+test('activationSpans pairs characters with one unit, activationColor mixes the theme colours', () => {
+  const spans = activationSpans('ab"c', [[0.1, 0.2, 0.3, 0.4], [-1, 0.5, 0.9]], 1);
+  assert.deepEqual(
+    spans.map((s) => s.char),
+    ['a', 'b', '"', 'c'],
+  );
+  assert.deepEqual(spans.slice(0, 3).map((s) => s.value), [-1, 0.5, 0.9]);
+  assert.ok(Number.isNaN(spans[3].value));
+  assert.equal(activationColor(Number.NaN, DEFAULT_THEME), 'transparent');
+  assert.equal(activationColor(1, DARK), 'color-mix(in srgb, #ff0b0b 100%, #202020)');
+  assert.equal(activationColor(-0.25, DARK), 'color-mix(in srgb, #0b0bff 25%, #202020)');
+  assert.equal(activationColor(-7, DARK), 'color-mix(in srgb, #0b0bff 100%, #202020)');
+});
+
+test('quantityColorDomain fixes bounded quantities and makes unbounded ones symmetric', () => {
+  assert.deepEqual(quantityColorDomain('h'), [-1, 0, 1]);
+  assert.deepEqual(quantityColorDomain('n', 9), [-1, 0, 1]);
+  for (const gate of ['i', 'f', 'o', 'r', 'z'] as const) assert.deepEqual(quantityColorDomain(gate, 9), [0, 1]);
+  assert.deepEqual(quantityColorDomain('c', 2.5), [-2.5, 0, 2.5]);
+  assert.deepEqual(quantityColorDomain('h', 4, 'relu'), [0, 4]);
+});
+
+// ---- charts rendered in Node ----
+
+test('loss chart: raw and smoothed steps, epoch points, labelled baseline, axis titles', async () => {
+  const datasets = { steps: lossSteps, epochs, baseline };
+  const svg = await renderSvg(lossChartSpec({ width: WIDTH }), datasets);
+  const texts = svgTexts(svg);
+  assert.ok(texts.includes('step') && texts.includes('loss'), 'axis titles');
+  assert.ok(texts.includes('predict 1 0.167'), 'baseline label with its value');
+  assert.ok(texts.includes('train') && texts.includes('validation'), 'legend');
+  await withView(lossChartSpec({ width: WIDTH }), datasets, (view) => {
+    assert.equal(itemCount(view, 'symbol'), 2 * epochs.length, 'a point per epoch and split');
+    assert.equal(itemCount(view, 'rule'), 1, 'the baseline rule');
+    // Raw and smoothed curves over every step, train and validation curves over the epochs.
+    assert.deepEqual(
+      lines(view)
+        .map((line) => line.points)
+        .sort((a, b) => a - b),
+      [epochs.length, epochs.length, lossSteps.length, lossSteps.length],
+    );
+    assert.equal(scaleOf(view, 'y').type, 'linear');
+  });
+});
+
+test('loss chart: log scale in use, non-positive and non-finite losses left out', async () => {
+  const steps = [...lossSteps.slice(0, 50), { step: 51, loss: Number.NaN, smoothed: Number.NaN }, { step: 52, loss: 0, smoothed: 0.01 }];
+  await withView(lossChartSpec({ width: WIDTH, logScale: true }), { steps, epochs, baseline }, (view) => {
+    const y = scaleOf(view, 'y');
+    assert.equal(y.type, 'log');
+    assert.ok(y.domain()[0] > 0);
+  });
+});
+
+test('loss chart: zoom and pan are bound to both scales', async () => {
+  await withView(lossChartSpec({ width: WIDTH }), { steps: lossSteps, epochs, baseline }, async (view) => {
+    assert.deepEqual(scaleOf(view, 'x').domain(), [0, 400]);
+    // What a drag or a wheel turn does: set the selection's extent on each bound field.
+    await view.signal(`${ZOOM_PARAM}_step`, [100, 200]).signal(`${ZOOM_PARAM}_smoothed`, [0.05, 0.1]).runAsync();
+    assert.deepEqual(scaleOf(view, 'x').domain(), [100, 200]);
+    assert.deepEqual(scaleOf(view, 'y').domain(), [0.05, 0.1]);
+  });
+});
+
+test('hidden state heatmap: a rect per unit and step under the dense input, fixed domains', async () => {
+  const data = hiddenStateData(probe, 1, 1, 'h');
+  assert.equal(data.cells.length, UNITS * STEPS);
+  assert.equal(data.inputs.length, STEPS * 2);
+  const spec = hiddenStateChartSpec({ quantity: 'h', input: 'dense' });
+  const svg = await renderSvg(spec, { cells: data.cells, inputs: data.inputs });
+  const texts = svgTexts(svg);
+  assert.ok(texts.includes('time step') && texts.includes('unit'), 'axis titles');
+  assert.ok(texts.includes('hidden state h'), 'colour legend title');
+  await withView(spec, { cells: data.cells, inputs: data.inputs }, (view) => {
+    assert.equal(itemCount(view, 'rect'), UNITS * STEPS);
+    // Under an input row the heatmap is the second of the concatenated views.
+    assert.deepEqual(scaleOf(view, 'concat_1_color').domain(), [-1, 0, 1]);
+    assert.deepEqual(
+      lines(view).map((line) => line.points),
+      [STEPS, STEPS],
+      'a line per input feature',
+    );
+  });
+  const gates = hiddenStateData(probe, 0, 0, 'f');
+  await withView(hiddenStateChartSpec({ quantity: 'f', input: 'none' }), { cells: gates.cells }, (view) => {
+    assert.deepEqual(scaleOf(view, 'color').domain(), [0, 1]);
+  });
+  const cell = hiddenStateData(probe, 0, 0, 'c');
+  assert.ok(cell.absMax > 2.9 && cell.absMax <= 3);
+  await withView(hiddenStateChartSpec({ quantity: 'c', input: 'none', absMax: cell.absMax }), { cells: cell.cells }, (view) => {
+    assert.deepEqual(scaleOf(view, 'color').domain(), [-cell.absMax, 0, cell.absMax]);
+  });
+});
+
+test('hidden state heatmap: token inputs are drawn as characters above the same time axis', async () => {
+  const text = 'call me ishmael. some years ago, never m';
+  const tokenProbe: ProbeEvent = { ...probe, inputs: [Array.from(text), Array.from(text)] };
+  const data = hiddenStateData(tokenProbe, 0, 0, 'h');
+  const spec = hiddenStateChartSpec({ quantity: 'h', input: 'tokens' });
+  const svg = await renderSvg(spec, { cells: data.cells, tokens: data.tokens });
+  const texts = svgTexts(svg);
+  assert.equal(texts.filter((t) => t === '␣').length, text.split(' ').length - 1, 'spaces made visible');
+  assert.ok(texts.includes('i') && texts.includes('.'));
+  await withView(spec, { cells: data.cells, tokens: data.tokens }, (view) => {
+    const tokens = dataMarks(view).find((m) => m.marktype === 'text');
+    assert.equal(tokens?.items.length, STEPS);
+    const rects = dataMarks(view).find((m) => m.marktype === 'rect');
+    const firstToken = tokens?.items.find((item) => item.text === 'c') as unknown as { x: number };
+    const firstColumn = rects?.items.filter((item) => (item as unknown as { datum: { time: number } }).datum.time === 0) as unknown as { x: number; width: number }[];
+    assert.ok(Math.abs(firstToken.x - (firstColumn[0].x + firstColumn[0].width / 2)) < 0.5, 'token centred over its column');
+  });
+});
+
+test('gradient flow: log scale, a line per epoch for the chosen layer', async () => {
+  const rows = [1, 4, 8].flatMap((epoch) => gradientRows({ ...probe, epoch }));
+  assert.equal(rows.length, 3 * (STEPS + STEPS - 10));
+  const spec = gradientFlowChartSpec({ width: WIDTH });
+  const svg = await renderSvg(spec, { gradients: rows });
+  assert.ok(svgTexts(svg).includes('‖∂L/∂hₜ‖') && svgTexts(svg).includes('time step'));
+  await withView(spec, { gradients: rows }, async (view) => {
+    assert.equal(scaleOf(view, 'y').type, 'log');
+    assert.deepEqual(
+      lines(view).map((line) => line.points),
+      [STEPS, STEPS, STEPS],
+      'one line per epoch',
+    );
+    await view.signal(GRADIENT_LAYER_PARAM, 1).runAsync();
+    assert.deepEqual(
+      lines(view).map((line) => line.points),
+      [STEPS - 10, STEPS - 10, STEPS - 10],
+      'switching the layer needs no re-render',
+    );
+    const strokes = lines(view).map((line) => line.stroke);
+    assert.equal(new Set(strokes).size, 3, 'epochs in distinct colours');
+    assert.equal(strokes[0], hexToRgb(DEFAULT_THEME.muted), 'the earliest epoch is muted');
+  });
+});
+
+test('forecast chart: targets and predictions as two coloured series with a legend', async () => {
+  const n = 30;
+  const rows = forecastRows({ kind: 'forecast', targets: Array.from({ length: n }, (_, i) => [Math.sin(i / 3), 0]), predictions: Array.from({ length: n }, (_, i) => [0.9 * Math.sin(i / 3), 0]) });
+  assert.equal(rows.length, n);
+  const svg = await renderSvg(forecastChartSpec({ width: WIDTH }), { forecast: rows });
+  const texts = svgTexts(svg);
+  for (const t of ['target', 'prediction', 'validation sample', 'value']) assert.ok(texts.includes(t), t);
+  await withView(forecastChartSpec({ width: WIDTH }), { forecast: rows }, (view) => {
+    assert.equal(itemCount(view, 'symbol'), 2 * n);
+    assert.deepEqual(
+      lines(view).map((line) => line.stroke),
+      [DEFAULT_THEME.palette[0], DEFAULT_THEME.palette[1]],
+    );
+  });
+});
+
+test('confusion chart: a cell per class pair with its count, accuracy in the title', async () => {
+  const classify = { kind: 'classify' as const, classes: ['negative', 'positive'], labels: [], predicted: [], confusion: [[81, 19], [12, 88]], accuracy: 0.845 };
+  const rows = confusionRows(classify);
+  const spec = confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy });
+  const svg = await renderSvg(spec, { confusion: rows });
+  const texts = svgTexts(svg);
+  assert.ok(texts.includes('accuracy 84.5%'));
+  for (const count of ['81', '19', '12', '88']) assert.ok(texts.includes(count), count);
+  assert.ok(texts.includes('actual') && texts.includes('predicted'));
+  await withView(spec, { confusion: rows.filter((row) => row.predicted === 'negative') }, (view) => {
+    assert.deepEqual(scaleOf(view, 'x').domain(), classify.classes, 'every class has a column, even an empty one');
+  });
+  await withView(spec, { confusion: rows }, (view) => {
+    assert.equal(itemCount(view, 'rect'), 4);
+    const labels = dataMarks(view).find((m) => m.marktype === 'text')?.items ?? [];
+    const fillOf = (text: string) => labels.find((item) => item.text === text)?.fill;
+    assert.equal(fillOf('88'), DEFAULT_THEME.background, 'light text on the darkest cells');
+    assert.equal(fillOf('12'), DEFAULT_THEME.foreground);
+  });
+});
+
+test('compare chart: a line per run in its stable colour, labels in the legend, log option', async () => {
+  const runs = [
+    { id: '20260101-120000-a1', label: 'lr=0.01' },
+    { id: '20260101-120500-b2', label: 'lr=0.001' },
+    { id: '20260101-121000-c3', label: 'gru' },
+  ];
+  const rows = runs.flatMap((run, k) => Array.from({ length: 6 }, (_, e) => ({ runId: run.id, epoch: e + 1, validationLoss: (0.3 + 0.1 * k) / (1 + e) })));
+  rows.push({ runId: 'not-shown', epoch: 1, validationLoss: 0.5 });
+  const spec = compareChartSpec({ width: WIDTH, runs, logScale: true });
+  const svg = await renderSvg(spec, { runs: rows });
+  const texts = svgTexts(svg);
+  for (const run of runs) assert.ok(texts.includes(run.label), run.label);
+  assert.ok(!texts.some((t) => t.includes('20260101')), 'run ids replaced by labels');
+  assert.ok(texts.includes('validation loss') && texts.includes('epoch'));
+  await withView(spec, { runs: rows }, (view) => {
+    assert.equal(scaleOf(view, 'y').type, 'log');
+    assert.deepEqual(
+      lines(view).map((line) => line.stroke),
+      runs.map((run) => runColor(run.id, DEFAULT_THEME.palette)),
+    );
+  });
+  await withView(compareChartSpec({ width: WIDTH, runs }), { runs: rows }, (view) => assert.equal(scaleOf(view, 'y').type, 'linear'));
+});
+
+test('sparkline: exactly its size, no axes, the line with best and last points', async () => {
+  const series = epochs.map((e) => ({ x: e.epoch, value: e.validationLoss }));
+  const svg = await renderSvg(sparklineSpec(), { series });
+  assert.match(svg, /^<svg[^>]* width="120" height="24"/);
+  assert.equal(svgTexts(svg).length, 0, 'no axis labels');
+  await withView(sparklineSpec({ width: 200, height: 30 }), { series }, (view) => {
+    const symbols = dataMarks(view).filter((m) => m.marktype === 'symbol');
+    const data = (m: SceneMark) => m.items.map((item) => (item as unknown as { datum: { x: number } }).datum.x);
+    const bestEpoch = epochs.reduce((a, b) => (b.validationLoss < a.validationLoss ? b : a)).epoch;
+    assert.deepEqual(symbols.map(data), [[bestEpoch], [epochs.length]]);
+    assert.equal(symbols[0].items[0].fill, DEFAULT_THEME.palette[1]);
+  });
+});
+
+test('hover chart: train and validation per epoch, baseline and best epoch labelled', async () => {
+  const svg = await renderSvg(hoverChartSpec(), { epochs, baseline });
+  const texts = svgTexts(svg);
+  const best = epochs.reduce((a, b) => (b.validationLoss < a.validationLoss ? b : a));
+  assert.ok(texts.includes(`best ${Number(best.validationLoss.toPrecision(4))} @ epoch ${best.epoch}`), texts.join('|'));
+  assert.ok(texts.includes('predict 1 0.167'));
+  assert.ok(texts.includes('epoch') && texts.includes('loss'));
+  await withView(hoverChartSpec(), { epochs, baseline }, (view) => {
+    assert.equal(itemCount(view, 'symbol'), 2 * epochs.length);
+    assert.equal(itemCount(view, 'rule'), 2, 'baseline and best epoch');
+  });
+});
+
+test('colours and fonts come from the theme', async () => {
+  const render = (theme: ChartTheme) => renderSvg(lossChartSpec({ width: WIDTH, theme }), { steps: lossSteps, epochs, baseline });
+  const [light, dark] = await Promise.all([render(DEFAULT_THEME), render(DARK)]);
+  assert.notEqual(light, dark);
+  for (const colour of [DARK.background, DARK.palette[0], DARK.palette[1], DARK.muted, DARK.grid, DARK.foreground]) {
+    assert.ok(dark.includes(colour), colour);
+  }
+  assert.ok(dark.includes('font-family="monospace"'));
+  for (const colour of [DEFAULT_THEME.background, DEFAULT_THEME.palette[0], DEFAULT_THEME.grid]) {
+    assert.ok(!dark.includes(colour), colour);
+  }
+  const cells = hiddenStateData(probe, 0, 0, 'h').cells;
+  const themed = new Set([DARK.foreground, DARK.background, DARK.grid, DARK.muted, ...DARK.palette, ...DARK.diverging]);
+  const classify = { kind: 'classify' as const, classes: ['a', 'b'], labels: [], predicted: [], confusion: [[3, 1], [0, 4]], accuracy: 0.875 };
+  const charts: [TopLevelSpec, Datasets][] = [
+    [hiddenStateChartSpec({ quantity: 'h', input: 'dense', theme: DARK }), hiddenStateDatasets()],
+    [gradientFlowChartSpec({ width: WIDTH, theme: DARK }), { gradients: gradientRows(probe) }],
+    [forecastChartSpec({ width: WIDTH, theme: DARK }), { forecast: [{ index: 0, target: 1, prediction: 2 }] }],
+    [confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy, theme: DARK }), { confusion: confusionRows(classify) }],
+    [compareChartSpec({ width: WIDTH, runs: [{ id: 'r1', label: 'first run' }], theme: DARK }), { runs: [{ runId: 'r1', epoch: 1, validationLoss: 0.2 }] }],
+    [sparklineSpec({ theme: DARK }), { series: [{ x: 1, value: 2 }, { x: 2, value: 1 }] }],
+    [hoverChartSpec({ theme: DARK }), { epochs, baseline }],
+  ];
+  for (const svg of [dark, ...(await Promise.all(charts.map(([spec, datasets]) => renderSvg(spec, datasets))))]) {
+    const colours = [...svg.matchAll(/(?:fill|stroke|stop-color)="([^"]+)"/g)].map((m) => m[1]);
+    // Anything else is a colour scale's interpolation between theme colours, or no paint.
+    const foreign = colours.filter((c) => !themed.has(c) && !/^(none|url\(#[\w-]+\)|rgb\(\d+, \d+, \d+\))$/.test(c));
+    assert.deepEqual([...new Set(foreign)], []);
+  }
+  await withView(hiddenStateChartSpec({ quantity: 'h', input: 'none', theme: DARK }), { cells }, (view) => {
+    const color = view.scale('color') as unknown as (value: number) => string;
+    assert.deepEqual([color(-1), color(0), color(1)], DARK.diverging.map(hexToRgb));
+  });
+});
+
+test('every chart renders with no data', async () => {
+  const specs: TopLevelSpec[] = [
+    lossChartSpec({ width: WIDTH }),
+    lossChartSpec({ width: WIDTH, logScale: true }),
+    hiddenStateChartSpec({ quantity: 'h', input: 'dense' }),
+    hiddenStateChartSpec({ quantity: 'c', input: 'tokens' }),
+    gradientFlowChartSpec({ width: WIDTH }),
+    forecastChartSpec({ width: WIDTH }),
+    confusionChartSpec({ classes: [], accuracy: Number.NaN }),
+    compareChartSpec({ width: WIDTH, runs: [], logScale: true }),
+    sparklineSpec(),
+    hoverChartSpec(),
+  ];
+  for (const spec of specs) {
+    const svg = await renderSvg(spec);
+    assert.match(svg, /^<svg/);
+  }
+  assert.ok(svgTexts(await renderSvg(lossChartSpec({ width: WIDTH, logScale: true }))).includes('loss'), 'axes drawn while empty');
+});
+
+test('every chart also runs on the expression interpreter (the webview mode without eval)', async () => {
+  const [{ parse, View }, { compile }, { expressionInterpreter }] = await Promise.all([import('vega'), import('vega-lite'), import('vega-interpreter')]);
+  const classify = { kind: 'classify' as const, classes: ['a', 'b'], labels: [], predicted: [], confusion: [[3, 1], [0, 4]], accuracy: 0.875 };
+  const cases: [TopLevelSpec, Datasets][] = [
+    [lossChartSpec({ width: WIDTH, logScale: true }), { steps: lossSteps, epochs, baseline }],
+    [hiddenStateChartSpec({ quantity: 'h', input: 'dense' }), hiddenStateDatasets()],
+    [gradientFlowChartSpec({ width: WIDTH }), { gradients: gradientRows(probe) }],
+    [confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy }), { confusion: confusionRows(classify) }],
+    [compareChartSpec({ width: WIDTH, runs: [{ id: 'r1', label: 'first run' }] }), { runs: [{ runId: 'r1', epoch: 1, validationLoss: 0.2 }] }],
+    [sparklineSpec(), { series: [{ x: 1, value: 2 }, { x: 2, value: 1 }] }],
+    [hoverChartSpec(), { epochs, baseline }],
+  ];
+  for (const [spec, datasets] of cases) {
+    const view = new View(parse(compile(spec).spec, undefined, { ast: true }), { renderer: 'none', expr: expressionInterpreter });
+    for (const [name, rows] of Object.entries(datasets)) view.data(name, rows.map((row) => ({ ...row })));
+    const svg = await view.toSVG();
+    view.finalize();
+    const direct = await renderSvg(spec, datasets);
+    const [ours, theirs] = [svg, direct].map((text) => text.replace(/(clip|gradient_)\d+/g, '$1'));
+    const at = [...ours].findIndex((ch, i) => ch !== theirs[i]);
+    assert.ok(ours === theirs, `differs from the compiled expressions at ${at}: …${ours.slice(at - 80, at + 80)}…`);
+  }
+});
+
+/** The datasets of a heatmap of h with dense inputs. */
+function hiddenStateDatasets(): Datasets {
+  const data = hiddenStateData(probe, 0, 0, 'h');
+  return { cells: data.cells, inputs: data.inputs };
+}
