@@ -42,7 +42,7 @@ export interface JsonSchema {
 export const specSchema: JsonSchema = schemaJson as JsonSchema;
 
 /** Annotations for editors that Ajv must accept without acting on them. */
-const EDITOR_ANNOTATIONS = ['markdownDescription', 'patternErrorMessage', 'defaultSnippets', 'enumDescriptions'];
+const EDITOR_ANNOTATIONS = ['markdownDescription', 'patternErrorMessage', 'defaultSnippets', 'enumDescriptions', 'allowComments', 'allowTrailingCommas'];
 
 const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
 ajv.addVocabulary(EDITOR_ANNOTATIONS);
