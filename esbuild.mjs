@@ -44,10 +44,26 @@ const nodeOptions = {
   logLevel: 'info',
 };
 
+/** The experiment panel's app: one browser script and its stylesheet, the webview's only resources. */
+const webviewOptions = {
+  entryPoints: [
+    { in: 'webview-ui/main.ts', out: 'panel' },
+    { in: 'webview-ui/panel.css', out: 'panel' },
+  ],
+  outdir: join(outdir, 'webview'),
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !flags.production,
+  minify: flags.production,
+  logLevel: 'info',
+};
+
 copyWasmBinaries();
 if (flags.watch) {
-  const context = await esbuild.context(nodeOptions);
-  await context.watch();
+  const contexts = await Promise.all([esbuild.context(nodeOptions), esbuild.context(webviewOptions)]);
+  await Promise.all(contexts.map((context) => context.watch()));
 } else {
-  await esbuild.build(nodeOptions);
+  await Promise.all([esbuild.build(nodeOptions), esbuild.build(webviewOptions)]);
 }

@@ -1,13 +1,13 @@
 /**
- * Every message between the extension host and a training worker, typed once.
- * (The experiment panel's messages join this module when the panel arrives.)
+ * Every message between the extension host, a training worker and the experiment panel's
+ * webview, typed once.
  *
  * A worker gets its whole job as `workerData` at start, so it needs no message listener
  * (which would keep it alive) and exits by itself when the run ends. Stopping is a flag in
  * shared memory that the training loop polls between steps.
  */
 import type { BackendPreference } from './engine/backend';
-import type { TrainEvent } from './engine/events';
+import type { EpochEvent, GeneratedText, ProbeEvent, RunStatus, TrainEvent } from './engine/events';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
 import type { ExperimentSpec } from './engine/spec/types';
 
@@ -25,6 +25,21 @@ export interface TrainingJob {
 
 export const STOP_REQUESTED = 1;
 
+/** Host → worker, as `workerData`: sample text from a finished run's saved weights, then exit. */
+export interface GenerationJob {
+  kind: 'generate';
+  runDir: string;
+  backend: BackendPreference;
+  resourcesDir: string;
+  temperature: number;
+  /** Characters to sample. */
+  length: number;
+  seed: number;
+}
+
+/** Everything a worker can be started with. */
+export type WorkerJob = TrainingJob | GenerationJob;
+
 /** Worker → host. */
 export const enum WorkerMessageType {
   /** The run folder exists; every later event is recorded in it. */
@@ -33,6 +48,8 @@ export const enum WorkerMessageType {
   Event = 'event',
   /** The run is over and its folder complete. */
   Finished = 'finished',
+  /** A generation job's sample, or why there is none. */
+  Generated = 'generated',
 }
 
 export interface RunCreatedMessage {
@@ -51,4 +68,242 @@ export interface FinishedMessage {
   summary: RunSummary;
 }
 
-export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage;
+export interface GenerationResultMessage {
+  type: WorkerMessageType.Generated;
+  generated?: GeneratedText;
+  error?: string;
+}
+
+export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Host ↔ experiment panel (webview). Everything the panel shows arrives by these messages; every
+// message from the panel is checked by the host (`src/extension/panelMessages.ts`).
+
+/** The webview panel type, also named by the `onWebviewPanel:` activation event. */
+export const PANEL_VIEW_TYPE = 'rnnLab.experiment';
+
+export const enum PanelMessageType {
+  // Host → webview
+  /** Which experiment the panel shows; sent first, and again after a reload. */
+  Init = 'init',
+  /** The experiment's runs, newest first. */
+  RunList = 'run-list',
+  /** A run's whole history: replaces what the panel shows. */
+  RunLoaded = 'run-loaded',
+  /** What a live run did since the last update: appended to what the panel shows. */
+  RunProgress = 'run-progress',
+  /** One probe epoch of a run, capped in size. */
+  Probe = 'probe',
+  /** The validation curves, configs and summaries of the runs chosen for comparison. */
+  Compare = 'compare',
+  /** A generated text sample for the language-model view. */
+  Generated = 'generated',
+
+  // Webview → host
+  /** The panel's script is listening. */
+  Ready = 'ready',
+  /** Show this run (an id from the run list). */
+  SelectRun = 'select-run',
+  /** Send this probe epoch of this run. */
+  RequestProbe = 'request-probe',
+  /** Send the comparison of these runs. */
+  RequestCompare = 'request-compare',
+  /** Run a command on the panel's experiment. */
+  Command = 'command',
+  /** Sample text from this run's model at a temperature. */
+  Generate = 'generate',
+  /** Save an exported chart (PNG data URL or SVG text) to a file the user chooses. */
+  SaveChart = 'save-chart',
+  /** Save this run's metrics as CSV to a file the user chooses. */
+  SaveMetrics = 'save-metrics',
+}
+
+/** Whether a run is live in this window, in the list and the header. */
+export type PanelRunStatus = RunStatus | 'queued' | 'stopping';
+
+/** One entry of the run list. */
+export interface PanelRunItem {
+  id: string;
+  /** The sweep label, or the run id. */
+  label: string;
+  status: PanelRunStatus;
+  startedAt: string;
+  bestValidationLoss?: number;
+  bestValidationAccuracy?: number;
+  live: boolean;
+}
+
+/** The header of the shown run. */
+export interface PanelRunHeader {
+  id: string;
+  name: string;
+  status: PanelRunStatus;
+  reason?: string;
+  live: boolean;
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  elapsedMs: number;
+  stepsPerSecond?: number;
+  backend?: string;
+  cell?: string;
+  baseline?: { loss: number; label: string };
+}
+
+/** One training step, as the loss chart needs it. */
+export interface PanelStepRow {
+  step: number;
+  epoch: number;
+  loss: number;
+}
+
+/** ‖∂L/∂h_t‖ of one probe epoch: [layer][time]. */
+export interface PanelGradientFlow {
+  epoch: number;
+  norms: number[][];
+}
+
+export interface InitMessage {
+  type: PanelMessageType.Init;
+  specUri: string;
+  experiment: string;
+}
+
+export interface RunListMessage {
+  type: PanelMessageType.RunList;
+  runs: PanelRunItem[];
+  /** The run shown now. */
+  selected?: string;
+}
+
+export interface RunLoadedMessage {
+  type: PanelMessageType.RunLoaded;
+  header: PanelRunHeader;
+  /** Downsampled to a screenful, keeping each bucket's extrema. */
+  steps: PanelStepRow[];
+  epochs: EpochEvent[];
+  /** The epochs that have a probe, ascending. */
+  probeEpochs: number[];
+  gradients: PanelGradientFlow[];
+}
+
+export interface RunProgressMessage {
+  type: PanelMessageType.RunProgress;
+  header: PanelRunHeader;
+  steps: PanelStepRow[];
+  epochs: EpochEvent[];
+  probeEpochs: number[];
+  gradients: PanelGradientFlow[];
+}
+
+export interface ProbeMessage {
+  type: PanelMessageType.Probe;
+  runId: string;
+  probe: ProbeEvent;
+}
+
+/** One run in the comparison. */
+export interface PanelCompareRun {
+  id: string;
+  label: string;
+  status: PanelRunStatus;
+  epochs: Pick<EpochEvent, 'epoch' | 'validationLoss' | 'validationAccuracy'>[];
+  /** The run's resolved spec flattened to `path → value` text. */
+  config: Record<string, string>;
+  bestValidationLoss?: number;
+  bestEpoch?: number;
+  bestValidationAccuracy?: number;
+  durationMs: number;
+}
+
+export interface CompareMessage {
+  type: PanelMessageType.Compare;
+  runs: PanelCompareRun[];
+}
+
+export interface GeneratedMessage {
+  type: PanelMessageType.Generated;
+  runId: string;
+  /** Where the sample comes from: the run's latest probe or its saved weights. */
+  source: 'probe' | 'weights';
+  generated?: GeneratedText;
+  /** Why there is no sample, when there is none. */
+  note?: string;
+}
+
+export type ToWebviewMessage = InitMessage | RunListMessage | RunLoadedMessage | RunProgressMessage | ProbeMessage | CompareMessage | GeneratedMessage;
+
+export interface ReadyMessage {
+  type: PanelMessageType.Ready;
+}
+
+export interface SelectRunMessage {
+  type: PanelMessageType.SelectRun;
+  runId: string;
+}
+
+export interface RequestProbeMessage {
+  type: PanelMessageType.RequestProbe;
+  runId: string;
+  epoch: number;
+}
+
+export interface RequestCompareMessage {
+  type: PanelMessageType.RequestCompare;
+  runIds: string[];
+}
+
+/** The commands the panel's buttons run. */
+export type PanelCommand = 'stop' | 'train' | 'openSpec';
+
+export interface CommandMessage {
+  type: PanelMessageType.Command;
+  command: PanelCommand;
+}
+
+export interface GenerateMessage {
+  type: PanelMessageType.Generate;
+  runId: string;
+  temperature: number;
+}
+
+export interface SaveChartMessage {
+  type: PanelMessageType.SaveChart;
+  /** A file name without folder, e.g. `loss.png`. */
+  fileName: string;
+  format: 'png' | 'svg';
+  /** A `data:image/png;base64,…` URL, or SVG text. */
+  data: string;
+}
+
+export interface SaveMetricsMessage {
+  type: PanelMessageType.SaveMetrics;
+  runId: string;
+}
+
+export type FromWebviewMessage =
+  | ReadyMessage
+  | SelectRunMessage
+  | RequestProbeMessage
+  | RequestCompareMessage
+  | CommandMessage
+  | GenerateMessage
+  | SaveChartMessage
+  | SaveMetricsMessage;
+
+/** What the webview keeps with `setState`, and what the serializer gets back after a reload. */
+export interface PanelState {
+  specUri: string;
+  view?: string;
+  runId?: string;
+  smoothing?: number;
+  logScale?: boolean;
+  layer?: number;
+  quantity?: string;
+  sample?: number;
+  unit?: number;
+  probeEpoch?: number;
+  compare?: string[];
+}

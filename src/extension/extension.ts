@@ -15,13 +15,14 @@ import { TrainingStatusBar } from './statusBar';
 export interface RnnLabApi {
   runs: RunManager;
   validation: SpecValidation;
+  panels: ExperimentPanels;
 }
 
 export function activate(context: vscode.ExtensionContext): RnnLabApi {
   const log = vscode.window.createOutputChannel('RNN Lab', { log: true });
   const runs = new RunManager(context.asAbsolutePath('dist/worker.js'), context.asAbsolutePath('media'), log);
   const validation = new SpecValidation(context.asAbsolutePath('media'));
-  const panels = new ExperimentPanels(runs);
+  const panels = new ExperimentPanels(runs, context.extensionUri, log);
   context.subscriptions.push(
     log,
     runs,
@@ -42,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     }),
   );
   log.info('RNN Lab activated');
-  return { runs, validation };
+  return { runs, validation, panels };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { BackendPreference } from '../engine/backend';
-import type { EpochEvent, TrainEvent } from '../engine/events';
+import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../engine/events';
 import { closeAbandonedRun } from '../engine/runs/abandonedRun';
 import type { RunSummary } from '../engine/runs/summary';
 import type { SweepRun } from '../engine/spec/sweep';
@@ -51,7 +51,12 @@ export class TrainingRun {
   reason?: string;
   /** Every finished epoch of this run. */
   readonly epochs: EpochEvent[] = [];
+  /** The run's start event, once training began. */
+  started?: StartEvent;
+  /** The newest probe only: probes are big, older ones are read back from the run folder. */
+  latestProbe?: ProbeEvent;
   readonly queuedAt = Date.now();
+  private readonly eventListeners = new Set<(event: TrainEvent) => void>();
   private worker?: Worker;
   private readonly stopFlag = new SharedArrayBuffer(4);
   private stopTimer?: NodeJS.Timeout;
@@ -103,6 +108,15 @@ export class TrainingRun {
     env.onChange(this);
   }
 
+  /**
+   * Calls `listener` with every training event from now on, after the run store recorded it
+   * (so a reader of the run folder plus this stream misses nothing).
+   */
+  onEvent(listener: (event: TrainEvent) => void): { dispose(): void } {
+    this.eventListeners.add(listener);
+    return { dispose: () => this.eventListeners.delete(listener) };
+  }
+
   /** Asks the run to stop; a queued run simply never starts. */
   stop(): void {
     if (this.state === 'queued') {
@@ -132,6 +146,7 @@ export class TrainingRun {
         break;
       case WorkerMessageType.Event:
         this.follow(message.event);
+        this.eventListeners.forEach((listener) => listener(message.event));
         break;
       case WorkerMessageType.Finished:
         this.summary = message.summary;
@@ -145,6 +160,7 @@ export class TrainingRun {
     const progress = this.progress;
     switch (event.type) {
       case 'start':
+        this.started = event;
         progress.epochs = event.epochs;
         progress.stepsPerEpoch = event.stepsPerEpoch;
         this.environment.log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; backend ${event.backend}`);
@@ -167,6 +183,7 @@ export class TrainingRun {
         this.reason = event.reason;
         break;
       case 'probe':
+        this.latestProbe = event;
         break;
     }
   }

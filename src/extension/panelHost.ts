@@ -1,0 +1,344 @@
+/**
+ * The host side of one experiment panel: answers the webview's messages, loads runs from the
+ * run store, follows a live run and streams its progress to the webview at most five times a
+ * second.
+ */
+import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { EpochEvent, TrainEvent } from '../engine/events';
+import { experimentDir, RUN_FILES } from '../engine/runs/layout';
+import { listRuns, readRun } from '../engine/runs/runReader';
+import { PanelMessageType, type FromWebviewMessage, type PanelGradientFlow, type PanelRunItem, type PanelStepRow, type ToWebviewMessage } from '../protocol';
+import { readSettings, runsRootFor } from './config';
+import { generateInWorker } from './panelGeneration';
+import {
+  capGenerated,
+  capProbe,
+  compareRunOfRecord,
+  gradientFlow,
+  headerOfLiveRun,
+  headerOfRecord,
+  historyOfRecord,
+  itemOfLiveRun,
+  itemOfSummary,
+  latestProbe,
+  liveRunId,
+  MAX_STEP_ROWS_PER_UPDATE,
+  metricsCsv,
+  probeIndex,
+  readProbe,
+  stepRow,
+  thinSteps,
+} from './panelData';
+import { panelHtml, panelResourceRoots } from './panelHtml';
+import { parseWebviewMessage } from './panelMessages';
+import type { RunManager } from './runManager';
+import type { TrainingRun } from './trainingRun';
+
+/** Live updates go out at most this often. */
+export const UPDATE_INTERVAL_MS = 200;
+
+/** What a live run did since the last update. */
+interface PendingProgress {
+  steps: PanelStepRow[];
+  epochs: EpochEvent[];
+  probeEpochs: number[];
+  gradients: PanelGradientFlow[];
+}
+
+export class ExperimentPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<ToWebviewMessage>();
+  /** Every message posted to the webview (for tests and logs). */
+  readonly onDidPost = this.posted.event;
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+  /** The run shown, by id. */
+  shownRunId?: string;
+  /** Messages from the webview that were refused. */
+  rejectedMessages = 0;
+  private followed?: { run: TrainingRun; subscription: { dispose(): void } };
+  private pending?: PendingProgress;
+  private flushTimer?: NodeJS.Timeout;
+  private listTimer?: NodeJS.Timeout;
+  private ready = false;
+  /** Runs already seen training: the panel switches to a run only once, when it starts. */
+  private readonly announced = new Set<number>();
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly specUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
+    private readonly runs: RunManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(extensionUri) };
+    panel.webview.html = panelHtml(panel.webview, extensionUri, panel.title);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      panel.onDidDispose(() => this.dispose()),
+      runs.onDidChange((run) => this.runChanged(run)),
+      this.posted,
+    );
+  }
+
+  /** Handles one message from the webview; false when it was refused as malformed. */
+  async receive(value: unknown): Promise<boolean> {
+    const message = parseWebviewMessage(value);
+    if (!message) {
+      this.rejectedMessages += 1;
+      this.log.warn(`Experiment panel: ignored a malformed message: ${describe(value)}`);
+      return false;
+    }
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.log.error(`Experiment panel: ${message.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    return true;
+  }
+
+  dispose(): void {
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.listTimer);
+    this.followed?.subscription.dispose();
+    this.followed = undefined;
+    this.disposables.splice(0).forEach((d) => d.dispose());
+    this.disposed.fire();
+    this.disposed.dispose();
+  }
+
+  private async handle(message: FromWebviewMessage): Promise<void> {
+    switch (message.type) {
+      case PanelMessageType.Ready:
+        this.ready = true;
+        this.liveRuns().forEach((run) => run.runDir && this.announced.add(run.key));
+        this.post({ type: PanelMessageType.Init, specUri: this.specUri.toString(), experiment: this.panel.title });
+        this.show(this.defaultRunId());
+        return;
+      case PanelMessageType.SelectRun:
+        this.show(message.runId);
+        return;
+      case PanelMessageType.RequestProbe:
+        this.sendProbe(message.runId, message.epoch);
+        return;
+      case PanelMessageType.RequestCompare:
+        this.post({
+          type: PanelMessageType.Compare,
+          runs: message.runIds.filter((id) => this.runDirOf(id)).map((id) => compareRunOfRecord(readRun(this.runDirOf(id)!))),
+        });
+        return;
+      case PanelMessageType.Command:
+        if (message.command === 'openSpec') {
+          await vscode.window.showTextDocument(this.specUri, { viewColumn: vscode.ViewColumn.One });
+        } else {
+          await vscode.commands.executeCommand(message.command === 'stop' ? 'rnnLab.stop' : 'rnnLab.train', this.specUri);
+        }
+        return;
+      case PanelMessageType.Generate:
+        await this.sendGenerated(message.runId, message.temperature);
+        return;
+      case PanelMessageType.SaveChart:
+        await this.save(message.fileName, message.format === 'png' ? Buffer.from(message.data.slice(message.data.indexOf(',') + 1), 'base64') : message.data);
+        return;
+      case PanelMessageType.SaveMetrics: {
+        const dir = this.runDirOf(message.runId);
+        if (dir) await this.save(`${message.runId}-metrics.csv`, metricsCsv(readRun(dir)));
+        return;
+      }
+    }
+  }
+
+  private post(message: ToWebviewMessage): void {
+    void this.panel.webview.postMessage(message);
+    this.posted.fire(message);
+  }
+
+  private experimentDir(): string {
+    return experimentDir(runsRootFor(this.specUri), this.specUri.fsPath);
+  }
+
+  /** This window's live runs of the experiment, newest first. */
+  private liveRuns(): TrainingRun[] {
+    return this.runs.runsFor(this.specUri);
+  }
+
+  private runList(): PanelRunItem[] {
+    const live = this.liveRuns().filter((run) => run.isActive).map(itemOfLiveRun);
+    const liveIds = new Set(live.map((item) => item.id));
+    return [...live, ...listRuns(this.experimentDir()).filter((summary) => !liveIds.has(summary.id)).map(itemOfSummary)];
+  }
+
+  /** The live run if there is one, else the latest run. */
+  private defaultRunId(): string | undefined {
+    const live = this.liveRuns().find((run) => run.isActive);
+    return live ? liveRunId(live) : this.runList()[0]?.id;
+  }
+
+  private liveRunById(id: string): TrainingRun | undefined {
+    return this.liveRuns().find((run) => liveRunId(run) === id);
+  }
+
+  /** The folder of a run of this experiment, or undefined for an unknown id. */
+  private runDirOf(id: string): string | undefined {
+    const live = this.liveRunById(id);
+    if (live) return live.runDir;
+    return listRuns(this.experimentDir()).some((summary) => summary.id === id) ? join(this.experimentDir(), id) : undefined;
+  }
+
+  /** Shows a run: its whole history now, then (for a live run) its progress as it comes. */
+  private show(id: string | undefined): void {
+    this.followed?.subscription.dispose();
+    this.followed = undefined;
+    this.pending = undefined;
+    this.shownRunId = id;
+    this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: id });
+    if (id === undefined) return;
+    const live = this.liveRunById(id);
+    const dir = this.runDirOf(id);
+    if (live?.isActive) {
+      // Read what is recorded and subscribe in the same tick: the stream carries on where the files end.
+      const record = dir ? readRun(dir) : undefined;
+      const history = record ? historyOfRecord(record) : { steps: [], epochs: [] };
+      const probes = dir ? probeIndex(dir) : { probeEpochs: [], gradients: [] };
+      this.followed = { run: live, subscription: live.onEvent((event) => this.follow(live, event)) };
+      this.post({ type: PanelMessageType.RunLoaded, header: headerOfLiveRun(live), ...history, ...probes });
+      if (live.latestProbe) this.post({ type: PanelMessageType.Probe, runId: id, probe: capProbe(live.latestProbe) });
+      return;
+    }
+    if (!dir) return;
+    const record = readRun(dir);
+    const probes = probeIndex(dir);
+    this.post({ type: PanelMessageType.RunLoaded, header: headerOfRecord(record), ...historyOfRecord(record), ...probes });
+    const last = probes.probeEpochs.at(-1);
+    if (last !== undefined) this.sendProbe(id, last);
+  }
+
+  private follow(run: TrainingRun, event: TrainEvent): void {
+    const pending = (this.pending ??= { steps: [], epochs: [], probeEpochs: [], gradients: [] });
+    switch (event.type) {
+      case 'step':
+        pending.steps.push(stepRow(event));
+        break;
+      case 'epoch':
+        pending.epochs.push(event);
+        // The run list shows the best validation value so far.
+        this.listSoon();
+        break;
+      case 'probe':
+        pending.probeEpochs.push(event.epoch);
+        pending.gradients.push(gradientFlow(event));
+        this.post({ type: PanelMessageType.Probe, runId: liveRunId(run), probe: capProbe(event) });
+        break;
+      default:
+        break;
+    }
+    this.flushSoon();
+  }
+
+  private flushSoon(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, UPDATE_INTERVAL_MS);
+  }
+
+  private flush(): void {
+    const run = this.followed?.run;
+    if (!run || !this.ready) return;
+    const pending = this.pending ?? { steps: [], epochs: [], probeEpochs: [], gradients: [] };
+    this.pending = undefined;
+    this.post({ type: PanelMessageType.RunProgress, header: headerOfLiveRun(run), ...pending, steps: thinSteps(pending.steps, MAX_STEP_ROWS_PER_UPDATE) });
+  }
+
+  /** A run of this experiment changed: refresh the list, follow a new live run, end a finished one. */
+  private runChanged(run: TrainingRun): void {
+    if (!this.ready || run.specUri.toString() !== this.specUri.toString()) return;
+    const followed = this.followed?.run;
+    if (followed === run && liveRunId(run) !== this.shownRunId) {
+      // A queued run that started: it has its folder and id now.
+      this.show(liveRunId(run));
+      return;
+    }
+    if (followed === run) {
+      this.flushSoon();
+      if (!run.isActive) {
+        this.listSoon();
+      }
+      return;
+    }
+    if (run.isActive && run.runDir && !this.announced.has(run.key)) {
+      this.announced.add(run.key);
+      // A run started: follow it unless the panel follows another live run already.
+      if (followed?.isActive) this.listSoon();
+      else this.show(liveRunId(run));
+      return;
+    }
+    if (!run.isActive || run.state === 'queued') this.listSoon();
+  }
+
+  private listSoon(): void {
+    this.listTimer ??= setTimeout(() => {
+      this.listTimer = undefined;
+      this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId });
+    }, UPDATE_INTERVAL_MS);
+  }
+
+  private sendProbe(id: string, epoch: number): void {
+    const live = this.liveRunById(id);
+    const probe = live?.latestProbe?.epoch === epoch ? live.latestProbe : this.runDirOf(id) ? readProbe(this.runDirOf(id)!, epoch) : undefined;
+    if (probe) this.post({ type: PanelMessageType.Probe, runId: id, probe: capProbe(probe) });
+  }
+
+  /**
+   * A text sample at the asked temperature from a finished run's saved weights (in a worker);
+   * for a live run, or when that fails, the sample recorded with the run's latest probe.
+   */
+  private async sendGenerated(id: string, temperature: number): Promise<void> {
+    const live = this.liveRunById(id);
+    const dir = this.runDirOf(id);
+    let note: string | undefined;
+    if (dir && !live?.isActive && existsSync(join(dir, RUN_FILES.weights))) {
+      const settings = readSettings(this.specUri);
+      const length = latestProbe(dir)?.generated?.text.length ?? 200;
+      try {
+        const generated = await generateInWorker(
+          vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath,
+          { kind: 'generate', runDir: dir, backend: settings.backend, resourcesDir: vscode.Uri.joinPath(this.extensionUri, 'media').fsPath, temperature, length, seed: Date.now() % 2 ** 31 },
+          settings.workerMemoryLimitMb,
+        );
+        this.post({ type: PanelMessageType.Generated, runId: id, source: 'weights', generated: capGenerated(generated), note: `sampled from the saved weights at temperature ${temperature}` });
+        return;
+      } catch (error) {
+        note = `could not sample from the saved weights (${error instanceof Error ? error.message : String(error)})`;
+        this.log.warn(`Experiment panel: ${note}`);
+      }
+    }
+    const probe = live?.latestProbe ?? (dir ? latestProbe(dir) : undefined);
+    const generated = probe && capProbe(probe).generated;
+    const recorded = generated ? `the sample recorded at epoch ${probe.epoch}, temperature ${generated.temperature}` : 'this run recorded no generated text';
+    this.post({ type: PanelMessageType.Generated, runId: id, source: 'probe', generated, note: note ? `${note}; showing ${recorded}` : recorded });
+  }
+
+  private async save(fileName: string, data: string | Buffer): Promise<void> {
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(this.specUri, '..', fileName),
+      saveLabel: 'Export',
+    });
+    if (target) {
+      await writeFile(target.fsPath, data);
+      this.log.info(`Experiment panel: exported ${target.fsPath}`);
+    }
+  }
+}
+
+/** A short description of a refused message for the log, never the whole payload. */
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The experiment panel's host: it opens beside the editor for a spec, follows a run with
+ * throttled progress messages, refuses malformed webview messages, and is restored after a
+ * reload through its registered serializer.
+ */
+import assert from 'node:assert/strict';
+import { suite, suiteSetup, teardown, test } from 'mocha';
+import * as vscode from 'vscode';
+import { PANEL_VIEW_TYPE, PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
+import type { ExperimentPanels } from '../../../src/extension/experimentPanel';
+import { rnnLab, train, waitFor, waitForEnd, workspaceFile } from './support';
+
+async function panels(): Promise<ExperimentPanels> {
+  return (await rnnLab()).panels;
+}
+
+function panelTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(PANEL_VIEW_TYPE));
+}
+
+suite('experiment panel', () => {
+  suiteSetup(async () => {
+    await rnnLab();
+  });
+
+  teardown(async () => {
+    (await rnnLab()).runs.active().forEach((run) => run.stop());
+    await waitFor('every run to end', async () => (await rnnLab()).runs.active().length === 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('rnnLab.openPanel opens one panel per experiment beside the editor', async () => {
+    const uri = workspaceFile('sine.rnn.json');
+    await vscode.window.showTextDocument(uri);
+    await vscode.commands.executeCommand('rnnLab.openPanel', uri);
+    const panel = await waitFor('the panel', async () => (await panels()).panelFor(uri));
+    assert.equal(panel.panel.viewType, PANEL_VIEW_TYPE);
+    assert.equal(panel.panel.title, 'RNN Lab: sine');
+    await waitFor('the panel beside the editor', () => panel.panel.viewColumn === vscode.ViewColumn.Two);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), 'the editor keeps the focus');
+    await vscode.commands.executeCommand('rnnLab.openPanel', uri);
+    assert.equal(panelTabs().length, 1, 'opening again reveals the same panel');
+  });
+
+  test('the panel follows a run: its history, then progress at most ~5 times a second', async () => {
+    const uri = workspaceFile('sine.rnn.json');
+    const panel = (await panels()).show(uri);
+    const messages: { at: number; message: ToWebviewMessage }[] = [];
+    const watch = panel.onDidPost((message) => messages.push({ at: Date.now(), message }));
+    // The panel's script (loaded under the CSP) says it is ready, and the host answers with the run list.
+    await waitFor('the webview to be ready', () => messages.some((m) => m.message.type === PanelMessageType.RunList), 20_000);
+    const [run] = await train('sine.rnn.json');
+    await waitForEnd(run);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    watch.dispose();
+    const progress = messages.filter((m) => m.message.type === PanelMessageType.RunProgress);
+    assert.ok(progress.length >= 2, `${progress.length} progress messages`);
+    const steps = progress.flatMap((m) => (m.message.type === PanelMessageType.RunProgress ? m.message.steps : []));
+    const loaded = messages.filter((m) => m.message.type === PanelMessageType.RunLoaded && m.message.header.id === panel.shownRunId);
+    const loadedSteps = loaded.flatMap((m) => (m.message.type === PanelMessageType.RunLoaded ? m.message.steps : []));
+    assert.ok(steps.length + loadedSteps.length >= run.progress.step * 0.9, `the steps reached the panel (${steps.length} + ${loadedSteps.length} of ${run.progress.step})`);
+    for (let i = 1; i < progress.length; i++) {
+      assert.ok(progress[i].at - progress[i - 1].at >= 150, 'progress messages are throttled');
+    }
+    const last = progress.at(-1)!.message;
+    assert.ok(last.type === PanelMessageType.RunProgress && last.header.status === 'completed', 'the last update says the run completed');
+    assert.ok(messages.some((m) => m.message.type === PanelMessageType.Probe), 'a probe reached the panel');
+    assert.equal(panel.shownRunId, run.runDir?.split(/[\\/]/).at(-1));
+  });
+
+  test('a past run the user picks stays shown while another run trains; a new run is followed', async () => {
+    const uri = workspaceFile('slow.rnn.json');
+    const panel = (await panels()).show(uri);
+    let listed = false;
+    const watch = panel.onDidPost((message) => (listed ||= message.type === PanelMessageType.RunList));
+    await waitFor('the webview to be ready', () => listed, 20_000);
+    watch.dispose();
+    const [first] = await train('slow.rnn.json');
+    await waitFor('the first run to be followed', () => first.runDir !== undefined && panel.shownRunId === first.runDir.split(/[\\/]/).at(-1));
+    first.stop();
+    await waitForEnd(first, 5000);
+    const firstId = panel.shownRunId!;
+    const [second] = await train('slow.rnn.json');
+    await waitFor('the new run to be followed', () => second.runDir !== undefined && second.progress.step > 0 && panel.shownRunId !== firstId && panel.shownRunId);
+    assert.equal(await panel.receive({ type: PanelMessageType.SelectRun, runId: firstId }), true);
+    assert.equal(panel.shownRunId, firstId);
+    const steps = second.progress.step;
+    await waitFor('more steps of the live run', () => second.progress.step >= steps + 5);
+    assert.equal(panel.shownRunId, firstId, 'the picked run stays shown');
+  });
+
+  test('malformed messages from the webview are refused and logged; valid ones are handled', async () => {
+    const panel = (await panels()).show(workspaceFile('sine.rnn.json'));
+    const before = panel.rejectedMessages;
+    const malformed: unknown[] = [
+      null,
+      'ready',
+      { type: 'no-such-message' },
+      { type: PanelMessageType.SelectRun },
+      { type: PanelMessageType.SelectRun, runId: '../../etc' },
+      { type: PanelMessageType.RequestProbe, runId: 'x', epoch: -1 },
+      { type: PanelMessageType.RequestProbe, runId: 'x', epoch: 1.5 },
+      { type: PanelMessageType.Command, command: 'workbench.action.quit' },
+      { type: PanelMessageType.Generate, runId: 'x', temperature: 'hot' },
+      { type: PanelMessageType.SaveChart, fileName: '../escape.png', format: 'png', data: 'data:image/png;base64,AA==' },
+      { type: PanelMessageType.SaveChart, fileName: 'chart.svg', format: 'svg', data: '<script>alert(1)</script>' },
+      { type: PanelMessageType.RequestCompare, runIds: 'all' },
+    ];
+    for (const message of malformed) {
+      assert.equal(await panel.receive(message), false, JSON.stringify(message));
+    }
+    assert.equal(panel.rejectedMessages - before, malformed.length);
+    assert.equal(await panel.receive({ type: PanelMessageType.RequestCompare, runIds: [] }), true);
+  });
+
+  test('the serializer is registered and restores a panel from its saved state', async () => {
+    assert.throws(() => vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async () => undefined }), /already registered/);
+    const uri = workspaceFile('sweep.rnn.json');
+    const restored = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'restored', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+    await (await panels()).deserializeWebviewPanel(restored, { specUri: uri.toString(), view: 'hidden', smoothing: 0.9 });
+    const panel = (await panels()).panelFor(uri);
+    assert.ok(panel, 'the restored panel is the experiment\'s panel');
+    assert.equal(panel.panel, restored);
+    assert.equal(restored.title, 'RNN Lab: sweep');
+    assert.ok(restored.webview.html.includes("script-src 'nonce-"), 'a strict CSP with a nonce');
+    const foreign = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'foreign', vscode.ViewColumn.Two);
+    let disposed = false;
+    foreign.onDidDispose(() => (disposed = true));
+    await (await panels()).deserializeWebviewPanel(foreign, { nothing: true });
+    assert.ok(disposed, 'a panel whose state names no experiment is closed');
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * The experiment panel's app: a header with the run's progress and commands, a run picker, and
+ * tabs with the Loss, Hidden state, Gradient flow, Predictions and Compare views. Everything it
+ * shows arrives from the host as `ToWebviewMessage`s.
+ */
+import { PanelMessageType, type PanelRunHeader, type PanelRunItem, type PanelState, type ToWebviewMessage } from '../src/protocol';
+import { formatDuration, formatPercent, formatValue } from '../src/engine/format';
+import { h, labelled, setOptions } from './dom';
+import { postToHost, saveState, savedState } from './host';
+import { watchTheme } from './theme';
+import { CompareView } from './views/compareView';
+import { GradientView } from './views/gradientView';
+import { HiddenStateView } from './views/hiddenStateView';
+import { LossView } from './views/lossView';
+import { PredictionsView } from './views/predictionsView';
+
+type TabId = 'loss' | 'hidden' | 'gradient' | 'predictions' | 'compare';
+
+const TABS: { id: TabId; label: string }[] = [
+  { id: 'loss', label: 'Loss' },
+  { id: 'hidden', label: 'Hidden state' },
+  { id: 'gradient', label: 'Gradient flow' },
+  { id: 'predictions', label: 'Predictions' },
+  { id: 'compare', label: 'Compare' },
+];
+
+const state: Partial<PanelState> = savedState();
+
+const title = h('h1', {}, 'RNN Lab');
+const status = h('span', { class: 'status', role: 'status' }, 'loading…');
+const progress = h('span', { class: 'progress' });
+const runSelect = h('select', { id: 'run' });
+const button = (label: string, onClick: () => void, secondary = false) => {
+  const element = h('button', { type: 'button', class: secondary ? 'secondary' : undefined }, label);
+  element.addEventListener('click', onClick);
+  return element;
+};
+const stopButton = button('Stop', () => postToHost({ type: PanelMessageType.Command, command: 'stop' }));
+const trainButton = button('Train again', () => postToHost({ type: PanelMessageType.Command, command: 'train' }));
+const specButton = button('Open spec', () => postToHost({ type: PanelMessageType.Command, command: 'openSpec' }), true);
+const csvButton = button('Export CSV', () => shownRun && postToHost({ type: PanelMessageType.SaveMetrics, runId: shownRun.id }), true);
+
+const hidden = new HiddenStateView(state, (epoch) => shownRun && postToHost({ type: PanelMessageType.RequestProbe, runId: shownRun.id, epoch }));
+const views = {
+  loss: new LossView(state),
+  hidden,
+  gradient: new GradientView(),
+  predictions: new PredictionsView((temperature) => shownRun && postToHost({ type: PanelMessageType.Generate, runId: shownRun.id, temperature })),
+  compare: new CompareView(state.compare ?? [], (runIds) => {
+    saveState({ compare: runIds });
+    postToHost({ type: PanelMessageType.RequestCompare, runIds });
+  }),
+};
+
+let shownRun: PanelRunHeader | undefined;
+/** When the header arrived: a live run's elapsed time goes on from it. */
+let headerTime = 0;
+let restoring = state.runId !== undefined;
+let probeEpochs: number[] = [];
+
+const tabButtons = TABS.map((tab) => {
+  const element = h('button', { type: 'button', role: 'tab', id: `tab-${tab.id}`, 'aria-controls': `view-${tab.id}`, class: 'tab' }, tab.label);
+  element.addEventListener('click', () => selectTab(tab.id));
+  element.addEventListener('keydown', (event) => {
+    const index = TABS.findIndex((t) => t.id === tab.id);
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step !== 0) {
+      const next = TABS[(index + step + TABS.length) % TABS.length];
+      selectTab(next.id);
+      document.getElementById(`tab-${next.id}`)?.focus();
+    }
+  });
+  return element;
+});
+
+const panels = TABS.map((tab) => {
+  const panel = h('div', { role: 'tabpanel', id: `view-${tab.id}`, 'aria-labelledby': `tab-${tab.id}`, class: 'tabpanel' }, views[tab.id].element);
+  return panel;
+});
+
+function selectTab(id: TabId): void {
+  saveState({ view: id });
+  TABS.forEach((tab, i) => {
+    const selected = tab.id === id;
+    tabButtons[i].setAttribute('aria-selected', String(selected));
+    tabButtons[i].tabIndex = selected ? 0 : -1;
+    panels[i].hidden = !selected;
+  });
+  TABS.forEach((tab) => views[tab.id].show(tab.id === id));
+}
+
+runSelect.addEventListener('change', () => {
+  restoring = false;
+  saveState({ runId: runSelect.value });
+  postToHost({ type: PanelMessageType.SelectRun, runId: runSelect.value });
+});
+
+document.getElementById('app')!.append(
+  h(
+    'header',
+    {},
+    h('div', { class: 'title-row' }, title, status),
+    h('div', { class: 'progress-row' }, progress),
+    h('div', { class: 'toolbar' }, labelled('Run', runSelect), stopButton, trainButton, specButton, csvButton),
+  ),
+  h('nav', { role: 'tablist', 'aria-label': 'Views' }, ...tabButtons),
+  ...panels,
+);
+
+function renderHeader(): void {
+  const run = shownRun;
+  stopButton.disabled = !run?.live;
+  csvButton.disabled = !run || run.id.startsWith('queued-');
+  if (!run) {
+    status.textContent = 'no runs yet: press Train again, or ▶ Train above the spec';
+    progress.textContent = '';
+    return;
+  }
+  title.textContent = run.name;
+  status.textContent = run.reason && !run.live ? `${run.status}: ${run.reason}` : run.status;
+  status.dataset.status = run.status;
+  const elapsed = run.live && run.status === 'running' ? run.elapsedMs + (Date.now() - headerTime) : run.elapsedMs;
+  progress.textContent = [
+    `epoch ${run.epoch}/${run.epochs}`,
+    `step ${run.step}${run.stepsPerEpoch ? ` (${run.stepsPerEpoch} per epoch)` : ''}`,
+    formatDuration(elapsed),
+    run.stepsPerSecond ? `${Math.round(run.stepsPerSecond)} steps/s` : undefined,
+    run.backend ? `${run.backend} backend` : undefined,
+    run.cell ? run.cell.toUpperCase() : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' · ');
+}
+
+function setHeader(header: PanelRunHeader): void {
+  shownRun = header;
+  headerTime = Date.now();
+  renderHeader();
+}
+
+function runLabel(run: PanelRunItem): string {
+  const best = run.bestValidationAccuracy !== undefined ? `best acc ${formatPercent(run.bestValidationAccuracy)}` : `best val ${formatValue(run.bestValidationLoss)}`;
+  return `${run.label} · ${run.status}${run.live ? ' (live)' : ''} · ${best}`;
+}
+
+function receive(message: ToWebviewMessage): void {
+  switch (message.type) {
+    case PanelMessageType.Init:
+      saveState({ specUri: message.specUri });
+      title.textContent = message.experiment;
+      return;
+    case PanelMessageType.RunList: {
+      setOptions(runSelect, message.runs.map((run) => ({ value: run.id, label: runLabel(run) })), message.selected);
+      views.compare.setRuns(message.runs);
+      if (message.runs.length === 0) {
+        shownRun = undefined;
+        renderHeader();
+      }
+      if (restoring && state.runId && state.runId !== message.selected && message.runs.some((run) => run.id === state.runId)) {
+        postToHost({ type: PanelMessageType.SelectRun, runId: state.runId });
+      }
+      restoring = false;
+      return;
+    }
+    case PanelMessageType.RunLoaded: {
+      const changed = shownRun?.id !== message.header.id;
+      setHeader(message.header);
+      runSelect.value = message.header.id;
+      probeEpochs = message.probeEpochs.slice();
+      views.loss.load(message.header, message.steps, message.epochs);
+      views.gradient.load(message.gradients);
+      if (changed) {
+        hidden.clear();
+        views.predictions.clear();
+      }
+      hidden.setProbeEpochs(probeEpochs);
+      const wanted = hidden.wantedEpoch();
+      if (wanted !== undefined && wanted !== probeEpochs.at(-1)) {
+        postToHost({ type: PanelMessageType.RequestProbe, runId: message.header.id, epoch: wanted });
+      }
+      return;
+    }
+    case PanelMessageType.RunProgress:
+      if (shownRun && shownRun.id !== message.header.id) return;
+      setHeader(message.header);
+      views.loss.append(message.header, message.steps, message.epochs);
+      views.gradient.append(message.gradients);
+      if (message.probeEpochs.length > 0) {
+        probeEpochs.push(...message.probeEpochs.filter((e) => !probeEpochs.includes(e)));
+        hidden.setProbeEpochs(probeEpochs);
+      }
+      return;
+    case PanelMessageType.Probe:
+      if (shownRun?.id !== message.runId) return;
+      if (!probeEpochs.includes(message.probe.epoch)) {
+        // A live run's new probe comes before the progress update that lists it.
+        probeEpochs = [...probeEpochs, message.probe.epoch].sort((a, b) => a - b);
+        hidden.setProbeEpochs(probeEpochs);
+      }
+      if (hidden.wantedEpoch() === message.probe.epoch || hidden.shownProbe === undefined) {
+        hidden.setProbe(message.probe);
+        views.predictions.setProbe(message.probe);
+      }
+      return;
+    case PanelMessageType.Compare:
+      views.compare.setData(message.runs);
+      return;
+    case PanelMessageType.Generated:
+      if (shownRun?.id === message.runId) views.predictions.setGenerated(message.generated, message.note);
+      return;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => receive(event.data));
+/** Draws the shown view again: after a theme change, or once a resize settles. */
+function redrawShownView(): void {
+  const shown = TABS.find((_, i) => !panels[i].hidden)?.id ?? 'loss';
+  views[shown].show(true);
+}
+let resizeTimer: number | undefined;
+watchTheme(redrawShownView);
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(redrawShownView, 250);
+});
+setInterval(() => shownRun?.live && renderHeader(), 1000);
+selectTab(TABS.some((tab) => tab.id === state.view) ? (state.view as TabId) : 'loss');
+postToHost({ type: PanelMessageType.Ready });

@@ -1,0 +1,142 @@
+/** The Hidden state view: a probe's units × time heatmap with its input above, and an epoch slider over the recorded probes. */
+import { hiddenStateChartSpec, hiddenStateData } from '../../src/charts';
+import type { ProbeEvent, ProbeQuantity } from '../../src/engine/events';
+import { ChartView, type Datasets } from '../chartView';
+import { h, labelled, setOptions } from '../dom';
+import { saveState } from '../host';
+import { currentTheme } from '../theme';
+
+const QUANTITY_LABELS: Record<ProbeQuantity, string> = {
+  h: 'h (hidden state)',
+  c: 'c (cell state)',
+  i: 'i (input gate)',
+  f: 'f (forget gate)',
+  g: 'g (candidate)',
+  o: 'o (output gate)',
+  r: 'r (reset gate)',
+  z: 'z (update gate)',
+  n: 'n (candidate)',
+};
+
+export interface HiddenStateSettings {
+  layer?: number;
+  quantity?: string;
+  sample?: number;
+  probeEpoch?: number;
+}
+
+export class HiddenStateView {
+  readonly element: HTMLElement;
+  private readonly chart = new ChartView('hidden-state', 'Hidden state heatmap, units by time step');
+  private readonly layerSelect = h('select', { id: 'layer' });
+  private readonly sampleSelect = h('select', { id: 'sample' });
+  private readonly quantitySelect = h('select', { id: 'quantity' });
+  private readonly epochInput = h('input', { type: 'range', id: 'probe-epoch', min: 0, max: 0, step: 1, value: 0 });
+  private readonly epochValue = h('output', { for: 'probe-epoch' }, '–');
+  private readonly empty = h('p', { class: 'empty' }, 'No probe recorded yet: probes are taken at the end of epochs.');
+  private probeEpochs: number[] = [];
+  private probe?: ProbeEvent;
+  private visible = false;
+
+  constructor(
+    private readonly settings: HiddenStateSettings,
+    /** Asks the host for a probe epoch. */
+    private readonly requestProbe: (epoch: number) => void,
+  ) {
+    for (const select of [this.layerSelect, this.sampleSelect, this.quantitySelect]) {
+      select.addEventListener('change', () => {
+        this.settings.layer = Number(this.layerSelect.value);
+        this.settings.sample = Number(this.sampleSelect.value);
+        this.settings.quantity = this.quantitySelect.value;
+        saveState({ layer: this.settings.layer, sample: this.settings.sample, quantity: this.settings.quantity });
+        void this.render();
+      });
+    }
+    this.epochInput.addEventListener('input', () => {
+      const epoch = this.probeEpochs[Number(this.epochInput.value)];
+      if (epoch === undefined) return;
+      this.epochValue.textContent = `epoch ${epoch}`;
+      this.settings.probeEpoch = epoch;
+      saveState({ probeEpoch: epoch });
+      this.requestProbe(epoch);
+    });
+    this.element = h(
+      'section',
+      { class: 'view', 'aria-label': 'Hidden state' },
+      h(
+        'div',
+        { class: 'controls' },
+        labelled('Layer', this.layerSelect),
+        labelled('Sample', this.sampleSelect),
+        labelled('Quantity', this.quantitySelect),
+        labelled('Probe epoch', this.epochInput),
+        this.epochValue,
+      ),
+      this.empty,
+      this.chart.element,
+    );
+  }
+
+  /** The epochs that have probes; a live run adds to them. */
+  setProbeEpochs(epochs: number[]): void {
+    const followLatest = this.probe === undefined || this.probe.epoch === this.probeEpochs.at(-1);
+    this.probeEpochs = epochs.slice();
+    this.epochInput.max = String(Math.max(0, epochs.length - 1));
+    this.epochInput.disabled = epochs.length < 2;
+    if (followLatest && epochs.length > 0) this.settings.probeEpoch = epochs.at(-1);
+    this.syncSlider();
+  }
+
+  /** The probe the panel shows now (the Predictions view gets the same). */
+  get shownProbe(): ProbeEvent | undefined {
+    return this.probe;
+  }
+
+  /** The epoch to ask for first: the saved one if the run has it, else the latest. */
+  wantedEpoch(): number | undefined {
+    const saved = this.settings.probeEpoch;
+    return saved !== undefined && this.probeEpochs.includes(saved) ? saved : this.probeEpochs.at(-1);
+  }
+
+  setProbe(probe: ProbeEvent): void {
+    this.probe = probe;
+    this.settings.probeEpoch = probe.epoch;
+    const layers = probe.layers.map((l) => l.layer);
+    setOptions(this.layerSelect, layers.map((l) => ({ value: String(l), label: `layer ${l}` })), String(layers.includes(this.settings.layer ?? -1) ? this.settings.layer : layers[0]));
+    setOptions(this.sampleSelect, probe.samples.map((s, i) => ({ value: String(i), label: `validation sample ${s}` })), String(Math.min(this.settings.sample ?? 0, probe.samples.length - 1)));
+    const layer = probe.layers.find((l) => l.layer === Number(this.layerSelect.value));
+    const quantities = Object.keys(layer?.quantities ?? {}) as ProbeQuantity[];
+    setOptions(this.quantitySelect, quantities.map((q) => ({ value: q, label: QUANTITY_LABELS[q] ?? q })), quantities.includes(this.settings.quantity as ProbeQuantity) ? this.settings.quantity : quantities[0]);
+    this.syncSlider();
+    if (this.visible) void this.render();
+  }
+
+  clear(): void {
+    this.probe = undefined;
+    this.probeEpochs = [];
+    this.syncSlider();
+  }
+
+  show(visible: boolean): void {
+    this.visible = visible;
+    if (visible) void this.render();
+  }
+
+  private syncSlider(): void {
+    const index = this.probeEpochs.indexOf(this.probe?.epoch ?? -1);
+    this.epochInput.value = String(Math.max(0, index));
+    this.epochValue.textContent = this.probe ? `epoch ${this.probe.epoch} of ${this.probeEpochs.at(-1) ?? this.probe.epoch}` : '–';
+    this.empty.hidden = this.probe !== undefined;
+    this.chart.element.hidden = this.probe === undefined;
+  }
+
+  private render(): Promise<void> {
+    const probe = this.probe;
+    if (!probe) return Promise.resolve();
+    const quantity = (this.quantitySelect.value || 'h') as ProbeQuantity;
+    const data = hiddenStateData(probe, Number(this.sampleSelect.value || 0), Number(this.layerSelect.value || 0), quantity);
+    const input = data.tokens.length > 0 ? 'tokens' : data.inputs.length > 0 ? 'dense' : 'none';
+    const inputRows: Datasets = input === 'tokens' ? { tokens: data.tokens } : input === 'dense' ? { inputs: data.inputs } : {};
+    return this.chart.render(hiddenStateChartSpec({ quantity, input, absMax: data.absMax, theme: currentTheme(), width: this.chart.plotWidth(140) }), { cells: data.cells, ...inputRows });
+  }
+}
