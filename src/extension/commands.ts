@@ -19,7 +19,14 @@ export function registerCommands(
   log: vscode.LogOutputChannel,
 ): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('rnnLab.train', (uri?: unknown, options?: TrainOptions) => train(runs, validation, uri, options)),
+    vscode.commands.registerCommand('rnnLab.train', async (uri?: unknown, options?: TrainOptions) => {
+      const queued = await train(runs, validation, uri, options);
+      if (queued.length > 0) {
+        // The panel follows the new run, beside the editor, without taking the focus.
+        panels.show(queued[0].specUri);
+      }
+      return queued;
+    }),
     vscode.commands.registerCommand('rnnLab.stop', (uri?: unknown) => stop(runs, uri)),
     vscode.commands.registerCommand('rnnLab.openPanel', async (uri?: unknown) => {
       const spec = await chooseSpec(uri ?? runs.active()[0]?.specUri, 'Open the panel of which experiment?');
