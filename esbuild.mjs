@@ -39,9 +39,16 @@ const nodeOptions = {
   external: ['vscode'],
   // jsonc-parser's UMD build (its "main") requires files that are not bundled; prefer ES modules.
   mainFields: ['module', 'main'],
+  // vega renders the editor's chart images to SVG (src/charts/renderSvg.ts). Its Node build of
+  // vega-canvas has a top-level `await import('canvas')`, which CommonJS cannot hold; SVG needs no
+  // canvas, so the browser build stands in.
+  alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
   sourcemap: !flags.production,
   minify: flags.production,
   logLevel: 'info',
+  // Two `require.resolve` calls stay unbundled on purpose: the wasm backend's fallback for running from
+  // source (src/engine/backend.ts), and mocha's parallel mode, which the test suite never uses.
+  logOverride: { 'require-resolve-not-external': 'silent' },
 };
 
 /** The experiment panel's app: one browser script and its stylesheet, the webview's only resources. */

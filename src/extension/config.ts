@@ -17,7 +17,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     runsFolder: config.get<string>('runsFolder', '.rnn/runs'),
     backend: config.get<BackendPreference>('backend', 'auto'),
     maxConcurrentRuns: Math.max(1, config.get<number>('maxConcurrentRuns', 2)),
-    codeLensRefreshMs: Math.max(100, config.get<number>('codeLensRefreshMs', 250)),
+    codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
     workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', 4096)),
   };
 }

@@ -1,0 +1,15 @@
+/**
+ * Gets a machine ready for the VS Code tests in one go: the missing system packages (one
+ * apt-get run for code-server's build and the browser), then code-server. `npm test` runs it
+ * first; exit code 1 with what to run when this cannot be done here.
+ */
+import { ensureCodeServer, isCodeServerInstalled } from './codeServer';
+import { BROWSER_REQUIREMENTS, CODE_SERVER_REQUIREMENTS, ensureSystemPackages, MissingSystemPackagesError } from './systemPackages';
+
+try {
+  ensureSystemPackages([...(isCodeServerInstalled() ? [] : CODE_SERVER_REQUIREMENTS), ...BROWSER_REQUIREMENTS]);
+  ensureCodeServer();
+} catch (error) {
+  console.error(error instanceof MissingSystemPackagesError ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,98 @@
+/**
+ * The system packages that running VS Code (code-server) and its browser need, checked by what
+ * they provide. On Debian/Ubuntu as root the missing ones are installed with apt-get; anywhere
+ * else the check stops with the exact command to run.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** A Debian package and how to tell, without a package manager, that what it provides is there. */
+export interface SystemRequirement {
+  aptPackage: string;
+  /** Why it is needed, shown when it is installed or missing. */
+  purpose: string;
+  isPresent(): boolean;
+}
+
+/** The full path of `command` on the PATH, or undefined. */
+export function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+const onPath = (...commands: string[]) => () => commands.every((command) => findOnPath(command) !== undefined);
+
+/** What building code-server's native modules and its search needs. */
+export const CODE_SERVER_REQUIREMENTS: SystemRequirement[] = [
+  { aptPackage: 'build-essential', purpose: 'compiling code-server native modules', isPresent: onPath('make', 'g++') },
+  { aptPackage: 'python3', purpose: 'node-gyp', isPresent: onPath('python3') },
+  {
+    aptPackage: 'libkrb5-dev',
+    purpose: "code-server's kerberos module (gssapi headers)",
+    isPresent: () => existsSync('/usr/include/gssapi/gssapi.h'),
+  },
+  { aptPackage: 'ripgrep', purpose: "VS Code's search (rg)", isPresent: onPath('rg') },
+];
+
+/** The browser that drives VS Code in the tests: Debian's Chromium, or `CHROMIUM_PATH`. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+export const BROWSER_REQUIREMENTS: SystemRequirement[] = [
+  {
+    aptPackage: 'chromium',
+    purpose: 'the headless browser of the VS Code tests (or set CHROMIUM_PATH to another Chromium)',
+    isPresent: () => existsSync(chromiumPath()),
+  },
+];
+
+/** Thrown when packages are missing and cannot be installed here; the message says what to run. */
+export class MissingSystemPackagesError extends Error {}
+
+function run(command: string, args: string[]): void {
+  console.log(`$ ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args[0]} failed (exit code ${result.status ?? result.signal})`);
+  }
+}
+
+/**
+ * Makes sure every requirement is present: installs the missing ones with `apt-get update` then
+ * `apt-get install -y` when running as root on a system with apt-get, and otherwise throws a
+ * {@link MissingSystemPackagesError} that names the command to run.
+ */
+export function ensureSystemPackages(requirements: SystemRequirement[]): void {
+  const missing = requirements.filter((requirement) => !requirement.isPresent());
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map((requirement) => requirement.aptPackage))];
+  const reasons = missing.map((requirement) => `  ${requirement.aptPackage}: ${requirement.purpose}`).join('\n');
+  const hasApt = findOnPath('apt-get') !== undefined;
+  if (!hasApt || process.getuid?.() !== 0) {
+    const command = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+    const how = hasApt
+      ? `Run as root, or run first:\n  ${command}`
+      : `Install their equivalents with your package manager (on Debian/Ubuntu: ${command})`;
+    throw new MissingSystemPackagesError(`Missing system packages:\n${reasons}\n${how}`);
+  }
+  console.log(`Installing missing system packages:\n${reasons}`);
+  run('apt-get', ['-q', 'update']);
+  run('apt-get', ['-q', 'install', '-y', '--no-install-recommends', ...packages]);
+  const stillMissing = missing.filter((requirement) => !requirement.isPresent());
+  if (stillMissing.length > 0) {
+    throw new Error(`apt-get installed ${packages.join(' ')}, but still missing: ${stillMissing.map((r) => r.aptPackage).join(' ')}`);
+  }
+}
