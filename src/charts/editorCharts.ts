@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { AUTOSIZE, VEGA_LITE_SCHEMA } from './layout';
-import { baselineLayer, foldEpochLosses, lossEncoding, splitColor } from './lossLayers';
+import { baselineLayer, foldEpochLosses, lossEncoding, plottable, splitColor } from './lossLayers';
 import { DEFAULT_THEME, themeConfig, type ChartTheme } from './theme';
 
 /** A row of the sparkline's `series` dataset. */
@@ -35,9 +35,11 @@ const SPARK_PADDING = 2;
 
 /**
  * A tiny loss curve without axes: exactly `width` × `height` pixels, the line in the first palette
- * colour, the best (lowest) point marked in the second, the last point in the foreground colour.
+ * colour, the best (lowest) point marked in the second, the last point in the foreground colour,
+ * and the baseline, when given, as a dotted rule in the muted colour (on the same scale).
  *
- * Dataset: `series` (`SparkRow`). Non-finite values are left out.
+ * Datasets: `series` (`SparkRow`) and, optionally, `baseline` (`BaselineRow`). Non-finite values
+ * are left out.
  */
 export function sparklineSpec(options: SparklineOptions = {}): TopLevelSpec {
   const theme = options.theme ?? DEFAULT_THEME;
@@ -51,16 +53,26 @@ export function sparklineSpec(options: SparklineOptions = {}): TopLevelSpec {
     width: (options.width ?? 120) - 2 * SPARK_PADDING,
     height: (options.height ?? 24) - 2 * SPARK_PADDING,
     config: themeConfig(theme),
-    data: { name: 'series' },
-    transform: [
-      { filter: 'isFinite(datum.value)' },
-      { joinaggregate: [{ op: 'min', field: 'value', as: 'best' }, { op: 'max', field: 'x', as: 'lastX' }] },
-    ],
-    encoding: { x, y, tooltip: [{ field: 'x', type: 'quantitative' }, { field: 'value', type: 'quantitative', format: '.4~g' }] },
     layer: [
-      { mark: { type: 'line', strokeWidth: 1.25, color: theme.palette[0] } },
-      { transform: [{ filter: 'datum.value === datum.best' }], mark: point(theme.palette[1]) },
-      { transform: [{ filter: 'datum.x === datum.lastX' }], mark: point(theme.foreground) },
+      {
+        data: { name: 'baseline' },
+        transform: [plottable('loss', false)],
+        mark: { type: 'rule', strokeDash: [2, 2], strokeWidth: 1, color: theme.muted },
+        encoding: { y: { ...y, field: 'loss' } },
+      },
+      {
+        data: { name: 'series' },
+        transform: [
+          plottable('value', false),
+          { joinaggregate: [{ op: 'min', field: 'value', as: 'best' }, { op: 'max', field: 'x', as: 'lastX' }] },
+        ],
+        encoding: { x, y, tooltip: [{ field: 'x', type: 'quantitative' }, { field: 'value', type: 'quantitative', format: '.4~g' }] },
+        layer: [
+          { mark: { type: 'line', strokeWidth: 1.25, color: theme.palette[0] } },
+          { transform: [{ filter: 'datum.value === datum.best' }], mark: point(theme.palette[1]) },
+          { transform: [{ filter: 'datum.x === datum.lastX' }], mark: point(theme.foreground) },
+        ],
+      },
     ],
   };
 }

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ExperimentCodeLens } from './codeLens';
 import { ExperimentPanels } from './experimentPanel';
+import { InlineCharts } from './inlineCharts';
+import { registerInlineCommands } from './inlineHover';
 import { RunManager } from './runManager';
 import { SpecValidation } from './specValidation';
 import { TrainingStatusBar } from './statusBar';
@@ -16,6 +18,8 @@ export interface RnnLabApi {
   runs: RunManager;
   validation: SpecValidation;
   panels: ExperimentPanels;
+  /** The sparklines and hovers inside experiment files. */
+  inline: InlineCharts;
 }
 
 export function activate(context: vscode.ExtensionContext): RnnLabApi {
@@ -23,11 +27,14 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
   const runs = new RunManager(context.asAbsolutePath('dist/worker.js'), context.asAbsolutePath('media'), log);
   const validation = new SpecValidation(context.asAbsolutePath('media'));
   const panels = new ExperimentPanels(runs, context.extensionUri, log);
+  const inline = new InlineCharts(runs, validation, log);
   context.subscriptions.push(
     log,
     runs,
     validation,
     panels,
+    inline,
+    ...registerInlineCommands(),
     new ExperimentCodeLens(runs, validation),
     new TrainingStatusBar(runs),
     ...registerCommands(runs, validation, panels, log),
@@ -43,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     }),
   );
   log.info('RNN Lab activated');
-  return { runs, validation, panels };
+  return { runs, validation, panels, inline };
 }
 
 /**

@@ -451,6 +451,20 @@ test('sparkline: exactly its size, no axes, the line with best and last points',
   });
 });
 
+test('sparkline: the baseline, when given, is a muted rule on the curve\'s scale', async () => {
+  const series = epochs.map((e) => ({ x: e.epoch, value: e.validationLoss }));
+  const above = Math.max(...series.map((row) => row.value)) * 2;
+  const svg = await renderSvg(sparklineSpec(), { series, baseline: [{ loss: above, label: 'predict 1' }] });
+  assert.match(svg, /^<svg[^>]* width="120" height="24"/, 'still exactly its size');
+  await withView(sparklineSpec(), { series, baseline: [{ loss: above, label: 'predict 1' }] }, (view) => {
+    const rules = dataMarks(view).filter((m) => m.marktype === 'rule').flatMap((m) => m.items);
+    assert.equal(rules.length, 1);
+    assert.equal(rules[0].stroke, DEFAULT_THEME.muted);
+    assert.equal(scaleOf(view, 'y').domain()[1], above, 'the scale reaches up to the baseline');
+  });
+  await withView(sparklineSpec(), { series }, (view) => assert.equal(itemCount(view, 'rule'), 0, 'no baseline, no rule'));
+});
+
 test('hover chart: train and validation per epoch, baseline and best epoch labelled', async () => {
   const svg = await renderSvg(hoverChartSpec(), { epochs, baseline });
   const texts = svgTexts(svg);
