@@ -12,6 +12,7 @@ import { readWeightsFile } from '../engine/model/weightsFile';
 import { RUN_FILES } from '../engine/runs/layout';
 import type { StoredSpec } from '../engine/runs/runWriter';
 import { gatherBatch } from '../engine/train/batches';
+import { engineConfig } from '../engine/train/trainer';
 import type { GenerationJob } from '../protocol';
 
 export async function generateFromRun(job: GenerationJob): Promise<GeneratedText> {
@@ -22,15 +23,7 @@ export async function generateFromRun(job: GenerationJob): Promise<GeneratedText
   if (dataset.input.kind !== 'tokens' || !dataset.vocabulary || dataset.validation.count === 0) {
     throw new Error('this run is not a language model');
   }
-  const model = createTfjsEngine({
-    model: spec.model,
-    training: spec.training,
-    input: dataset.input,
-    task: dataset.task,
-    seqLength: dataset.seqLength,
-    outputSize: dataset.outputSize,
-    seed: spec.training.seed,
-  });
+  const model = createTfjsEngine(engineConfig(spec, dataset));
   try {
     model.loadStateDict(readWeightsFile(join(job.runDir, RUN_FILES.weights)));
     const prime = Array.from(gatherBatch(dataset, dataset.validation, [0]).inputs);

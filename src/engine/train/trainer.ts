@@ -5,7 +5,7 @@
 import type { Dataset } from '../data/types';
 import type { Backend, EndEvent, TrainEvent } from '../events';
 import { createTfjsEngine } from '../model/tfjsEngine';
-import type { SequenceModel, StateDict } from '../model/types';
+import type { EngineConfig, SequenceModel, StateDict } from '../model/types';
 import { Random } from '../random';
 import type { ExperimentSpec } from '../spec/types';
 import { batchIndices, gatherBatch } from './batches';
@@ -41,9 +41,9 @@ class RunEnded extends Error {
   }
 }
 
-export async function trainExperiment(options: TrainOptions): Promise<TrainOutcome> {
-  const { spec, dataset } = options;
-  const model = (options.createModel ?? createTfjsEngine)({
+/** The engine's configuration for a spec's model on a dataset. */
+export function engineConfig(spec: ExperimentSpec, dataset: Dataset): EngineConfig {
+  return {
     model: spec.model,
     training: spec.training,
     input: dataset.input,
@@ -51,7 +51,11 @@ export async function trainExperiment(options: TrainOptions): Promise<TrainOutco
     seqLength: dataset.seqLength,
     outputSize: dataset.outputSize,
     seed: spec.training.seed,
-  });
+  };
+}
+
+export async function trainExperiment(options: TrainOptions): Promise<TrainOutcome> {
+  const model = (options.createModel ?? createTfjsEngine)(engineConfig(options.spec, options.dataset));
   try {
     if (options.initialWeights) {
       model.loadStateDict(options.initialWeights);
