@@ -25,19 +25,19 @@ suite('training', () => {
   });
 
   test('Train runs to a finished run with its folder written; the CodeLens follows it', async () => {
-    const uri = workspaceFile('sine.rnn.json');
-    const [run] = await train('sine.rnn.json');
+    const uri = workspaceFile('sine-medium.rnn.json');
+    const [run] = await train('sine-medium.rnn.json');
     assert.ok(run, 'a run was queued');
     const during = await waitFor('a live CodeLens summary', async () => {
       const titles = await codeLensTitles(uri);
-      return titles[0] === '■ Stop' && /^epoch \d+\/2 · loss [\d.e-]+ · \d+ steps\/s$/.test(titles[1]) && titles;
+      return titles[0] === '■ Stop' && /^epoch \d+\/3 · loss [\d.e-]+ · \d+ steps\/s$/.test(titles[1]) && titles;
     });
     assert.equal(during.length, 2);
     await waitForEnd(run);
     assert.equal(run.state, 'completed');
     const summary = readSummary(run.runDir!);
     assert.equal(summary.status, 'completed');
-    assert.equal(summary.epochsDone, 2);
+    assert.equal(summary.epochsDone, 3);
     for (const file of ['spec.json', 'metrics.jsonl', 'probes.jsonl', 'weights.json']) {
       assert.ok(runFileExists(run.runDir!, file), `${file} is written`);
     }
@@ -45,7 +45,7 @@ suite('training', () => {
       const titles = await codeLensTitles(uri);
       return titles.find((title) => title.startsWith('last run:'));
     });
-    assert.match(after, /^last run: val [\d.e-]+ \(best at epoch [12]\) · just now$/);
+    assert.match(after, /^last run: val [\d.e-]+ \(best at epoch [123]\) · just now$/);
   });
 
   test('Stop ends a run mid-epoch within a second and keeps it', async () => {
