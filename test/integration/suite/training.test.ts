@@ -70,7 +70,8 @@ suite('training', () => {
       overlapped ||= training.length === 2;
     });
     const [slow] = await train('slow.rnn.json');
-    const [sine] = await train('sine.rnn.json');
+    await waitFor('the first run to make steps', () => slow.progress.step > 0);
+    const [sine] = await train('sine-medium.rnn.json');
     await waitForEnd(sine);
     watch.dispose();
     assert.ok(overlapped, 'both runs made steps at the same time');
