@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { InlineDecoration } from '../../../src/extension/inlineCharts';
-import { openSpec, rnnLab, train, waitFor, waitForEnd, workspaceFile } from './support';
+import { openSpec, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 /** The decorations of a file after a fresh redraw. */
 async function decorations(file: string): Promise<InlineDecoration[]> {
@@ -40,8 +40,7 @@ suite('inline charts', () => {
   });
 
   teardown(async () => {
-    (await rnnLab()).runs.active().forEach((run) => run.stop());
-    await waitFor('every run to end', async () => (await rnnLab()).runs.active().length === 0);
+    await stopAllRuns();
     // Training opened panels; later suites expect none. Edits are undone, so nothing asks to be saved.
     for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
       await vscode.window.showTextDocument(document);

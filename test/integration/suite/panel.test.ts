@@ -8,7 +8,7 @@ import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
 import type { ExperimentPanels } from '../../../src/extension/experimentPanel';
-import { rnnLab, train, waitFor, waitForEnd, workspaceFile } from './support';
+import { rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 async function panels(): Promise<ExperimentPanels> {
   return (await rnnLab()).panels;
@@ -24,8 +24,7 @@ suite('experiment panel', () => {
   });
 
   teardown(async () => {
-    (await rnnLab()).runs.active().forEach((run) => run.stop());
-    await waitFor('every run to end', async () => (await rnnLab()).runs.active().length === 0);
+    await stopAllRuns();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

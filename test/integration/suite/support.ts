@@ -66,3 +66,10 @@ export function readSummary(runDir: string): RunSummary {
 export function runFileExists(runDir: string, file: string): boolean {
   return existsSync(path.join(runDir, file));
 }
+
+/** Stops every run of the window and waits until none is active (a suite's teardown). */
+export async function stopAllRuns(): Promise<void> {
+  const api = await rnnLab();
+  api.runs.active().forEach((run) => run.stop());
+  await waitFor('every run to end', () => api.runs.active().length === 0);
+}

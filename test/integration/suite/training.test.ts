@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { codeLensTitles, readSummary, rnnLab, runFileExists, train, waitFor, waitForEnd, workspaceFile } from './support';
+import { codeLensTitles, readSummary, rnnLab, runFileExists, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 suite('training', () => {
   suiteSetup(async () => {
@@ -13,8 +13,7 @@ suite('training', () => {
   });
 
   teardown(async () => {
-    (await rnnLab()).runs.active().forEach((run) => run.stop());
-    await waitFor('every run to end', async () => (await rnnLab()).runs.active().length === 0);
+    await stopAllRuns();
   });
 
   test('idle CodeLens: Train and Open panel; a sweep adds Train sweep (N runs)', async () => {
