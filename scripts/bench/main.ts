@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: training throughput (steps/s) of our engine against the tf.layers
- * reference on the same tfjs backend and, when it is installed, PyTorch on the CPU with
- * the same thread count. Prints a Markdown table and writes every number to a JSON file.
+ * `npm run bench`: training throughput (steps/s) of our engine (the WebAssembly kernels)
+ * against our tfjs-ops reference engine and tf.layers on the same tfjs backend and, when it
+ * is installed, PyTorch on the CPU with the same thread count. Prints a Markdown table and
+ * writes every number to a JSON file.
  *
  * Options: --rounds N, --seconds S (per round), --warmup S, --only W1,W3, --cells rnn,lstm,
- * --impls ours,layers,torch, --backend wasm|cpu, --json FILE, --quick (a short smoke test).
+ * --impls ours,reference,layers,torch, --backend wasm|cpu, --json FILE, --quick (a short smoke test).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -15,8 +16,8 @@ import { initBackend } from '../../src/engine/backend';
 import type { CellType } from '../../src/engine/spec/types';
 import { layersImplementation } from './layers';
 import { measureCase, type CaseResult, type Implementation, type MethodOptions } from './method';
-import { oursImplementation } from './ours';
-import { cpuModel, environmentHeader, resultsTable, tensorSummary, type Environment } from './report';
+import { oursImplementation, referenceImplementation } from './ours';
+import { cpuModel, environmentHeader, memorySummary, resultsTable, tensorSummary, type Environment } from './report';
 import { startTorch } from './torch';
 import { CELLS, makeBatch, WORKLOADS } from './workloads';
 
@@ -29,7 +30,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string' },
     only: { type: 'string' },
     cells: { type: 'string' },
-    impls: { type: 'string', default: 'ours,layers,torch' },
+    impls: { type: 'string', default: 'ours,reference,layers,torch' },
     backend: { type: 'string', default: 'wasm' },
     json: { type: 'string', default: 'bench-results.json' },
     quick: { type: 'boolean', default: false },
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   };
   const workloads = list(flags.only, WORKLOADS.map((w) => w.id), 'only').map((id) => WORKLOADS.find((w) => w.id === id)!);
   const cells = list(flags.cells, CELLS, 'cells') as CellType[];
-  const wanted = list(flags.impls, ['ours', 'layers', 'torch'], 'impls');
+  const wanted = list(flags.impls, ['ours', 'reference', 'layers', 'torch'], 'impls');
 
   const backend = await initBackend(flags.backend);
   // The wasm backend runs on one thread in Node unless built and served for workers; the cpu backend always does.
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
 
   const implementations: Implementation[] = [];
   if (wanted.includes('ours')) implementations.push(oursImplementation);
+  if (wanted.includes('reference')) implementations.push(referenceImplementation);
   if (wanted.includes('layers')) implementations.push(layersImplementation);
   if ('implementation' in torch) implementations.push(torch.implementation);
 
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
     if ('close' in torch) torch.close();
   }
 
-  console.log(`\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${tensorSummary(cases)}`);
+  console.log(`\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${tensorSummary(cases)}\n${memorySummary(cases)}`);
   writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), environment, method, cases }, null, 2) + '\n');
   console.log(`\nWrote ${flags.json}`);
 }

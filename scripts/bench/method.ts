@@ -18,6 +18,8 @@ export interface Trainer {
   run(seconds: number, minSteps: number): Promise<RoundTiming>;
   /** The loss of the last step, read back from the model (proof the step finished). */
   lastLoss(): number;
+  /** Bytes held outside the JS heap (kernel memory, tensors), where the implementation can tell. */
+  memoryBytes?(): number;
   dispose(): Promise<void>;
 }
 
@@ -54,6 +56,8 @@ export interface ImplementationResult {
   loss: { afterWarmup: number; afterRounds: number };
   /** tf.memory().numTensors growth over all timed rounds (tfjs implementations); 0 means no per-step leak. */
   tensorGrowth?: number;
+  /** `Trainer.memoryBytes()` after the warm-up and after the last round: equal means no growth per step. */
+  memoryBytes?: { afterWarmup: number; afterRounds: number };
 }
 
 export interface CaseResult {
@@ -97,9 +101,11 @@ export async function measureCase(
   for (const implementation of implementations) trainers.push(await implementation.setup(workload, cell, batch));
 
   const lossAfterWarmup: number[] = [];
+  const memoryAfterWarmup: (number | undefined)[] = [];
   for (const trainer of trainers) {
     await trainer.run(options.warmupSeconds, options.minSteps);
     lossAfterWarmup.push(trainer.lastLoss());
+    memoryAfterWarmup.push(trainer.memoryBytes?.());
   }
 
   const rounds: RoundTiming[][] = implementations.map(() => []);
@@ -114,13 +120,18 @@ export async function measureCase(
     }
   }
 
-  const results = implementations.map((implementation, index): ImplementationResult => ({
-    id: implementation.id,
-    rounds: rounds[index],
-    stepsPerSecond: spread(rounds[index].map((r) => r.steps / r.seconds)),
-    loss: { afterWarmup: lossAfterWarmup[index], afterRounds: trainers[index].lastLoss() },
-    ...(implementation.usesTfjs ? { tensorGrowth: tensorGrowth[index] } : {}),
-  }));
+  const results = implementations.map((implementation, index): ImplementationResult => {
+    const afterWarmup = memoryAfterWarmup[index];
+    const afterRounds = trainers[index].memoryBytes?.();
+    return {
+      id: implementation.id,
+      rounds: rounds[index],
+      stepsPerSecond: spread(rounds[index].map((r) => r.steps / r.seconds)),
+      loss: { afterWarmup: lossAfterWarmup[index], afterRounds: trainers[index].lastLoss() },
+      ...(implementation.usesTfjs ? { tensorGrowth: tensorGrowth[index] } : {}),
+      ...(afterWarmup !== undefined && afterRounds !== undefined ? { memoryBytes: { afterWarmup, afterRounds } } : {}),
+    };
+  });
   for (const trainer of trainers) await trainer.dispose();
   return { workload: workload.id, cell, implementations: results, tensors: { before, after: tf.memory().numTensors } };
 }

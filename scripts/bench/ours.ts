@@ -1,5 +1,9 @@
-/** Our engine (`createTfjsEngine`), trained through `SequenceModel.trainStep`. */
-import type { EngineConfig, Batch } from '../../src/engine/model/types';
+/**
+ * Our engines, trained through `SequenceModel.trainStep`: the WebAssembly kernels (`ours`)
+ * and the tfjs-ops reference engine they replace (`reference`).
+ */
+import { createKernelEngine } from '../../src/engine/kernels/kernelEngine';
+import type { EngineConfig, Batch, SequenceModel } from '../../src/engine/model/types';
 import { createTfjsEngine } from '../../src/engine/model/tfjsEngine';
 import type { CellType } from '../../src/engine/spec/types';
 import { timeSteps, type Implementation, type Trainer } from './method';
@@ -38,23 +42,29 @@ function engineBatch(workload: Workload, batch: WorkloadBatch): Batch {
     : { size: workload.batchSize, inputs: batch.inputs, targets: batch.targets };
 }
 
-export const oursImplementation: Implementation = {
-  id: 'ours',
-  label: 'ours',
-  usesTfjs: true,
-  async setup(workload, cell, batch): Promise<Trainer> {
-    const model = createTfjsEngine(engineConfig(workload, cell));
-    const input = engineBatch(workload, batch);
-    let loss = NaN;
-    const step = () => {
-      loss = model.trainStep(input, LEARNING_RATE).loss;
-    };
-    return {
-      run: (seconds, minSteps) => timeSteps(step, seconds, minSteps),
-      lastLoss: () => loss,
-      async dispose() {
-        model.dispose();
-      },
-    };
-  },
-};
+function engineImplementation(id: string, label: string, create: (config: EngineConfig) => SequenceModel): Implementation {
+  return {
+    id,
+    label,
+    usesTfjs: true,
+    async setup(workload, cell, batch): Promise<Trainer> {
+      const model = create(engineConfig(workload, cell));
+      const input = engineBatch(workload, batch);
+      let loss = NaN;
+      const step = () => {
+        loss = model.trainStep(input, LEARNING_RATE).loss;
+      };
+      return {
+        run: (seconds, minSteps) => timeSteps(step, seconds, minSteps),
+        lastLoss: () => loss,
+        memoryBytes: () => model.memoryBytes(),
+        async dispose() {
+          model.dispose();
+        },
+      };
+    },
+  };
+}
+
+export const oursImplementation = engineImplementation('ours', 'ours (kernels)', createKernelEngine);
+export const referenceImplementation = engineImplementation('reference', 'reference (tfjs ops)', createTfjsEngine);

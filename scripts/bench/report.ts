@@ -56,19 +56,38 @@ function ratio(ours: ImplementationResult | undefined, other: ImplementationResu
 /** Workload × cell rows: median steps/s with the min–max across rounds, and our speed relative to each reference. */
 export function resultsTable(cases: CaseResult[]): string {
   const lines = [
-    '| Workload | Cell | ours steps/s | tf.layers steps/s | PyTorch steps/s | ours/tf.layers | ours/PyTorch |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| Workload | Cell | ours steps/s | reference steps/s | tf.layers steps/s | PyTorch steps/s | ours/reference | ours/tf.layers | ours/PyTorch |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const result of cases) {
     const find = (id: string) => result.implementations.find((r) => r.id === id);
-    const [ours, layers, torch] = [find('ours'), find('layers'), find('torch')];
+    const [ours, reference, layers, torch] = [find('ours'), find('reference'), find('layers'), find('torch')];
     const rate = (r: ImplementationResult | undefined) => (r ? formatRate(r.stepsPerSecond) : '—');
     const workload = WORKLOADS.find((w) => w.id === result.workload);
     lines.push(
-      `| ${result.workload} ${workload?.name ?? ''} | ${result.cell} | ${rate(ours)} | ${rate(layers)} | ${rate(torch)} | ${ratio(ours, layers)} | ${ratio(ours, torch)} |`,
+      `| ${result.workload} ${workload?.name ?? ''} | ${result.cell} | ${rate(ours)} | ${rate(reference)} | ${rate(layers)} | ${rate(torch)} | ` +
+        `${ratio(ours, reference)} | ${ratio(ours, layers)} | ${ratio(ours, torch)} |`,
     );
   }
   return lines.join('\n');
+}
+
+/** Memory held outside the JS heap by each implementation that can tell: the same after the rounds as after the warm-up, or it grew. */
+export function memorySummary(cases: CaseResult[]): string {
+  const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  const lines: string[] = [];
+  for (const result of cases) {
+    for (const implementation of result.implementations) {
+      const memory = implementation.memoryBytes;
+      if (!memory) continue;
+      const growth = memory.afterRounds - memory.afterWarmup;
+      lines.push(
+        `- ${result.workload} ${result.cell} ${implementation.id}: ${megabytes(memory.afterRounds)}` +
+          (growth === 0 ? ', no growth during rounds' : `, grew by ${megabytes(growth)} during rounds`),
+      );
+    }
+  }
+  return lines.length === 0 ? '' : `Memory outside the JS heap (kernel memory; all tfjs tensors for tfjs engines):\n${lines.join('\n')}`;
 }
 
 /** Tensor bookkeeping: any growth during the timed rounds or left behind after disposing is a leak. */

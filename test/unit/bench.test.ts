@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spread, timeSteps, type CaseResult } from '../../scripts/bench/method';
 import { makeBatch, WORKLOADS } from '../../scripts/bench/workloads';
-import { resultsTable, tensorSummary } from '../../scripts/bench/report';
+import { memorySummary, resultsTable, tensorSummary } from '../../scripts/bench/report';
 
 test('spread gives the median and the range, for odd and even counts', () => {
   assert.deepEqual(spread([5, 1, 3]), { median: 3, min: 1, max: 5 });
@@ -55,15 +55,25 @@ function caseResult(rates: Record<string, number>, tensors = { before: 0, after:
 }
 
 test('resultsTable shows each rate with its spread and our speed relative to each reference', () => {
-  const table = resultsTable([caseResult({ ours: 30, layers: 10, torch: 60 })]);
+  const table = resultsTable([caseResult({ ours: 30, reference: 6, layers: 10, torch: 60 })]);
   const row = table.split('\n')[2];
-  assert.equal(row, '| W2 adding | gru | 30.0 (29.0–31.0) | 10.0 (9.0–11.0) | 60.0 (59.0–61.0) | 3.00× | 0.50× |');
+  assert.equal(row, '| W2 adding | gru | 30.0 (29.0–31.0) | 6.0 (5.0–7.0) | 10.0 (9.0–11.0) | 60.0 (59.0–61.0) | 5.00× | 3.00× | 0.50× |');
   const withoutTorch = resultsTable([caseResult({ ours: 30, layers: 10 })]).split('\n')[2];
-  assert.match(withoutTorch, /\| — \| 3\.00× \| — \|$/);
+  assert.match(withoutTorch, /\| — \| — \| 3\.00× \| — \|$/);
 });
 
 test('tensorSummary flags tensors left behind or growing during rounds', () => {
   assert.match(tensorSummary([caseResult({ ours: 1 })]), /no growth/);
   assert.match(tensorSummary([caseResult({ ours: 1 }, { before: 0, after: 4 })]), /W2 gru: 0 tensors before setup, 4 after dispose/);
   assert.match(tensorSummary([caseResult({ ours: 1 }, undefined, 12)]), /W2 gru ours: 12 tensors more/);
+});
+
+test('memorySummary reports memory after the rounds and any growth since the warm-up', () => {
+  const steady = caseResult({ ours: 1 });
+  steady.implementations[0].memoryBytes = { afterWarmup: 3 * 2 ** 20, afterRounds: 3 * 2 ** 20 };
+  assert.match(memorySummary([steady]), /W2 gru ours: 3\.0 MB, no growth during rounds/);
+  const growing = caseResult({ ours: 1 });
+  growing.implementations[0].memoryBytes = { afterWarmup: 2 ** 20, afterRounds: 3 * 2 ** 20 };
+  assert.match(memorySummary([growing]), /W2 gru ours: 3\.0 MB, grew by 2\.0 MB during rounds/);
+  assert.equal(memorySummary([caseResult({ ours: 1 })]), '');
 });

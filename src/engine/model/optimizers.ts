@@ -44,7 +44,8 @@ function momentumRule(momentum: number, direction: (name: string, g: tf.Tensor, 
     let update = direction(name, g, state);
     if (momentum > 0) {
       const previous = state.get(`${name}.buffer`);
-      update = previous ? tf.add(tf.mul(previous, momentum), update) : update;
+      // The first buffer is the direction itself, which may be the caller's gradient tensor: a clone outlives it.
+      update = previous ? tf.add(tf.mul(previous, momentum), update) : tf.clone(update);
       state.set(`${name}.buffer`, update);
     }
     return tf.sub(param, tf.mul(update, lr));

@@ -58,7 +58,22 @@ export function gradientMap(layers: LayerParams[], head: HeadParams): ParameterM
   return map;
 }
 
-function isMatrix(name: string): boolean {
+/**
+ * A parameter of a state dict, checked against its PyTorch shape: by its name, by the name
+ * with an `rnn.` prefix (a module that holds the recurrent layers as `rnn`), or from `fallback`.
+ */
+export function stateDictEntry(weights: StateDict, name: string, shape: number[], fallback?: StateDict): StateDict[string] {
+  const entry = weights[name] ?? weights[`rnn.${name}`] ?? fallback?.[name];
+  if (!entry) {
+    throw new Error(`the weights have no "${name}" (expected shape [${shape.join(', ')}])`);
+  }
+  if (entry.shape.join(',') !== shape.join(',')) {
+    throw new Error(`"${name}" has shape [${entry.shape.join(', ')}], but this model needs [${shape.join(', ')}]`);
+  }
+  return entry;
+}
+
+export function isMatrix(name: string): boolean {
   return name.startsWith('weight_') || name === HEAD_WEIGHT;
 }
 
@@ -82,13 +97,7 @@ export function toStateDict(map: ParameterMap): StateDict {
 export function fromStateDict(weights: StateDict, expected: Map<string, number[]>, fallback?: StateDict): ParameterMap {
   const map: ParameterMap = new Map();
   for (const [name, shape] of expected) {
-    const entry = weights[name] ?? weights[`rnn.${name}`] ?? fallback?.[name];
-    if (!entry) {
-      throw new Error(`the weights have no "${name}" (expected shape [${shape.join(', ')}])`);
-    }
-    if (entry.shape.join(',') !== shape.join(',')) {
-      throw new Error(`"${name}" has shape [${entry.shape.join(', ')}], but this model needs [${shape.join(', ')}]`);
-    }
+    const entry = stateDictEntry(weights, name, shape, fallback);
     const tensor = tf.tensor(entry.data, entry.shape, 'float32');
     map.set(name, isMatrix(name) ? tf.tidy(() => tf.transpose(tensor)) : tensor);
     if (isMatrix(name)) {

@@ -145,6 +145,11 @@ class TfjsEngine implements SequenceModel {
     return toStateDict(this.params);
   }
 
+  /** Every tensor of the backend: this engine's parameters and optimizer state, when it is the only model. */
+  memoryBytes(): number {
+    return tf.memory().numBytes;
+  }
+
   loadStateDict(weights: StateDict): void {
     const loaded = fromStateDict(weights, this.shapes, this.stateDict());
     disposeAll(this.params);

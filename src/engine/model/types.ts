@@ -61,6 +61,8 @@ export interface SequenceModel {
   /** Language models: sample `length` tokens after `prime` (token ids). */
   generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number): GeneratedText;
   stateDict(): StateDict;
+  /** Bytes the engine holds outside the JavaScript heap (kernel memory, tensors). */
+  memoryBytes(): number;
   loadStateDict(weights: StateDict): void;
   dispose(): void;
 }

@@ -1,0 +1,342 @@
+/**
+ * The fast engine: the same network, loss and optimizers as the tfjs reference engine
+ * (`createTfjsEngine`), computed by the WebAssembly kernels with every buffer allocated once.
+ * Probes and text generation, which run once per epoch or on demand, are delegated to the
+ * reference engine with the current weights, so their numbers come from the readable code.
+ */
+import { readsEveryStep } from '../model/head';
+import { initialWeights, inputSize, parameterShapes } from '../model/initialization';
+import { isMatrix, layerNames, stateDictEntry } from '../model/parameters';
+import { createTfjsEngine } from '../model/tfjsEngine';
+import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult } from '../model/types';
+import { Random } from '../random';
+import { KernelStack, type LayerCopies, type LayerWeights } from './kernelStack';
+import { KernelMemory, type KernelBuffer } from './wasmKernels';
+
+/** PyTorch's clip_grad_norm_ adds this to the norm before dividing. */
+const CLIP_EPSILON = 1e-6;
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const ALPHA = 0.99;
+const EPSILON = 1e-8;
+
+export function createKernelEngine(config: EngineConfig): SequenceModel {
+  return new KernelEngine(config);
+}
+
+/** One parameter inside the flat parameter vector. */
+interface Slot {
+  name: string;
+  /** PyTorch's shape; matrices are kept transposed inside. */
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+interface Workspace {
+  stack: KernelStack;
+  /** Head outputs [rows, O] and their gradient; rows = T*B for token tasks, else B. */
+  outputs: KernelBuffer;
+  dOutputs: KernelBuffer;
+  /** Batch-major staging for inputs, and for token outputs on their way out. */
+  staging: KernelBuffer;
+  targets: KernelBuffer;
+  labels: KernelBuffer;
+  correct: KernelBuffer;
+  /** The allocation mark before this workspace, to free it for a larger one. */
+  mark: number;
+}
+
+class KernelEngine implements SequenceModel {
+  readonly parameterCount: number;
+  private readonly memory = new KernelMemory();
+  private readonly slots: Slot[];
+  private readonly params: KernelBuffer;
+  private readonly gradients: KernelBuffer;
+  /** Optimizer state: Adam's m and v; RMSprop's mean square and momentum buffer; SGD's momentum buffer. */
+  private readonly state1: KernelBuffer;
+  private readonly state2: KernelBuffer;
+  private readonly weights: LayerWeights[];
+  private readonly gradientViews: LayerWeights[];
+  private readonly copies: LayerCopies[];
+  private readonly head: { weightT: KernelBuffer; bias: KernelBuffer; weight: KernelBuffer };
+  private readonly headGradients: { weightT: KernelBuffer; bias: KernelBuffer };
+  private readonly dropoutRandom: Random;
+  private workspace?: Workspace;
+  private step = 0;
+  private reference?: SequenceModel;
+
+  constructor(private readonly config: EngineConfig) {
+    const shapes = parameterShapes(config);
+    let offset = 0;
+    this.slots = [...shapes].map(([name, shape]) => {
+      const length = shape.reduce((a, b) => a * b, 1);
+      // Every slot starts 16-byte aligned for the SIMD loads.
+      const slot = { name, shape, offset, length };
+      offset += Math.ceil(length / 4) * 4;
+      return slot;
+    });
+    this.parameterCount = this.slots.reduce((sum, slot) => sum + slot.length, 0);
+    this.params = this.memory.allocate(offset);
+    this.gradients = this.memory.allocate(offset);
+    this.state1 = this.memory.allocate(offset);
+    this.state2 = this.memory.allocate(offset);
+    const view = (block: KernelBuffer, name: string): KernelBuffer => {
+      const slot = this.slot(name);
+      return { pointer: block.pointer + slot.offset * 4, length: slot.length };
+    };
+    const layerView = (block: KernelBuffer, k: number): LayerWeights => {
+      const names = layerNames(k);
+      return { wihT: view(block, names.wihT), whhT: view(block, names.whhT), bih: view(block, names.bih), bhh: view(block, names.bhh) };
+    };
+    const layers = Array.from({ length: config.model.layers }, (_, k) => k);
+    this.weights = layers.map((k) => layerView(this.params, k));
+    this.gradientViews = layers.map((k) => layerView(this.gradients, k));
+    this.copies = layers.map((k) => ({ wih: this.memory.allocate(this.weights[k].wihT.length), whh: this.memory.allocate(this.weights[k].whhT.length) }));
+    this.head = { weightT: view(this.params, 'head.weight'), bias: view(this.params, 'head.bias'), weight: this.memory.allocate(this.slot('head.weight').length) };
+    this.headGradients = { weightT: view(this.gradients, 'head.weight'), bias: view(this.gradients, 'head.bias') };
+    this.dropoutRandom = new Random(config.seed).fork(2);
+    this.loadStateDict(initialWeights(config));
+  }
+
+  trainStep(batch: Batch, learningRate: number): StepResult {
+    const k = this.memory.kernels;
+    const workspace = this.load(batch);
+    const dropout = this.config.model.dropout > 0 && this.config.model.layers > 1;
+    if (dropout) this.drawMasks(workspace.stack, batch.size);
+    workspace.stack.forward(this.weights, batch.size, dropout);
+    const loss = this.headForwardAndLoss(workspace, batch.size);
+    this.headBackward(workspace, batch.size);
+    workspace.stack.backward(this.copies, this.gradientViews, false);
+    const gradNorm = Math.sqrt(k.sum_of_squares(this.gradients.length, this.gradients.pointer));
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) {
+      const clip = this.config.training.clipNorm;
+      this.update(learningRate, clip > 0 && gradNorm > clip ? clip / (gradNorm + CLIP_EPSILON) : 1);
+    }
+    return { loss, gradNorm };
+  }
+
+  evaluate(batch: Batch): EvaluationResult {
+    const workspace = this.load(batch);
+    workspace.stack.forward(this.weights, batch.size, false);
+    const loss = this.headForwardAndLoss(workspace, batch.size);
+    const task = this.config.task;
+    return {
+      loss,
+      correct: task === 'forecast' ? undefined : this.memory.ints(workspace.correct)[0],
+      counted: task === 'forecast' ? undefined : this.rows(batch.size),
+      outputs: this.batchMajorOutputs(workspace, batch.size),
+    };
+  }
+
+  probe(batch: Batch): ProbeResult {
+    return this.synchronizedReference().probe(batch);
+  }
+
+  generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number) {
+    return this.synchronizedReference().generate(prime, length, temperature, vocabulary, seed);
+  }
+
+  stateDict(): StateDict {
+    const params = this.memory.floats(this.params);
+    const result: StateDict = {};
+    for (const slot of this.slots) {
+      const data = params.slice(slot.offset, slot.offset + slot.length);
+      result[slot.name] = { shape: slot.shape.slice(), data: isMatrix(slot.name) ? transposed(data, slot.shape[1], slot.shape[0]) : data };
+    }
+    return result;
+  }
+
+  loadStateDict(weights: StateDict): void {
+    // A bare nn.RNN/LSTM/GRU state dict keeps the current head.
+    const current = this.stateDict();
+    const entries = this.slots.map((slot) => stateDictEntry(weights, slot.name, slot.shape, current));
+    const params = this.memory.floats(this.params);
+    this.slots.forEach((slot, i) => {
+      const data = entries[i].data;
+      params.set(isMatrix(slot.name) ? transposed(data, slot.shape[0], slot.shape[1]) : data, slot.offset);
+    });
+    this.refreshCopies();
+  }
+
+  memoryBytes(): number {
+    return this.memory.kernels.memory.buffer.byteLength;
+  }
+
+  dispose(): void {
+    this.reference?.dispose();
+    this.reference = undefined;
+  }
+
+  private slot(name: string): Slot {
+    return this.slots.find((slot) => slot.name === name)!;
+  }
+
+  private rows(batchSize: number): number {
+    return readsEveryStep(this.config.task) ? this.config.seqLength * batchSize : batchSize;
+  }
+
+  /** The workspace for this batch, with the batch's inputs and targets copied in, time-major. */
+  private load(batch: Batch): Workspace {
+    const workspace = this.workspaceFor(batch.size);
+    const k = this.memory.kernels;
+    const { seqLength: T } = this.config;
+    const B = batch.size;
+    const { stack } = workspace;
+    if (stack.ids) {
+      const ids = this.memory.ints(stack.ids);
+      const inputs = batch.inputs as Int32Array;
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) ids[t * B + b] = inputs[b * T + t];
+    } else {
+      const width = inputSize(this.config);
+      this.memory.floats(workspace.staging).set(batch.inputs as Float32Array);
+      k.swap_major(B, T, width, workspace.staging.pointer, stack.input!.pointer);
+    }
+    if (this.config.task === 'forecast') {
+      this.memory.floats(workspace.targets).set(batch.targets as Float32Array);
+    } else {
+      const labels = this.memory.ints(workspace.labels);
+      const source = batch.labels as Int32Array;
+      if (readsEveryStep(this.config.task)) {
+        for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) labels[t * B + b] = source[b * T + t];
+      } else {
+        labels.set(source);
+      }
+    }
+    return workspace;
+  }
+
+  private workspaceFor(batchSize: number): Workspace {
+    if (this.workspace && this.workspace.stack.capacity >= batchSize) {
+      return this.workspace;
+    }
+    // A larger batch than any before: replace the workspace (the memory below it stays).
+    if (this.workspace) this.memory.release(this.workspace.mark);
+    const mark = this.memory.mark;
+    const { seqLength: T, outputSize: O, model } = this.config;
+    const rows = this.rows(batchSize);
+    const stack = new KernelStack(
+      this.memory,
+      {
+        cell: model.cell,
+        relu: model.nonlinearity === 'relu',
+        layers: model.layers,
+        hidden: model.hiddenSize,
+        inputSize: inputSize(this.config),
+        tokens: this.config.input.kind === 'tokens',
+        steps: T,
+      },
+      batchSize,
+      model.dropout > 0 && model.layers > 1,
+    );
+    const allocate = (length: number) => this.memory.allocate(length);
+    this.workspace = {
+      stack,
+      outputs: allocate(rows * O),
+      dOutputs: allocate(rows * O),
+      staging: allocate(Math.max(T * batchSize * (stack.input ? inputSize(this.config) : 0), rows * O)),
+      targets: allocate(batchSize * O),
+      labels: allocate(rows),
+      correct: allocate(1),
+      mark,
+    };
+    return this.workspace;
+  }
+
+  /** The head on the last step (or every step) and the loss; leaves ∂loss/∂outputs in `dOutputs`. */
+  private headForwardAndLoss(workspace: Workspace, batchSize: number): number {
+    const k = this.memory.kernels;
+    const { hiddenSize: H } = this.config.model;
+    const O = this.config.outputSize;
+    const rows = this.rows(batchSize);
+    const features = readsEveryStep(this.config.task) ? workspace.stack.top : workspace.stack.last;
+    k.fill_rows(rows, O, this.head.bias.pointer, workspace.outputs.pointer);
+    k.gemm(rows, O, H, features, H, 1, this.head.weightT.pointer, O, workspace.outputs.pointer, O, 1);
+    if (this.config.task === 'forecast') {
+      return k.mse_loss(rows * O, workspace.outputs.pointer, workspace.targets.pointer, workspace.dOutputs.pointer);
+    }
+    return k.softmax_cross_entropy(rows, O, workspace.outputs.pointer, workspace.labels.pointer, workspace.dOutputs.pointer, workspace.correct.pointer);
+  }
+
+  /** The head's gradients, and ∂L/∂h_t of the top layer into the stack's `dTop`. */
+  private headBackward(workspace: Workspace, batchSize: number): void {
+    const k = this.memory.kernels;
+    const { hiddenSize: H } = this.config.model;
+    const { seqLength: T, outputSize: O } = this.config;
+    const rows = this.rows(batchSize);
+    const everyStep = readsEveryStep(this.config.task);
+    const features = everyStep ? workspace.stack.top : workspace.stack.last;
+    const dOutputs = workspace.dOutputs.pointer;
+    k.gemm(H, O, rows, features, 1, H, dOutputs, O, this.headGradients.weightT.pointer, O, 0);
+    k.column_sums(rows, O, dOutputs, this.headGradients.bias.pointer, 0);
+    const dTop = workspace.stack.dTop;
+    if (everyStep) {
+      k.gemm(rows, H, O, dOutputs, O, 1, this.head.weight.pointer, H, dTop.pointer, H, 0);
+    } else {
+      // Only h_T feeds the head.
+      this.memory.floats(dTop).fill(0, 0, (T - 1) * batchSize * H);
+      k.gemm(rows, H, O, dOutputs, O, 1, this.head.weight.pointer, H, dTop.pointer + (T - 1) * batchSize * H * 4, H, 0);
+    }
+  }
+
+  /** Inverted-dropout masks drawn in the reference engine's order, from the same generator. */
+  private drawMasks(stack: KernelStack, batchSize: number): void {
+    const rate = this.config.model.dropout;
+    const size = this.config.seqLength * batchSize * this.config.model.hiddenSize;
+    const keep = 1 / (1 - rate);
+    for (const layer of stack.layers) {
+      if (!layer.mask) continue;
+      const mask = this.memory.floats(layer.mask);
+      for (let i = 0; i < size; i++) mask[i] = this.dropoutRandom.next() < rate ? 0 : keep;
+    }
+  }
+
+  private update(learningRate: number, scale: number): void {
+    const k = this.memory.kernels;
+    const n = this.params.length;
+    const { optimizer, momentum } = this.config.training;
+    this.step += 1;
+    const [p, g, s1, s2] = [this.params.pointer, this.gradients.pointer, this.state1.pointer, this.state2.pointer];
+    const first = this.step === 1 ? 1 : 0;
+    if (optimizer === 'adam') k.adam_update(n, p, g, s1, s2, learningRate, scale, BETA1, BETA2, EPSILON, 1 - BETA1 ** this.step, 1 - BETA2 ** this.step);
+    else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first);
+    else k.momentum_update(n, p, g, s1, s2, learningRate, scale, ALPHA, EPSILON, momentum, first);
+    this.refreshCopies();
+  }
+
+  /** The PyTorch-layout copies of the matrices that the backward pass reads. */
+  private refreshCopies(): void {
+    const k = this.memory.kernels;
+    const H = this.config.model.hiddenSize;
+    this.weights.forEach((w, l) => {
+      const G = w.bih.length;
+      k.transpose(w.wihT.length / G, G, w.wihT.pointer, this.copies[l].wih.pointer);
+      k.transpose(H, G, w.whhT.pointer, this.copies[l].whh.pointer);
+    });
+    k.transpose(H, this.config.outputSize, this.head.weightT.pointer, this.head.weight.pointer);
+  }
+
+  private batchMajorOutputs(workspace: Workspace, batchSize: number): Float32Array {
+    const rows = this.rows(batchSize);
+    const O = this.config.outputSize;
+    if (!readsEveryStep(this.config.task)) {
+      return this.memory.floats(workspace.outputs).slice(0, rows * O);
+    }
+    this.memory.kernels.swap_major(this.config.seqLength, batchSize, O, workspace.outputs.pointer, workspace.staging.pointer);
+    return this.memory.floats(workspace.staging).slice(0, rows * O);
+  }
+
+  /** The reference engine holding this engine's current weights. */
+  private synchronizedReference(): SequenceModel {
+    this.reference ??= createTfjsEngine(this.config);
+    this.reference.loadStateDict(this.stateDict());
+    return this.reference;
+  }
+}
+
+/** A [rows, cols] row-major matrix transposed. */
+function transposed(data: Float32Array, rows: number, cols: number): Float32Array {
+  const result = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) result[c * rows + r] = data[r * cols + c];
+  return result;
+}
