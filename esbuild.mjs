@@ -20,13 +20,14 @@ const nodeEntries = [
   { in: 'test/integration/suite/index.ts', out: 'test/integration' },
 ].filter((entry) => existsSync(entry.in));
 
-/** The wasm backend loads its binaries from files beside the bundle. */
+/** tfjs's wasm backend and our compute kernels load their binaries from files beside the bundle. */
 function copyWasmBinaries() {
   const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   mkdirSync(outdir, { recursive: true });
   for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
     cpSync(join(wasmDist, file), join(outdir, file));
   }
+  cpSync(join('src', 'engine', 'kernels', 'kernels.wasm'), join(outdir, 'kernels.wasm'));
 }
 
 const nodeOptions = {

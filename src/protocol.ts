@@ -7,6 +7,7 @@
  * shared memory that the training loop polls between steps.
  */
 import type { BackendPreference } from './engine/backend';
+import type { EngineKind } from './engine/engines';
 import type { EpochEvent, GeneratedText, ProbeEvent, RunStatus, TrainEvent } from './engine/events';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
 import type { ExperimentSpec } from './engine/spec/types';
@@ -18,6 +19,7 @@ export interface TrainingJob {
   specPath: string;
   runsRoot: string;
   backend: BackendPreference;
+  engine: EngineKind;
   resourcesDir: string;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;

@@ -4,7 +4,7 @@ import { expandSweep } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
 import { JsonReporter, TextReporter, type PlannedRun } from './trainReport';
-import { BACKEND_OPTION, backendPreference, EXIT, parseCommandArgs, UsageError } from './usage';
+import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, parseCommandArgs, UsageError } from './usage';
 import { checkSpec } from './validateCommand';
 
 export async function trainCommand(args: string[], context: CliContext): Promise<number> {
@@ -12,12 +12,13 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     epochs: { type: 'string' },
     json: { type: 'boolean', default: false },
     runs: { type: 'string' },
-    ...BACKEND_OPTION,
+    ...ENGINE_OPTIONS,
   });
   if (positionals.length !== 1) {
     throw new UsageError('train takes exactly one spec file');
   }
   const backend = backendPreference(values.backend);
+  const engine = engineKind(values.engine);
   const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
     throw new UsageError('--epochs must be a positive whole number');
@@ -57,6 +58,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         specPath,
         runsRoot: values.runs,
         backend,
+        engine,
         resourcesDir: context.resourcesDir,
         onRunCreated: (runDir) => reporter.runCreated(run, runDir),
         onEvent: (event) => reporter.event(event),

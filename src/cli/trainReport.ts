@@ -88,7 +88,7 @@ export class TextReporter implements TrainReporter {
       case 'start':
         this.start = event;
         this.print(
-          `${event.cell.toUpperCase()}, ${event.parameterCount} parameters, on ${event.dataset} (${event.backend} backend)\n` +
+          `${event.cell.toUpperCase()}, ${event.parameterCount} parameters, on ${event.dataset} (${event.engine ?? 'tfjs'} engine, ${event.backend} backend)\n` +
             `${plural(event.epochs, 'epoch')} of ${plural(event.stepsPerEpoch, 'step')}; baseline loss ${formatValue(event.baseline.loss)} (${event.baseline.label})`,
         );
         break;

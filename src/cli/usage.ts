@@ -1,6 +1,7 @@
 /** The command line's usage text, exit codes and argument parsing. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { BackendPreference } from '../engine/backend';
+import { ENGINE_KINDS, type EngineKind } from '../engine/engines';
 
 export const EXIT = {
   ok: 0,
@@ -14,10 +15,10 @@ export const EXIT = {
 export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM, GRU) from *.rnn.json specs
 
 Usage:
-  rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--backend auto|wasm|cpu]
+  rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
   rnn-lab validate SPEC...
   rnn-lab runs SPEC [--runs DIR]
-  rnn-lab verify-reference FILE... [--backend auto|wasm|cpu]
+  rnn-lab verify-reference FILE... [--engine kernels|tfjs] [--backend auto|wasm|cpu]
   rnn-lab --help | --version
 
 Commands:
@@ -32,7 +33,10 @@ Options:
   --epochs N        Train for N epochs instead of the spec's training.epochs.
   --json            Print one JSON event per line on stdout instead of text.
   --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
-  --backend NAME    auto (wasm, else cpu; the default), wasm or cpu.
+  --engine NAME     kernels (WebAssembly SIMD kernels; the default) or tfjs (the
+                    reference implementation on TensorFlow.js ops).
+  --backend NAME    The TensorFlow.js backend: auto (wasm, else cpu; the default),
+                    wasm or cpu.
   -h, --help        Show this help.
   -v, --version     Print the version.
 
@@ -58,8 +62,8 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-/** The `--backend` option, shared by the commands that run the engine. */
-export const BACKEND_OPTION = { backend: { type: 'string', default: 'auto' } } as const;
+/** The `--engine` and `--backend` options, shared by the commands that run the engine. */
+export const ENGINE_OPTIONS = { engine: { type: 'string', default: 'kernels' }, backend: { type: 'string', default: 'auto' } } as const;
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'wasm', 'cpu'];
 
@@ -69,4 +73,12 @@ export function backendPreference(value: string): BackendPreference {
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);
   }
   return value as BackendPreference;
+}
+
+/** The `--engine` value, checked. */
+export function engineKind(value: string): EngineKind {
+  if (!ENGINE_KINDS.includes(value as EngineKind)) {
+    throw new UsageError(`--engine must be one of ${ENGINE_KINDS.join(', ')}`);
+  }
+  return value as EngineKind;
 }

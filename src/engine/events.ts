@@ -2,6 +2,7 @@
  * The typed stream of events a training run emits. The CLI prints them, the run
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
+import type { EngineKind } from './engines';
 import type { CellType } from './spec/types';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -13,6 +14,8 @@ export interface StartEvent {
   backend: Backend;
   /** Why the backend is not the one asked for, when it is not. */
   backendNote?: string;
+  /** Which implementation trained (absent in runs recorded before there was a choice). */
+  engine?: EngineKind;
   dataset: string;
   cell: CellType;
   parameterCount: number;

@@ -9,7 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { createCell } from './model/cells';
 import type { CellState } from './model/cells/cell';
-import { fromStateDict, layerNames, layerParams } from './model/parameters';
+import { fromStateDict, layerNames, layerParams, stateDictEntry } from './model/parameters';
+import type { StateDict } from './model/types';
+import type { EngineKind } from './engines';
+import { computeWithKernels } from './kernels/kernelReference';
 import { stackBackward, stackForward } from './model/recurrentStack';
 import { scoped } from './model/scoped';
 import { splitSteps } from './model/splitSteps';
@@ -50,13 +53,70 @@ interface ReferenceFile {
   grads: Record<string, Nested>;
 }
 
-export function verifyReferenceFile(file: string): ReferenceReport {
+/** What an engine computed for a reference file, flattened in PyTorch's layouts. */
+export interface ComputedQuantities {
+  /** [B, T, H]: the top layer's outputs. */
+  output: Float32Array;
+  /** [layers, B, H]. */
+  hN: Float32Array;
+  cN?: Float32Array;
+  loss: number;
+  /** Parameter gradients by PyTorch name and layout. */
+  parameterGradients: Record<string, Float32Array>;
+  /** [B, T, I]. */
+  x: Float32Array;
+  /** [layers, B, H]. */
+  h0: Float32Array;
+  c0?: Float32Array;
+}
+
+export function verifyReferenceFile(file: string, engine: EngineKind): ReferenceReport {
   const reference = JSON.parse(readFileSync(file, 'utf8')) as ReferenceFile;
-  const rows = scoped(() => compare(reference));
+  const computed = engine === 'tfjs' ? scoped(() => computeWithTfjs(reference)) : computeWithKernels(referenceProblem(reference));
+  const rows = compareQuantities(reference, computed);
   return { file, cell: reference.cell, rows, passed: rows.every((row) => row.maxAbsError <= REFERENCE_TOLERANCE) };
 }
 
-function compare(reference: ReferenceFile): ReferenceRow[] {
+/** The reference problem in plain arrays: the weights (PyTorch layout), inputs and initial states. */
+export interface ReferenceProblem {
+  cell: CellType;
+  relu: boolean;
+  layers: number;
+  inputSize: number;
+  hidden: number;
+  steps: number;
+  batch: number;
+  weights: StateDict;
+  /** [B, T, I]. */
+  x: Float32Array;
+  /** [layers, B, H]. */
+  h0: Float32Array;
+  c0?: Float32Array;
+}
+
+function referenceProblem(reference: ReferenceFile): ReferenceProblem {
+  return {
+    cell: reference.cell,
+    relu: reference.nonlinearity === 'relu',
+    layers: reference.num_layers,
+    inputSize: reference.input_size,
+    hidden: reference.hidden_size,
+    steps: reference.seq_len,
+    batch: reference.batch,
+    weights: fromStateDictShapes(reference),
+    x: Float32Array.from(flatten(reference.x)),
+    h0: Float32Array.from(flatten(reference.h0)),
+    c0: reference.c0 ? Float32Array.from(flatten(reference.c0)) : undefined,
+  };
+}
+
+function fromStateDictShapes(reference: ReferenceFile): StateDict {
+  const weights = stateDictFromJson(reference.params, 'params');
+  const expected = expectedShapes(reference);
+  return Object.fromEntries([...expected].map(([name, shape]) => [name, stateDictEntry(weights, name, shape)]));
+}
+
+function computeWithTfjs(reference: ReferenceFile): ComputedQuantities {
   const { batch, seq_len: steps, num_layers: layers, hidden_size: hidden, input_size: inputs } = reference;
   const cell = createCell({ cell: reference.cell, nonlinearity: reference.nonlinearity ?? 'tanh' });
   const params = fromStateDict(stateDictFromJson(reference.params, 'params'), expectedShapes(reference));
@@ -77,40 +137,55 @@ function compare(reference: ReferenceFile): ReferenceRow[] {
   const dTop = splitSteps(tf.mul(forward.top, 2) as tf.Tensor2D, steps);
   const backward = stackBackward(cell, layerList, forward, dTop, { needInputGradient: true });
 
-  const batchMajor = (rows: tf.Tensor2D, width: number) => tf.transpose(tf.reshape(rows, [steps, batch, width]), [1, 0, 2]);
-  const rows: ReferenceRow[] = [
-    row('output', batchMajor(forward.top, hidden), reference.output),
-    row('h_n', tf.stack(finalStates.map((s) => s.h)), reference.h_n),
-    { quantity: 'loss', maxAbsError: Math.abs(tf.sum(tf.square(forward.top)).dataSync()[0] - reference.loss_value) },
-  ];
-  if (reference.c_n) {
-    rows.push(row('c_n', tf.stack(finalStates.map((s) => s.c as tf.Tensor2D)), reference.c_n));
-  }
+  const values = (tensor: tf.Tensor) => tensor.dataSync() as Float32Array;
+  const batchMajor = (rows: tf.Tensor2D, width: number) => values(tf.transpose(tf.reshape(rows, [steps, batch, width]), [1, 0, 2]));
+  const parameterGradients: Record<string, Float32Array> = {};
   backward.gradients.forEach((gradients, k) => {
     const names = layerNames(k);
-    rows.push(
-      row(`grad ${names.wihT}`, tf.transpose(gradients.wihT), reference.grads[names.wihT]),
-      row(`grad ${names.whhT}`, tf.transpose(gradients.whhT), reference.grads[names.whhT]),
-      row(`grad ${names.bih}`, gradients.bih, reference.grads[names.bih]),
-      row(`grad ${names.bhh}`, gradients.bhh, reference.grads[names.bhh]),
-    );
+    parameterGradients[names.wihT] = values(tf.transpose(gradients.wihT));
+    parameterGradients[names.whhT] = values(tf.transpose(gradients.whhT));
+    parameterGradients[names.bih] = values(gradients.bih);
+    parameterGradients[names.bhh] = values(gradients.bhh);
   });
-  rows.push(
-    row('grad x', batchMajor(backward.dInput as tf.Tensor2D, inputs), reference.grads.x),
-    row('grad h0', tf.stack(backward.dInitial.map((s) => s.h)), reference.grads.h0),
-  );
+  return {
+    output: batchMajor(forward.top, hidden),
+    hN: values(tf.stack(finalStates.map((s) => s.h))),
+    cN: reference.c_n ? values(tf.stack(finalStates.map((s) => s.c as tf.Tensor2D))) : undefined,
+    loss: tf.sum(tf.square(forward.top)).dataSync()[0],
+    parameterGradients,
+    x: batchMajor(backward.dInput as tf.Tensor2D, inputs),
+    h0: values(tf.stack(backward.dInitial.map((s) => s.h))),
+    c0: reference.grads.c0 ? values(tf.stack(backward.dInitial.map((s) => s.c as tf.Tensor2D))) : undefined,
+  };
+}
+
+function compareQuantities(reference: ReferenceFile, computed: ComputedQuantities): ReferenceRow[] {
+  const rows: ReferenceRow[] = [
+    row('output', computed.output, reference.output),
+    row('h_n', computed.hN, reference.h_n),
+    { quantity: 'loss', maxAbsError: Math.abs(computed.loss - reference.loss_value) },
+  ];
+  if (reference.c_n) {
+    rows.push(row('c_n', computed.cN, reference.c_n));
+  }
+  for (let k = 0; k < reference.num_layers; k++) {
+    for (const name of Object.values(layerNames(k))) {
+      rows.push(row(`grad ${name}`, computed.parameterGradients[name], reference.grads[name]));
+    }
+  }
+  rows.push(row('grad x', computed.x, reference.grads.x), row('grad h0', computed.h0, reference.grads.h0));
   if (reference.grads.c0) {
-    rows.push(row('grad c0', tf.stack(backward.dInitial.map((s) => s.c as tf.Tensor2D)), reference.grads.c0));
+    rows.push(row('grad c0', computed.c0, reference.grads.c0));
   }
   return rows;
 }
 
-function row(quantity: string, actual: tf.Tensor, expected: Nested | undefined): ReferenceRow {
+function row(quantity: string, actual: Float32Array | undefined, expected: Nested | undefined): ReferenceRow {
   if (expected === undefined) {
     throw new Error(`the reference file has no "${quantity}"`);
   }
   const want = flatten(expected);
-  const got = actual.dataSync();
+  const got = actual ?? new Float32Array(0);
   if (got.length !== want.length) {
     throw new Error(`${quantity}: the engine produced ${got.length} values, the reference has ${want.length}`);
   }

@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { initBackend, type BackendPreference } from './backend';
 import { DataError, loadDataset } from './data/load';
+import type { EngineKind } from './engines';
 import type { EndEvent, TrainEvent } from './events';
 import type { StateDict } from './model/types';
 import { readWeightsFile } from './model/weightsFile';
@@ -26,6 +27,8 @@ export interface RunExperimentOptions {
   /** Where run folders go; `.rnn/runs` beside the spec when omitted. */
   runsRoot?: string;
   backend: BackendPreference;
+  /** The WebAssembly kernels unless another engine is asked for. */
+  engine?: EngineKind;
   /** The folder holding the built-in datasets (`media/`). */
   resourcesDir: string;
   /** Called once the run folder exists, before any event. */
@@ -81,6 +84,7 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
       dataset,
       backend,
       backendNote: note,
+      engine: options.engine,
       initialWeights,
       // The end is held back until the weights are saved, so that it means "the folder is complete".
       onEvent: (event) => (event.type === 'end' ? (trainerEnd = event) : emit(event)),

@@ -2,10 +2,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendPreference } from '../engine/backend';
+import type { EngineKind } from '../engine/engines';
 
 export interface Settings {
   runsFolder: string;
   backend: BackendPreference;
+  engine: EngineKind;
   maxConcurrentRuns: number;
   codeLensRefreshMs: number;
   workerMemoryLimitMb: number;
@@ -16,6 +18,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
   return {
     runsFolder: config.get<string>('runsFolder', '.rnn/runs'),
     backend: config.get<BackendPreference>('backend', 'auto'),
+    engine: config.get<EngineKind>('engine', 'kernels'),
     maxConcurrentRuns: Math.max(1, config.get<number>('maxConcurrentRuns', 2)),
     codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
     workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', 4096)),

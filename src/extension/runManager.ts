@@ -32,6 +32,7 @@ export class RunManager implements vscode.Disposable {
           resourcesDir: this.resourcesDir,
           runsRoot: runsRootFor(specUri),
           backend: settings.backend,
+          engine: settings.engine,
           memoryLimitMb: settings.workerMemoryLimitMb,
           log: this.log,
           onChange: (run) => this.changed.fire(run),

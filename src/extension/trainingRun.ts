@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { BackendPreference } from '../engine/backend';
+import type { EngineKind } from '../engine/engines';
 import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../engine/events';
 import { closeAbandonedRun } from '../engine/runs/abandonedRun';
 import type { RunSummary } from '../engine/runs/summary';
@@ -29,6 +30,7 @@ export interface RunEnvironment {
   resourcesDir: string;
   runsRoot: string;
   backend: BackendPreference;
+  engine: EngineKind;
   memoryLimitMb: number;
   log: vscode.LogOutputChannel;
   /** Called on every change of state or progress (often: once per step). */
@@ -83,6 +85,7 @@ export class TrainingRun {
       specPath: this.specUri.fsPath,
       runsRoot: env.runsRoot,
       backend: env.backend,
+      engine: env.engine,
       resourcesDir: env.resourcesDir,
       stopFlag: this.stopFlag,
     };

@@ -20,6 +20,7 @@ function train(job: TrainingJob): void {
     specPath: job.specPath,
     runsRoot: job.runsRoot,
     backend: job.backend,
+    engine: job.engine,
     resourcesDir: job.resourcesDir,
     onRunCreated: (runDir) => post({ type: WorkerMessageType.RunCreated, runDir }),
     onEvent: (event) => post({ type: WorkerMessageType.Event, event }),

@@ -99,15 +99,21 @@ function stepLosses(events: TrainEvent[]): number[] {
   return events.flatMap((e) => (e.type === 'step' ? [e.loss] : []));
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`cells against PyTorch (${backend} backend)`, () => {
+const CHECKS = [
+  { engine: 'tfjs', backend: 'cpu' },
+  { engine: 'tfjs', backend: 'wasm' },
+  { engine: 'kernels', backend: 'cpu' },
+] as const;
+
+for (const { engine, backend } of CHECKS) {
+  describe(`cells against PyTorch (${engine} engine${engine === 'tfjs' ? `, ${backend} backend` : ''})`, () => {
     before(async () => {
       assert.equal((await initBackend(backend)).backend, backend);
     });
 
     for (const file of readdirSync(GOLDEN).filter((f) => f.endsWith('.json'))) {
       it(`${file}: outputs, final states and every gradient within ${REFERENCE_TOLERANCE}`, () => {
-        const report = verifyReferenceFile(join(GOLDEN, file));
+        const report = verifyReferenceFile(join(GOLDEN, file), engine);
         const quantities = report.rows.map((r) => r.quantity);
         for (const required of ['output', 'h_n', 'loss', 'grad weight_ih_l0', 'grad weight_hh_l0', 'grad bias_ih_l0', 'grad bias_hh_l0', 'grad x', 'grad h0']) {
           assert.ok(quantities.includes(required), `${required} is compared`);
@@ -129,18 +135,20 @@ describe('reference verification', () => {
     await initBackend('cpu');
   });
 
-  it('fails when one expected gradient is off', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'rnn-lab-golden-'));
-    const file = join(directory, 'gru.json');
-    copyFileSync(join(GOLDEN, 'gru.json'), file);
-    const reference = JSON.parse(readFileSync(file, 'utf8'));
-    reference.grads.bias_hh_l0[5] += 0.01;
-    writeFileSync(file, JSON.stringify(reference));
-    const report = verifyReferenceFile(file);
-    assert.equal(report.passed, false);
-    const failing = report.rows.filter((r) => r.maxAbsError > REFERENCE_TOLERANCE).map((r) => r.quantity);
-    assert.deepEqual(failing, ['grad bias_hh_l0']);
-  });
+  for (const engine of ['tfjs', 'kernels'] as const) {
+    it(`fails when one expected gradient is off (${engine} engine)`, () => {
+      const directory = mkdtempSync(join(tmpdir(), 'rnn-lab-golden-'));
+      const file = join(directory, 'gru.json');
+      copyFileSync(join(GOLDEN, 'gru.json'), file);
+      const reference = JSON.parse(readFileSync(file, 'utf8'));
+      reference.grads.bias_hh_l0[5] += 0.01;
+      writeFileSync(file, JSON.stringify(reference));
+      const report = verifyReferenceFile(file, engine);
+      assert.equal(report.passed, false);
+      const failing = report.rows.filter((r) => r.maxAbsError > REFERENCE_TOLERANCE).map((r) => r.quantity);
+      assert.deepEqual(failing, ['grad bias_hh_l0']);
+    });
+  }
 });
 
 describe('training loop', () => {

@@ -3,6 +3,7 @@
  * it. The writer uses the builder while a run goes on; the reader uses it to rebuild a lost
  * summary from `metrics.jsonl`.
  */
+import type { EngineKind } from '../engines';
 import type { Backend, RunStatus, TrainEvent } from '../events';
 import type { SweepRun } from '../spec/sweep';
 
@@ -20,6 +21,7 @@ export interface RunSummary {
   divergedAt?: { epoch: number; step: number };
   backend?: Backend;
   backendNote?: string;
+  engine?: EngineKind;
   /** The dataset's one-line description. */
   dataset?: string;
   parameterCount?: number;
@@ -82,6 +84,7 @@ export class SummaryBuilder {
       case 'start':
         f.backend = event.backend;
         f.backendNote = event.backendNote;
+        f.engine = event.engine;
         f.dataset = event.dataset;
         f.parameterCount = event.parameterCount;
         f.epochsPlanned = event.epochs;

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from '../data/types';
 import type { Backend, EndEvent, TrainEvent } from '../events';
-import { createTfjsEngine } from '../model/tfjsEngine';
+import { createEngine, type EngineKind } from '../engines';
 import type { EngineConfig, SequenceModel, StateDict } from '../model/types';
 import { Random } from '../random';
 import type { ExperimentSpec } from '../spec/types';
@@ -22,8 +22,8 @@ export interface TrainOptions {
   /** Polled between steps; true ends the run as `stopped`. */
   shouldStop(): boolean;
   initialWeights?: StateDict;
-  /** Builds the engine; the tfjs reference engine unless a test or benchmark passes another. */
-  createModel?: typeof createTfjsEngine;
+  /** The WebAssembly kernels unless another engine is asked for. */
+  engine?: EngineKind;
 }
 
 export interface TrainOutcome {
@@ -55,7 +55,7 @@ export function engineConfig(spec: ExperimentSpec, dataset: Dataset): EngineConf
 }
 
 export async function trainExperiment(options: TrainOptions): Promise<TrainOutcome> {
-  const model = (options.createModel ?? createTfjsEngine)(engineConfig(options.spec, options.dataset));
+  const model = createEngine(options.engine ?? 'kernels', engineConfig(options.spec, options.dataset));
   try {
     if (options.initialWeights) {
       model.loadStateDict(options.initialWeights);
@@ -78,6 +78,7 @@ async function runEpochs(options: TrainOptions, model: SequenceModel): Promise<O
     type: 'start',
     backend: options.backend,
     backendNote: options.backendNote,
+    engine: options.engine ?? 'kernels',
     dataset: dataset.description,
     cell: spec.model.cell,
     parameterCount: model.parameterCount,
