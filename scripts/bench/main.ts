@@ -111,7 +111,8 @@ async function main(): Promise<void> {
     if ('close' in torch) torch.close();
   }
 
-  console.log(`\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${tensorSummary(cases)}\n${memorySummary(cases)}`);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  console.log(`\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${tensorSummary(cases)}\n${memorySummary(cases, peakRss)}`);
   writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), environment, method, cases }, null, 2) + '\n');
   console.log(`\nWrote ${flags.json}`);
 }

@@ -73,7 +73,7 @@ export function resultsTable(cases: CaseResult[]): string {
 }
 
 /** Memory held outside the JS heap by each implementation that can tell: the same after the rounds as after the warm-up, or it grew. */
-export function memorySummary(cases: CaseResult[]): string {
+export function memorySummary(cases: CaseResult[], peakRssBytes?: number): string {
   const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   const lines: string[] = [];
   for (const result of cases) {
@@ -87,7 +87,8 @@ export function memorySummary(cases: CaseResult[]): string {
       );
     }
   }
-  return lines.length === 0 ? '' : `Memory outside the JS heap (kernel memory; all tfjs tensors for tfjs engines):\n${lines.join('\n')}`;
+  const peak = peakRssBytes === undefined ? '' : `\nPeak resident memory of the benchmark process (every implementation but PyTorch's): ${megabytes(peakRssBytes)}`;
+  return lines.length === 0 ? peak.trim() : `Memory outside the JS heap (kernel memory; all tfjs tensors for tfjs engines):\n${lines.join('\n')}${peak}`;
 }
 
 /** Tensor bookkeeping: any growth during the timed rounds or left behind after disposing is a leak. */

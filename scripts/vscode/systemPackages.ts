@@ -56,6 +56,12 @@ export const BROWSER_REQUIREMENTS: SystemRequirement[] = [
   },
 ];
 
+/** What rebuilding the compute kernels needs: the unit tests check that kernels.wasm is the build of kernels.c. */
+export const KERNEL_BUILD_REQUIREMENTS: SystemRequirement[] = [
+  { aptPackage: 'clang', purpose: 'compiling the compute kernels (src/engine/kernels/kernels.c) to WebAssembly', isPresent: onPath('clang') },
+  { aptPackage: 'lld', purpose: "linking the compute kernels (wasm-ld)", isPresent: onPath('wasm-ld') },
+];
+
 /** Thrown when packages are missing and cannot be installed here; the message says what to run. */
 export class MissingSystemPackagesError extends Error {}
 
