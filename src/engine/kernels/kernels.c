@@ -117,6 +117,15 @@ static inline void tile4x8(int kc, const float *A, int sam, int sak, const float
 
 /* One row of C, `width` (1..8) columns, over kc steps of k. */
 static inline void row(int kc, int width, const float *A, int sak, const float *B, int ldb, float *C, int accumulate) {
+  if (width < 4) {
+    /* A ragged edge (an odd vocabulary, say): plain scalar sums beat partial vector loads. */
+    for (int n = 0; n < width; n++) {
+      float sum = accumulate ? C[n] : 0.0f;
+      for (int k = 0; k < kc; k++) sum += A[k * sak] * B[k * ldb + n];
+      C[n] = sum;
+    }
+    return;
+  }
   int w0 = width < 4 ? width : 4, w1 = width - w0;
   f4 c0 = accumulate ? load(C, w0) : splat(0.0f);
   f4 c1 = accumulate && w1 > 0 ? load(C + 4, w1) : splat(0.0f);
