@@ -23,14 +23,17 @@ export interface SweepChartOptions extends ChartSize {
   /** The swept key, the x axis title. */
   key: string;
   scale: SweepAxisScale;
-  /** The key's values in sweep order: the order of a nominal axis. */
-  categories?: readonly string[];
+  /** The key's values in sweep order: the order of a nominal axis, the ticks of a numeric one. */
+  categories?: readonly (string | number)[];
   /** The y axis title. Default "best validation loss". */
   metricTitle?: string;
   /** The metric on a log scale (see `sweepAxisScale` of the metric values). */
   logMetric?: boolean;
   theme?: ChartTheme;
 }
+
+/** A numeric axis labels each swept value when there are at most this many. */
+const MAX_VALUE_TICKS = 12;
 
 /** Numbers spanning two decades or more go on a log scale. */
 const LOG_SPAN = 100;
@@ -70,8 +73,8 @@ export function sweepPointRows(
 /**
  * Each run's metric against its value of one swept key: a point per run in the first palette
  * colour, the best run larger in the second colour and labelled "best". On a numeric axis a line
- * joins the lowest metric at each value (what the sweep reached there); on a nominal axis the
- * categories keep the sweep's order. Non-finite metrics (and non-positive ones on a log scale)
+ * joins the lowest metric at each value (what the sweep reached there) and the swept values are
+ * the ticks; on a nominal axis the categories keep the sweep's order. Non-finite metrics (and non-positive ones on a log scale)
  * are left out.
  *
  * Dataset: `points` (`SweepPointRow`). Axis titles: the key and the metric.
@@ -79,9 +82,18 @@ export function sweepPointRows(
 export function sweepChartSpec(options: SweepChartOptions): TopLevelSpec {
   const theme = options.theme ?? DEFAULT_THEME;
   const nominal = options.scale === 'nominal';
+  const ticks = (options.categories ?? []).filter((value): value is number => typeof value === 'number');
   const x = nominal
     ? { field: 'value', type: 'ordinal' as const, title: options.key, sort: options.categories ? [...options.categories] : undefined, axis: { labelAngle: 0, labelLimit: 120 } }
-    : { field: 'value', type: 'quantitative' as const, title: options.key, scale: options.scale === 'log' ? { type: 'log' as const } : { zero: false } };
+    : {
+        field: 'value',
+        type: 'quantitative' as const,
+        title: options.key,
+        // The axis spans every swept value, also those of runs without a result yet.
+        scale: { ...(options.scale === 'log' ? { type: 'log' as const } : { zero: false }), ...(ticks.length > 0 ? { domain: [Math.min(...ticks), Math.max(...ticks)] } : {}) },
+        // A few swept values are the ticks; many get the scale's own ticks.
+        axis: ticks.length > 0 && ticks.length <= MAX_VALUE_TICKS ? { values: ticks } : {},
+      };
   const metricTitle = options.metricTitle ?? 'best validation loss';
   const y = {
     field: 'metric',

@@ -468,12 +468,14 @@ test('sweepPointRows: a row per run with a finite metric, values as text on a no
 
 test('sweep chart: a numeric key on a log axis, a point per run, the best highlighted and labelled, the min line', async () => {
   const rows = sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0');
-  const spec = sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log' });
+  const spec = sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log', categories: [0.001, 0.01, 0.1, 1] });
   const texts = svgTexts(await renderSvg(spec, { points: rows }));
   assert.ok(texts.includes('training.learningRate') && texts.includes('best validation loss'), texts.join('|'));
   assert.ok(texts.includes('best'), 'the best run is labelled');
+  assert.ok(['0.001', '0.01', '0.1'].every((tick) => texts.includes(tick)) && !texts.includes('0.002'), `the swept values are the ticks: ${texts.join('|')}`);
   await withView(spec, { points: rows }, (view) => {
     assert.equal(scaleOf(view, 'x').type, 'log');
+    assert.deepEqual(scaleOf(view, 'x').domain(), [0.001, 1], 'the axis spans every swept value, the one without a result too');
     const symbols = dataMarks(view).filter((m) => m.marktype === 'symbol');
     assert.deepEqual(symbols.map((m) => m.items.length), [6, 1], 'every run, then the best one again on top');
     assert.equal(symbols[1].items[0].fill, DEFAULT_THEME.palette[1]);

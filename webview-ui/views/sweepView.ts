@@ -161,7 +161,7 @@ export class SweepView {
       sweep.keys.map((key, i) => {
         const entry = views[i];
         const scale = sweepAxisScale(sweep.runs.map((run) => run.values[key]));
-        const categories = [...new Set(sweep.runs.map((run) => formatSweepValue(run.values[key])))];
+        const categories = [...new Set(sweep.runs.map((run) => (scale === 'nominal' ? formatSweepValue(run.values[key]) : (run.values[key] as number))))];
         const data = { points: sweepPointRows(runs, key, scale, sweep.bestRunId) };
         const width = entry.view.plotWidth(100);
         const layout = JSON.stringify({ scale, categories, logMetric, width, theme });

@@ -62,6 +62,9 @@ suite('sweep', () => {
       messages.find((m) => m.type === PanelMessageType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2])),
     20_000);
     assert.ok(compared.type === PanelMessageType.Compare && compared.runs.every((run) => run.epochs.length === 3));
+    // What the sweep progress in the CodeLens and the status bar runs: the panel on its Sweep view.
+    await vscode.commands.executeCommand('rnnLab.openPanel', uri, 'sweep');
+    assert.ok(messages.some((m) => m.type === PanelMessageType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');
 
     // A run folder deleted from disk (as a delete command would), then the panel told.
     messages.length = 0;
