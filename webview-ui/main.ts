@@ -1,9 +1,9 @@
 /**
  * The experiment panel's app: a header with the run's progress and commands, a run picker, and
- * tabs with the Loss, Hidden state, Gradient flow, Predictions and Compare views. Everything it
+ * tabs with the Loss, Hidden state, Gradient flow, Predictions, Compare and Sweep views. Everything it
  * shows arrives from the host as `ToWebviewMessage`s.
  */
-import { PanelMessageType, type PanelRunHeader, type PanelRunItem, type PanelState, type ToWebviewMessage } from '../src/protocol';
+import { PanelMessageType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
 import { formatDuration, formatPercent, formatValue } from '../src/engine/format';
 import { h, labelled, setOptions } from './dom';
 import { postToHost, saveState, savedState } from './host';
@@ -13,8 +13,9 @@ import { GradientView } from './views/gradientView';
 import { HiddenStateView } from './views/hiddenStateView';
 import { LossView } from './views/lossView';
 import { PredictionsView } from './views/predictionsView';
+import { SweepView } from './views/sweepView';
 
-type TabId = 'loss' | 'hidden' | 'gradient' | 'predictions' | 'compare';
+type TabId = PanelView;
 
 const TABS: { id: TabId; label: string }[] = [
   { id: 'loss', label: 'Loss' },
@@ -22,12 +23,14 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'gradient', label: 'Gradient flow' },
   { id: 'predictions', label: 'Predictions' },
   { id: 'compare', label: 'Compare' },
+  { id: 'sweep', label: 'Sweep' },
 ];
 
 const state: Partial<PanelState> = savedState();
 
 const title = h('h1', {}, 'RNN Lab');
 const status = h('span', { class: 'status', role: 'status' }, 'loading…');
+const notice = h('span', { class: 'notice', role: 'alert' });
 const progress = h('span', { class: 'progress' });
 const runSelect = h('select', { id: 'run' });
 const button = (label: string, onClick: () => void, secondary = false) => {
@@ -50,6 +53,18 @@ const views = {
     saveState({ compare: runIds });
     postToHost({ type: PanelMessageType.RequestCompare, runIds });
   }),
+  sweep: new SweepView(
+    (groupId) => {
+      saveState({ sweepGroup: groupId });
+      postToHost({ type: PanelMessageType.RequestSweep, groupId });
+    },
+    (runId) => {
+      restoring = false;
+      saveState({ runId });
+      postToHost({ type: PanelMessageType.SelectRun, runId });
+      selectTab('loss');
+    },
+  ),
 };
 
 let shownRun: PanelRunHeader | undefined;
@@ -99,7 +114,7 @@ document.getElementById('app')!.append(
   h(
     'header',
     {},
-    h('div', { class: 'title-row' }, title, status),
+    h('div', { class: 'title-row' }, title, status, notice),
     h('div', { class: 'progress-row' }, progress),
     h('div', { class: 'toolbar' }, labelled('Run', runSelect), stopButton, trainButton, specButton, csvButton),
   ),
@@ -125,7 +140,7 @@ function renderHeader(): void {
     `step ${run.step}${run.stepsPerEpoch ? ` (${run.stepsPerEpoch} per epoch)` : ''}`,
     formatDuration(elapsed),
     run.stepsPerSecond ? `${Math.round(run.stepsPerSecond)} steps/s` : undefined,
-    run.backend ? `${run.backend} backend` : undefined,
+    run.engine,
     run.cell ? run.cell.toUpperCase() : undefined,
   ]
     .filter((part) => part !== undefined)
@@ -141,6 +156,28 @@ function setHeader(header: PanelRunHeader): void {
 function runLabel(run: PanelRunItem): string {
   const best = run.bestValidationAccuracy !== undefined ? `best acc ${formatPercent(run.bestValidationAccuracy)}` : `best val ${formatValue(run.bestValidationLoss)}`;
   return `${run.label} · ${run.status}${run.live ? ' (live)' : ''} · ${best}`;
+}
+
+let noticeTimer: number | undefined;
+/** A note from the host, shown for a few seconds. */
+function showNotice(text: string): void {
+  notice.textContent = text;
+  clearTimeout(noticeTimer);
+  noticeTimer = window.setTimeout(() => (notice.textContent = ''), 8000);
+}
+
+/** The host brings a view, a run and compare ticks forward (before it sends the run it names). */
+function focus(message: FocusMessage): void {
+  if (message.runId !== undefined) {
+    restoring = false;
+    saveState({ runId: message.runId });
+  }
+  if (message.compareRunIds) {
+    saveState({ compare: message.compareRunIds });
+    views.compare.choose(message.compareRunIds);
+  }
+  const view = TABS.find((tab) => tab.id === message.view)?.id;
+  if (view) selectTab(view);
 }
 
 function receive(message: ToWebviewMessage): void {
@@ -208,6 +245,15 @@ function receive(message: ToWebviewMessage): void {
     case PanelMessageType.Generated:
       if (shownRun?.id === message.runId) views.predictions.setGenerated(message.generated, message.note);
       return;
+    case PanelMessageType.Focus:
+      focus(message);
+      return;
+    case PanelMessageType.Notice:
+      showNotice(message.text);
+      return;
+    case PanelMessageType.SweepSummary:
+      views.sweep.setData(message.groups, message.sweep);
+      return;
   }
 }
 
@@ -226,3 +272,4 @@ window.addEventListener('resize', () => {
 setInterval(() => shownRun?.live && renderHeader(), 1000);
 selectTab(TABS.some((tab) => tab.id === state.view) ? (state.view as TabId) : 'loss');
 postToHost({ type: PanelMessageType.Ready });
+if (state.sweepGroup) postToHost({ type: PanelMessageType.RequestSweep, groupId: state.sweepGroup });

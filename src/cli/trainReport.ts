@@ -7,7 +7,7 @@ import type { RunExperimentResult } from '../engine/runExperiment';
 import type { SweepPoint } from '../engine/runs/summary';
 import type { StartEvent, TrainEvent } from '../engine/events';
 import { formatSweepValue } from '../engine/spec/sweep';
-import { formatDuration, formatPercent, formatValue } from '../engine/format';
+import { describeEngine, formatDuration, formatPercent, formatValue } from '../engine/format';
 import { formatTable } from './format';
 import { ProgressLine, progressBar } from './progress';
 
@@ -88,7 +88,7 @@ export class TextReporter implements TrainReporter {
       case 'start':
         this.start = event;
         this.print(
-          `${event.cell.toUpperCase()}, ${event.parameterCount} parameters, on ${event.dataset} (${event.engine ?? 'tfjs'} engine, ${event.backend} backend)\n` +
+          `${event.cell.toUpperCase()}, ${event.parameterCount} parameters, on ${event.dataset} (${describeEngine(event.engine, event.backend)})\n` +
             `${plural(event.epochs, 'epoch')} of ${plural(event.stepsPerEpoch, 'step')}; baseline loss ${formatValue(event.baseline.loss)} (${event.baseline.label})`,
         );
         break;

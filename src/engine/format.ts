@@ -1,5 +1,7 @@
 /** Plain-text formatting of numbers, durations and ages, shared by the CLI and the editor. */
 import type { RunSummary } from './runs/summary';
+import type { EngineKind } from './engines';
+import type { Backend } from './events';
 
 /** A loss or similar value with four significant digits; `-` when absent. */
 export function formatValue(value: number | null | undefined): string {
@@ -7,6 +9,11 @@ export function formatValue(value: number | null | undefined): string {
     return '-';
   }
   return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+}
+
+/** A sweep value as it appears in a run label: strings bare, everything else as JSON. */
+export function formatSweepValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** An accuracy in [0, 1] as a percentage. */
@@ -55,4 +62,11 @@ export function formatRunResult(summary: RunSummary): string {
   const best =
     summary.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(summary.bestValidationLoss)} (best at epoch ${summary.bestEpoch})`;
   return summary.status === 'stopped' ? `${best}, stopped` : best;
+}
+
+/** What trained a run: "kernels engine", or "tfjs engine, wasm backend"; only the backend for runs recorded before the choice. */
+export function describeEngine(engine: EngineKind | undefined, backend: Backend | undefined): string | undefined {
+  if (engine === 'kernels') return 'kernels engine';
+  if (engine === 'tfjs') return backend ? `tfjs engine, ${backend} backend` : 'tfjs engine';
+  return backend ? `${backend} backend` : undefined;
 }
