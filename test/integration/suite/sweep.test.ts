@@ -51,7 +51,7 @@ suite('sweep', () => {
       [ids[2], 0.1],
     ]);
     assert.equal(summary.bestRunId, best.id, 'the run with the lowest best validation loss is marked');
-    assert.deepEqual(summary.runs.map((run) => run.epochsDone), [3, 3, 3]);
+    assert.deepEqual(summary.runs.map((run) => run.epochsDone), [8, 8, 8]);
     assert.equal(panel.lastSweepSummary?.groups[0]?.id, groups[0]!.id, 'the newest group comes first');
 
     // The Compare view of two sweep runs: an ordinary run comparison.
@@ -61,7 +61,7 @@ suite('sweep', () => {
     const compared = await waitFor('the comparison of the two runs', () =>
       messages.find((m) => m.type === PanelMessageType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2])),
     20_000);
-    assert.ok(compared.type === PanelMessageType.Compare && compared.runs.every((run) => run.epochs.length === 3));
+    assert.ok(compared.type === PanelMessageType.Compare && compared.runs.every((run) => run.epochs.length === 8));
     // What the sweep progress in the CodeLens and the status bar runs: the panel on its Sweep view.
     await vscode.commands.executeCommand('rnnLab.openPanel', uri, 'sweep');
     assert.ok(messages.some((m) => m.type === PanelMessageType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');

@@ -29,14 +29,14 @@ suite('training', () => {
     assert.ok(run, 'a run was queued');
     const during = await waitFor('a live CodeLens summary', async () => {
       const titles = await codeLensTitles(uri);
-      return titles[0] === '■ Stop' && /^epoch \d+\/3 · loss [\d.e-]+ · \d+ steps\/s$/.test(titles[1]) && titles;
+      return titles[0] === '■ Stop' && /^epoch \d+\/4 · loss [\d.e-]+ · \d+ steps\/s$/.test(titles[1]) && titles;
     });
     assert.equal(during.length, 2);
     await waitForEnd(run);
     assert.equal(run.state, 'completed');
     const summary = readSummary(run.runDir!);
     assert.equal(summary.status, 'completed');
-    assert.equal(summary.epochsDone, 3);
+    assert.equal(summary.epochsDone, 4);
     for (const file of ['spec.json', 'metrics.jsonl', 'probes.jsonl', 'weights.json']) {
       assert.ok(runFileExists(run.runDir!, file), `${file} is written`);
     }
@@ -44,7 +44,7 @@ suite('training', () => {
       const titles = await codeLensTitles(uri);
       return titles.find((title) => title.startsWith('last run:'));
     });
-    assert.match(after, /^last run: val [\d.e-]+ \(best at epoch [123]\) · just now$/);
+    assert.match(after, /^last run: val [\d.e-]+ \(best at epoch [1-4]\) · just now$/);
   });
 
   test('Stop ends a run mid-epoch within a second and keeps it', async () => {
