@@ -1,6 +1,6 @@
 /**
  * What the experiment panel is sent, built from a run folder or a live run: headers, step rows
- * thinned to a screenful, probes capped in size, comparisons and CSV. No vscode import.
+ * thinned to a screenful, probes capped in size and comparisons. No vscode import.
  */
 import { basename } from 'node:path';
 import { downsampleExtrema } from '../charts';
@@ -208,21 +208,4 @@ export function flattenConfig(value: unknown, prefix = '', into: Record<string, 
     into[prefix] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return into;
-}
-
-/** Every step and epoch of a run as CSV, one row per event, epoch columns empty on step rows. */
-export function metricsCsv(record: RunRecord): string {
-  const columns = ['kind', 'epoch', 'step', 'loss', 'gradNorm', 'learningRate', 'trainLoss', 'validationLoss', 'baselineLoss', 'trainAccuracy', 'validationAccuracy', 'elapsedMs'];
-  const lines = [columns.join(',')];
-  const cell = (value: number | undefined) => (value === undefined ? '' : String(value));
-  for (const event of record.metrics) {
-    if (event.type === 'step') {
-      lines.push(['step', event.epoch, event.step, event.loss, event.gradNorm, event.learningRate, '', '', '', '', '', ''].map((v) => (typeof v === 'number' ? cell(v) : v)).join(','));
-    } else if (event.type === 'epoch') {
-      lines.push(
-        ['epoch', cell(event.epoch), '', '', '', '', cell(event.trainLoss), cell(event.validationLoss), cell(event.baselineLoss), cell(event.trainAccuracy), cell(event.validationAccuracy), cell(event.elapsedMs)].join(','),
-      );
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EpochEvent, TrainEvent } from '../engine/events';
+import { runMetricsText } from '../engine/runs/exportRun';
 import { experimentDir, RUN_FILES } from '../engine/runs/layout';
 import { listRuns, readRun } from '../engine/runs/runReader';
 import { PanelMessageType, type FromWebviewMessage, type PanelGradientFlow, type PanelRunItem, type PanelStepRow, type ToWebviewMessage } from '../protocol';
@@ -26,7 +27,6 @@ import {
   latestProbe,
   liveRunId,
   MAX_STEP_ROWS_PER_UPDATE,
-  metricsCsv,
   probeIndex,
   readProbe,
   stepRow,
@@ -145,7 +145,7 @@ export class ExperimentPanel implements vscode.Disposable {
         return;
       case PanelMessageType.SaveMetrics: {
         const dir = this.runDirOf(message.runId);
-        if (dir) await this.save(`${message.runId}-metrics.csv`, metricsCsv(readRun(dir)));
+        if (dir) await this.save(`${message.runId}-metrics.csv`, runMetricsText(dir, 'csv'));
         return;
       }
     }
