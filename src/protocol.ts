@@ -99,6 +99,10 @@ export const enum PanelMessageType {
   Compare = 'compare',
   /** A generated text sample for the language-model view. */
   Generated = 'generated',
+  /** Bring a view forward and tick runs in the Compare view. */
+  Focus = 'focus',
+  /** A short note for the user in the header, e.g. that a run no longer exists. */
+  Notice = 'notice',
 
   // Webview → host
   /** The panel's script is listening. */
@@ -233,7 +237,35 @@ export interface GeneratedMessage {
   note?: string;
 }
 
-export type ToWebviewMessage = InitMessage | RunListMessage | RunLoadedMessage | RunProgressMessage | ProbeMessage | CompareMessage | GeneratedMessage;
+/** The panel's views, as their tabs name them. */
+export type PanelView = 'loss' | 'hidden' | 'gradient' | 'predictions' | 'compare' | 'sweep';
+
+export const PANEL_VIEWS: readonly PanelView[] = ['loss', 'hidden', 'gradient', 'predictions', 'compare', 'sweep'];
+
+export interface FocusMessage {
+  type: PanelMessageType.Focus;
+  view?: PanelView;
+  /** The run the host shows now (already sent with the run list), kept across reloads. */
+  runId?: string;
+  /** Runs to tick in the Compare view; only ids of the run list are kept. */
+  compareRunIds?: string[];
+}
+
+export interface NoticeMessage {
+  type: PanelMessageType.Notice;
+  text: string;
+}
+
+export type ToWebviewMessage =
+  | InitMessage
+  | RunListMessage
+  | RunLoadedMessage
+  | RunProgressMessage
+  | ProbeMessage
+  | CompareMessage
+  | GeneratedMessage
+  | FocusMessage
+  | NoticeMessage;
 
 export interface ReadyMessage {
   type: PanelMessageType.Ready;

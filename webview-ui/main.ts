@@ -3,7 +3,7 @@
  * tabs with the Loss, Hidden state, Gradient flow, Predictions and Compare views. Everything it
  * shows arrives from the host as `ToWebviewMessage`s.
  */
-import { PanelMessageType, type PanelRunHeader, type PanelRunItem, type PanelState, type ToWebviewMessage } from '../src/protocol';
+import { PanelMessageType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
 import { formatDuration, formatPercent, formatValue } from '../src/engine/format';
 import { h, labelled, setOptions } from './dom';
 import { postToHost, saveState, savedState } from './host';
@@ -14,7 +14,7 @@ import { HiddenStateView } from './views/hiddenStateView';
 import { LossView } from './views/lossView';
 import { PredictionsView } from './views/predictionsView';
 
-type TabId = 'loss' | 'hidden' | 'gradient' | 'predictions' | 'compare';
+type TabId = Exclude<PanelView, 'sweep'>;
 
 const TABS: { id: TabId; label: string }[] = [
   { id: 'loss', label: 'Loss' },
@@ -28,6 +28,7 @@ const state: Partial<PanelState> = savedState();
 
 const title = h('h1', {}, 'RNN Lab');
 const status = h('span', { class: 'status', role: 'status' }, 'loading…');
+const notice = h('span', { class: 'notice', role: 'alert' });
 const progress = h('span', { class: 'progress' });
 const runSelect = h('select', { id: 'run' });
 const button = (label: string, onClick: () => void, secondary = false) => {
@@ -99,7 +100,7 @@ document.getElementById('app')!.append(
   h(
     'header',
     {},
-    h('div', { class: 'title-row' }, title, status),
+    h('div', { class: 'title-row' }, title, status, notice),
     h('div', { class: 'progress-row' }, progress),
     h('div', { class: 'toolbar' }, labelled('Run', runSelect), stopButton, trainButton, specButton, csvButton),
   ),
@@ -141,6 +142,28 @@ function setHeader(header: PanelRunHeader): void {
 function runLabel(run: PanelRunItem): string {
   const best = run.bestValidationAccuracy !== undefined ? `best acc ${formatPercent(run.bestValidationAccuracy)}` : `best val ${formatValue(run.bestValidationLoss)}`;
   return `${run.label} · ${run.status}${run.live ? ' (live)' : ''} · ${best}`;
+}
+
+let noticeTimer: number | undefined;
+/** A note from the host, shown for a few seconds. */
+function showNotice(text: string): void {
+  notice.textContent = text;
+  clearTimeout(noticeTimer);
+  noticeTimer = window.setTimeout(() => (notice.textContent = ''), 8000);
+}
+
+/** The host brings a view, a run and compare ticks forward (before it sends the run it names). */
+function focus(message: FocusMessage): void {
+  if (message.runId !== undefined) {
+    restoring = false;
+    saveState({ runId: message.runId });
+  }
+  if (message.compareRunIds) {
+    saveState({ compare: message.compareRunIds });
+    views.compare.choose(message.compareRunIds);
+  }
+  const view = TABS.find((tab) => tab.id === message.view)?.id;
+  if (view) selectTab(view);
 }
 
 function receive(message: ToWebviewMessage): void {
@@ -207,6 +230,12 @@ function receive(message: ToWebviewMessage): void {
       return;
     case PanelMessageType.Generated:
       if (shownRun?.id === message.runId) views.predictions.setGenerated(message.generated, message.note);
+      return;
+    case PanelMessageType.Focus:
+      focus(message);
+      return;
+    case PanelMessageType.Notice:
+      showNotice(message.text);
       return;
   }
 }

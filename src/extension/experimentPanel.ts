@@ -6,9 +6,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE } from '../protocol';
 import { panelResourceRoots } from './panelHtml';
-import { ExperimentPanel } from './panelHost';
+import { ExperimentPanel, type PanelFocus } from './panelHost';
 import { restoredSpecUri } from './panelMessages';
 import type { RunManager } from './runManager';
+
+export type { PanelFocus } from './panelHost';
 
 export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private readonly panels = new Map<string, ExperimentPanel>();
@@ -22,20 +24,33 @@ export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelS
     this.serializer = vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, this);
   }
 
-  /** Opens (or reveals) the panel of an experiment beside the editor, without taking the focus. */
-  show(specUri: vscode.Uri): ExperimentPanel {
+  /**
+   * Opens (or reveals) the panel of an experiment beside the editor, without taking the focus;
+   * `focus` brings a view, a run or compare ticks forward, also on a panel still loading.
+   */
+  show(specUri: vscode.Uri, focus?: PanelFocus): ExperimentPanel {
     const existing = this.panels.get(specUri.toString());
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside, true);
-      return existing;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PANEL_VIEW_TYPE,
-      panelTitle(specUri),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: panelResourceRoots(this.extensionUri) },
-    );
-    return this.adopt(panel, specUri);
+    const host =
+      existing ??
+      this.adopt(
+        vscode.window.createWebviewPanel(
+          PANEL_VIEW_TYPE,
+          panelTitle(specUri),
+          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+          { enableScripts: true, localResourceRoots: panelResourceRoots(this.extensionUri) },
+        ),
+        specUri,
+      );
+    if (focus) host.focus(focus);
+    return host;
+  }
+
+  /** The run store of this experiment changed (runs deleted or renamed): its open panel re-reads it. */
+  runsChanged(specUri: vscode.Uri): void {
+    this.panels.get(specUri.toString())?.runsChanged();
   }
 
   /** The open panel of an experiment, if any. */

@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     validation,
     panels,
     inline,
-    ...registerInlineCommands(),
+    ...registerInlineCommands(panels),
     new ExperimentCodeLens(runs, validation),
     new TrainingStatusBar(runs),
     ...registerCommands(runs, validation, panels, log),

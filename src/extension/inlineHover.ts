@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { formatDuration, formatValue } from '../engine/format';
+import type { ExperimentPanels } from './experimentPanel';
 import type { InlineRun } from './inlineRuns';
+import { chooseSpec } from './specFiles';
 
 /** The only commands a hover's links may run. */
 export const HOVER_COMMANDS = ['rnnLab.openPanel', 'rnnLab.train', 'rnnLab.compareRuns', 'rnnLab.showRunFolder'] as const;
@@ -51,10 +53,13 @@ export function hoverMarkdown(specUri: vscode.Uri, run: InlineRun, image: string
   return markdown;
 }
 
-/** `rnnLab.compareRuns` (the panel, whose Compare tab lists the runs) and `rnnLab.showRunFolder`. */
-export function registerInlineCommands(): vscode.Disposable[] {
+/** `rnnLab.compareRuns` (the panel's Compare view) and `rnnLab.showRunFolder`. */
+export function registerInlineCommands(panels: ExperimentPanels): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('rnnLab.compareRuns', (specUri?: unknown) => vscode.commands.executeCommand('rnnLab.openPanel', specUri)),
+    vscode.commands.registerCommand('rnnLab.compareRuns', async (specUri?: unknown) => {
+      const spec = await chooseSpec(specUri, 'Compare the runs of which experiment?');
+      if (spec) panels.show(spec, { view: 'compare' });
+    }),
     vscode.commands.registerCommand('rnnLab.showRunFolder', async (folder?: unknown) => {
       const uri = folder instanceof vscode.Uri ? folder : typeof folder === 'string' ? vscode.Uri.file(folder) : undefined;
       if (!uri) {

@@ -11,7 +11,7 @@ import type { EpochEvent, TrainEvent } from '../engine/events';
 import { runMetricsText } from '../engine/runs/exportRun';
 import { experimentDir, RUN_FILES } from '../engine/runs/layout';
 import { listRuns, readRun } from '../engine/runs/runReader';
-import { PanelMessageType, type FromWebviewMessage, type PanelGradientFlow, type PanelRunItem, type PanelStepRow, type ToWebviewMessage } from '../protocol';
+import { PanelMessageType, type FromWebviewMessage, type PanelGradientFlow, type PanelRunItem, type PanelStepRow, type PanelView, type ToWebviewMessage } from '../protocol';
 import { readSettings, runsRootFor } from './config';
 import { generateInWorker } from './panelGeneration';
 import {
@@ -40,6 +40,15 @@ import type { TrainingRun } from './trainingRun';
 /** Live updates go out at most this often. */
 export const UPDATE_INTERVAL_MS = 200;
 
+/** What a panel should bring forward when it is shown. */
+export interface PanelFocus {
+  view?: PanelView;
+  /** The run to show, by its folder name (run id). */
+  runId?: string;
+  /** Runs to tick in the Compare view (run ids); brings the Compare view forward. */
+  compareRunIds?: string[];
+}
+
 /** What a live run did since the last update. */
 interface PendingProgress {
   steps: PanelStepRow[];
@@ -64,6 +73,8 @@ export class ExperimentPanel implements vscode.Disposable {
   private flushTimer?: NodeJS.Timeout;
   private listTimer?: NodeJS.Timeout;
   private ready = false;
+  /** A focus asked for before the webview was ready: applied once it is. */
+  private pendingFocus?: PanelFocus;
   /** Runs already seen training: the panel switches to a run only once, when it starts. */
   private readonly announced = new Set<number>();
 
@@ -100,6 +111,28 @@ export class ExperimentPanel implements vscode.Disposable {
     return true;
   }
 
+  /** Brings a view, a run and compare ticks forward; queued until the webview is ready. */
+  focus(focus: PanelFocus): void {
+    if (!this.ready) {
+      this.pendingFocus = { ...this.pendingFocus, ...focus };
+      return;
+    }
+    this.applyFocus(focus);
+  }
+
+  /**
+   * The run store of this experiment changed (runs deleted or renamed): the run list is read
+   * again, and a shown run that is gone gives way to the newest remaining one.
+   */
+  runsChanged(): void {
+    if (!this.ready) return;
+    if (this.shownRunId !== undefined && !this.isKnownRun(this.shownRunId)) {
+      this.show(this.defaultRunId());
+    } else {
+      this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId });
+    }
+  }
+
   dispose(): void {
     clearTimeout(this.flushTimer);
     clearTimeout(this.listTimer);
@@ -116,13 +149,21 @@ export class ExperimentPanel implements vscode.Disposable {
         this.ready = true;
         this.liveRuns().forEach((run) => run.runDir && this.announced.add(run.key));
         this.post({ type: PanelMessageType.Init, specUri: this.specUri.toString(), experiment: this.panel.title });
-        this.show(this.defaultRunId());
+        if (this.pendingFocus) {
+          const focus = this.pendingFocus;
+          this.pendingFocus = undefined;
+          this.applyFocus(focus, true);
+        } else {
+          this.show(this.defaultRunId());
+        }
         return;
       case PanelMessageType.SelectRun:
-        this.show(message.runId);
+        if (this.isKnownRun(message.runId)) this.show(message.runId);
+        else this.runGone(message.runId, true);
         return;
       case PanelMessageType.RequestProbe:
-        this.sendProbe(message.runId, message.epoch);
+        if (this.isKnownRun(message.runId)) this.sendProbe(message.runId, message.epoch);
+        else this.runGone(message.runId);
         return;
       case PanelMessageType.RequestCompare:
         this.post({
@@ -138,7 +179,8 @@ export class ExperimentPanel implements vscode.Disposable {
         }
         return;
       case PanelMessageType.Generate:
-        await this.sendGenerated(message.runId, message.temperature);
+        if (this.isKnownRun(message.runId)) await this.sendGenerated(message.runId, message.temperature);
+        else this.runGone(message.runId);
         return;
       case PanelMessageType.SaveChart:
         await this.save(message.fileName, message.format === 'png' ? Buffer.from(message.data.slice(message.data.indexOf(',') + 1), 'base64') : message.data);
@@ -146,9 +188,35 @@ export class ExperimentPanel implements vscode.Disposable {
       case PanelMessageType.SaveMetrics: {
         const dir = this.runDirOf(message.runId);
         if (dir) await this.save(`${message.runId}-metrics.csv`, runMetricsText(dir, 'csv'));
+        else this.runGone(message.runId);
         return;
       }
     }
+  }
+
+  /**
+   * The focus goes out before the run it names, so that the webview's tab and compare ticks are
+   * set when the run list arrives. `loading` shows the default run when the focus names none.
+   */
+  private applyFocus(focus: PanelFocus, loading = false): void {
+    const runId = focus.runId !== undefined && this.isKnownRun(focus.runId) ? focus.runId : undefined;
+    const view = focus.view ?? (focus.compareRunIds ? 'compare' : undefined);
+    this.post({ type: PanelMessageType.Focus, view, runId, compareRunIds: focus.compareRunIds?.filter((id) => this.isKnownRun(id)) });
+    if (focus.runId !== undefined && runId === undefined) this.notice(`Run ${focus.runId} of this experiment does not exist (any more).`);
+    if (runId !== undefined) this.show(runId);
+    else if (loading) this.show(this.defaultRunId());
+  }
+
+  /** A request named a run that is gone: say so, and (for a selection) show the newest run left. */
+  private runGone(id: string, showAnother = false): void {
+    this.notice(`Run ${id} no longer exists; it may have been deleted or renamed.`);
+    if (showAnother) this.show(this.defaultRunId());
+    else if (id === this.shownRunId) this.runsChanged();
+  }
+
+  private notice(text: string): void {
+    this.log.info(`Experiment panel: ${text}`);
+    this.post({ type: PanelMessageType.Notice, text });
   }
 
   private post(message: ToWebviewMessage): void {
@@ -181,10 +249,15 @@ export class ExperimentPanel implements vscode.Disposable {
     return this.liveRuns().find((run) => liveRunId(run) === id);
   }
 
-  /** The folder of a run of this experiment, or undefined for an unknown id. */
+  /** An active run of this window (queued ones too) or a run recorded in the run store. */
+  private isKnownRun(id: string): boolean {
+    return this.liveRunById(id)?.isActive === true || this.runDirOf(id) !== undefined;
+  }
+
+  /** The folder of a run of this experiment, or undefined for an unknown id or a deleted run. */
   private runDirOf(id: string): string | undefined {
     const live = this.liveRunById(id);
-    if (live) return live.runDir;
+    if (live?.isActive) return live.runDir;
     return listRuns(this.experimentDir()).some((summary) => summary.id === id) ? join(this.experimentDir(), id) : undefined;
   }
 

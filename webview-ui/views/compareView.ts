@@ -37,6 +37,12 @@ export class CompareView {
     );
   }
 
+  /** Ticks exactly these runs (those of the run list, once it is known). */
+  choose(runIds: string[]): void {
+    this.chosen = runIds.slice();
+    if (this.runs.length > 0) this.setRuns(this.runs);
+  }
+
   /** The experiment's runs, to choose from; the latest few are chosen when nothing is. */
   setRuns(runs: PanelRunItem[]): void {
     this.runs = runs.filter((run) => !run.id.startsWith('queued-'));

@@ -4,6 +4,8 @@
  * reload through its registered serializer.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
@@ -86,6 +88,60 @@ suite('experiment panel', () => {
     const steps = second.progress.step;
     await waitFor('more steps of the live run', () => second.progress.step >= steps + 5);
     assert.equal(panel.shownRunId, firstId, 'the picked run stays shown');
+  });
+
+  test('a focus opens a new panel on the Compare view with the asked runs; rnnLab.compareRuns brings the Compare view forward', async () => {
+    const uri = workspaceFile('sweep.rnn.json');
+    const runs = await train('sweep.rnn.json', true);
+    await Promise.all(runs.map((run) => waitForEnd(run)));
+    const ids = runs.map((run) => basename(run.runDir!));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the panel to close', async () => (await panels()).panelFor(uri) === undefined);
+    const messages: ToWebviewMessage[] = [];
+    const panel = (await panels()).show(uri, { compareRunIds: ids });
+    const watch = panel.onDidPost((message) => messages.push(message));
+    // The focus waits for the webview to be ready; the webview then asks for the comparison of the ticked runs.
+    const compared = await waitFor('the comparison of both runs', () =>
+      messages.find((m) => m.type === PanelMessageType.Compare && m.runs.length === 2 && ids.every((id) => m.runs.some((run) => run.id === id))),
+    20_000);
+    assert.ok(compared);
+    const focus = messages.find((m) => m.type === PanelMessageType.Focus);
+    assert.ok(focus?.type === PanelMessageType.Focus && focus.view === 'compare', 'the Compare view is brought forward');
+    messages.length = 0;
+    panel.focus({ view: 'loss', runId: ids[0] });
+    await waitFor('the asked run to be shown', () => messages.some((m) => m.type === PanelMessageType.RunLoaded && m.header.id === ids[0]));
+    assert.equal(panel.shownRunId, ids[0]);
+    messages.length = 0;
+    await vscode.commands.executeCommand('rnnLab.compareRuns', uri);
+    await waitFor('the Compare view', () => messages.some((m) => m.type === PanelMessageType.Focus && m.view === 'compare'));
+    watch.dispose();
+  });
+
+  test('runsChanged: a deleted shown run gives way to the newest remaining one; requests for it get a clear note', async () => {
+    const uri = workspaceFile('sweep.rnn.json');
+    const runs = await train('sweep.rnn.json', true);
+    await Promise.all(runs.map((run) => waitForEnd(run)));
+    const panel = (await panels()).show(uri);
+    const gone = basename(runs[1].runDir!);
+    const messages: ToWebviewMessage[] = [];
+    const watch = panel.onDidPost((message) => messages.push(message));
+    panel.focus({ runId: gone });
+    await waitFor('the run to be shown', () => panel.shownRunId === gone, 20_000);
+    rmSync(runs[1].runDir!, { recursive: true, force: true });
+    messages.length = 0;
+    (await panels()).runsChanged(uri);
+    const list = messages.find((m) => m.type === PanelMessageType.RunList);
+    assert.ok(list?.type === PanelMessageType.RunList, 'the run list is sent again');
+    assert.ok(!list.runs.some((run) => run.id === gone), 'the deleted run is no longer listed');
+    assert.notEqual(panel.shownRunId, gone);
+    assert.equal(panel.shownRunId, list.runs[0]?.id, 'the newest remaining run is shown');
+    messages.length = 0;
+    assert.equal(await panel.receive({ type: PanelMessageType.RequestProbe, runId: gone, epoch: 1 }), true);
+    assert.equal(await panel.receive({ type: PanelMessageType.Generate, runId: gone, temperature: 1 }), true);
+    const notices = messages.filter((m) => m.type === PanelMessageType.Notice);
+    assert.equal(notices.length, 2, 'each request for the deleted run gets a note');
+    assert.match(notices[0].type === PanelMessageType.Notice ? notices[0].text : '', /no longer exists/);
+    watch.dispose();
   });
 
   test('malformed messages from the webview are refused and logged; valid ones are handled', async () => {
