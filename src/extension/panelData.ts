@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { downsampleExtrema } from '../charts';
 import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StartEvent, StepEvent } from '../engine/events';
+import { runDisplayName, type RunAnnotations } from '../engine/runs/annotations';
 import { iterateProbes, type RunRecord } from '../engine/runs/runReader';
 import type { RunSummary } from '../engine/runs/summary';
 import type { PanelCompareRun, PanelGradientFlow, PanelRunHeader, PanelRunItem, PanelStepRow } from '../protocol';
@@ -31,10 +32,11 @@ export function thinSteps(rows: PanelStepRow[], max: number): PanelStepRow[] {
   return downsampleExtrema(rows, max, 'loss');
 }
 
-export function itemOfSummary(summary: RunSummary): PanelRunItem {
+/** A stored run in the panel's list, by the name the user gave it, else its sweep label or id. */
+export function itemOfSummary(summary: RunSummary, annotations?: RunAnnotations): PanelRunItem {
   return {
     id: summary.id,
-    label: summary.sweep?.label || summary.id,
+    label: runDisplayName(summary, annotations),
     status: summary.status,
     startedAt: summary.startedAt,
     bestValidationLoss: summary.bestValidationLoss,
