@@ -17,6 +17,7 @@ Usage:
   rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--backend auto|wasm|cpu]
   rnn-lab validate SPEC...
   rnn-lab runs SPEC [--runs DIR]
+  rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
   rnn-lab verify-reference FILE... [--backend auto|wasm|cpu]
   rnn-lab --help | --version
 
@@ -25,6 +26,9 @@ Commands:
                     recorded in .rnn/runs/<spec file name>/<run id>/ beside the spec.
   validate          Check specs; prints "file:line:col severity: message" per problem.
   runs              List the recorded runs of SPEC, newest first.
+  export            Write a run's final weights (FILE.safetensors in PyTorch's state-dict
+                    layout, or FILE.json) and/or its metrics (FILE.csv, one row per step
+                    and epoch, or FILE.json).
   verify-reference  Compare the engine with PyTorch reference values (forward pass and
                     gradients); fails when any differs by more than 1e-4.
 
@@ -33,6 +37,8 @@ Options:
   --json            Print one JSON event per line on stdout instead of text.
   --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
   --backend NAME    auto (wasm, else cpu; the default), wasm or cpu.
+  --weights FILE    export: where to write the weights.
+  --metrics FILE    export: where to write the metrics.
   -h, --help        Show this help.
   -v, --version     Print the version.
 
