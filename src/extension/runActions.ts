@@ -139,7 +139,7 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
       if (doomed.length === 0) return [];
       if (options.confirm !== false) {
         const what = doomed.length === 1 ? `the run "${runNodeName(doomed[0])}"` : `${doomed.length} runs`;
-        const detail = `Its folder${doomed.length === 1 ? '' : 's'} with the metrics, probes and weights will be deleted:\n${doomed.map((node) => node.runDir).join('\n')}`;
+        const detail = `Its folder${doomed.length === 1 ? '' : 's'} with the metrics, probes and weights will be deleted:\n${doomed.map((node) => vscode.workspace.asRelativePath(node.runDir)).join('\n')}`;
         const answer = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true, detail }, 'Delete');
         if (answer !== 'Delete') return [];
       }

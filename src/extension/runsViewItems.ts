@@ -106,7 +106,7 @@ export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownStrin
     markdown.appendMarkdown(`| | |\n|---|---|\n${shown.map(([key, value]) => `| ${key} | ${escape(value)} |`).join('\n')}\n\n`);
   }
   if (node.annotations.note) markdown.appendMarkdown(`**Note:** ${escape(node.annotations.note)}\n\n`);
-  if (node.runDir) markdown.appendMarkdown(`\`${node.runDir}\``);
+  if (node.runDir) markdown.appendMarkdown(`\`${vscode.workspace.asRelativePath(node.runDir)}\``);
   return markdown;
 }
 
