@@ -103,6 +103,8 @@ export const enum PanelMessageType {
   Focus = 'focus',
   /** A short note for the user in the header, e.g. that a run no longer exists. */
   Notice = 'notice',
+  /** The experiment's sweep groups and the summary of the one shown. */
+  SweepSummary = 'sweep-summary',
 
   // Webview → host
   /** The panel's script is listening. */
@@ -121,10 +123,12 @@ export const enum PanelMessageType {
   SaveChart = 'save-chart',
   /** Save this run's metrics as CSV to a file the user chooses. */
   SaveMetrics = 'save-metrics',
+  /** Send the summary of this sweep group (or of the newest one). */
+  RequestSweep = 'request-sweep',
 }
 
-/** Whether a run is live in this window, in the list and the header. */
-export type PanelRunStatus = RunStatus | 'queued' | 'stopping';
+/** Whether a run is live in this window, in the list and the header; `cancelled` never started. */
+export type PanelRunStatus = RunStatus | 'queued' | 'stopping' | 'cancelled';
 
 /** One entry of the run list. */
 export interface PanelRunItem {
@@ -256,6 +260,53 @@ export interface NoticeMessage {
   text: string;
 }
 
+/** One run of a sweep, from its summary alone (or from the live run of this window). */
+export interface PanelSweepRun {
+  /** The run id, or a placeholder for a run that never got a folder (queued, cancelled). */
+  id: string;
+  /** The run's place in the sweep's grid, from 0. */
+  index: number;
+  label: string;
+  /** The run's value of each swept key (JSON values). */
+  values: Record<string, unknown>;
+  status: PanelRunStatus;
+  bestValidationLoss?: number;
+  bestEpoch?: number;
+  bestValidationAccuracy?: number;
+  epochsDone: number;
+  epochsPlanned?: number;
+  durationMs: number;
+}
+
+/** A sweep group of the experiment, for the selector. */
+export interface PanelSweepGroup {
+  id: string;
+  /** ISO 8601: when the sweep was started. */
+  startedAt: string;
+  /** Runs the sweep was started with. */
+  count: number;
+}
+
+/** The summary of one sweep group. */
+export interface PanelSweep {
+  groupId: string;
+  /** The swept keys, in the sweep's order. */
+  keys: string[];
+  /** Runs the sweep was started with; deleted runs are missing from `runs`. */
+  count: number;
+  /** In grid order. */
+  runs: PanelSweepRun[];
+  /** The run with the lowest best validation loss. */
+  bestRunId?: string;
+}
+
+export interface SweepSummaryMessage {
+  type: PanelMessageType.SweepSummary;
+  /** Newest first; empty when the experiment has no sweep. */
+  groups: PanelSweepGroup[];
+  sweep?: PanelSweep;
+}
+
 export type ToWebviewMessage =
   | InitMessage
   | RunListMessage
@@ -265,7 +316,8 @@ export type ToWebviewMessage =
   | CompareMessage
   | GeneratedMessage
   | FocusMessage
-  | NoticeMessage;
+  | NoticeMessage
+  | SweepSummaryMessage;
 
 export interface ReadyMessage {
   type: PanelMessageType.Ready;
@@ -315,6 +367,12 @@ export interface SaveMetricsMessage {
   runId: string;
 }
 
+export interface RequestSweepMessage {
+  type: PanelMessageType.RequestSweep;
+  /** The sweep group to show; the newest when absent or unknown. */
+  groupId?: string;
+}
+
 export type FromWebviewMessage =
   | ReadyMessage
   | SelectRunMessage
@@ -323,7 +381,8 @@ export type FromWebviewMessage =
   | CommandMessage
   | GenerateMessage
   | SaveChartMessage
-  | SaveMetricsMessage;
+  | SaveMetricsMessage
+  | RequestSweepMessage;
 
 /** What the webview keeps with `setState`, and what the serializer gets back after a reload. */
 export interface PanelState {
@@ -338,4 +397,6 @@ export interface PanelState {
   unit?: number;
   probeEpoch?: number;
   compare?: string[];
+  /** The sweep group chosen in the Sweep view. */
+  sweepGroup?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * The experiment panel's app: a header with the run's progress and commands, a run picker, and
- * tabs with the Loss, Hidden state, Gradient flow, Predictions and Compare views. Everything it
+ * tabs with the Loss, Hidden state, Gradient flow, Predictions, Compare and Sweep views. Everything it
  * shows arrives from the host as `ToWebviewMessage`s.
  */
 import { PanelMessageType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
@@ -13,8 +13,9 @@ import { GradientView } from './views/gradientView';
 import { HiddenStateView } from './views/hiddenStateView';
 import { LossView } from './views/lossView';
 import { PredictionsView } from './views/predictionsView';
+import { SweepView } from './views/sweepView';
 
-type TabId = Exclude<PanelView, 'sweep'>;
+type TabId = PanelView;
 
 const TABS: { id: TabId; label: string }[] = [
   { id: 'loss', label: 'Loss' },
@@ -22,6 +23,7 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'gradient', label: 'Gradient flow' },
   { id: 'predictions', label: 'Predictions' },
   { id: 'compare', label: 'Compare' },
+  { id: 'sweep', label: 'Sweep' },
 ];
 
 const state: Partial<PanelState> = savedState();
@@ -51,6 +53,18 @@ const views = {
     saveState({ compare: runIds });
     postToHost({ type: PanelMessageType.RequestCompare, runIds });
   }),
+  sweep: new SweepView(
+    (groupId) => {
+      saveState({ sweepGroup: groupId });
+      postToHost({ type: PanelMessageType.RequestSweep, groupId });
+    },
+    (runId) => {
+      restoring = false;
+      saveState({ runId });
+      postToHost({ type: PanelMessageType.SelectRun, runId });
+      selectTab('loss');
+    },
+  ),
 };
 
 let shownRun: PanelRunHeader | undefined;
@@ -237,6 +251,9 @@ function receive(message: ToWebviewMessage): void {
     case PanelMessageType.Notice:
       showNotice(message.text);
       return;
+    case PanelMessageType.SweepSummary:
+      views.sweep.setData(message.groups, message.sweep);
+      return;
   }
 }
 
@@ -255,3 +272,4 @@ window.addEventListener('resize', () => {
 setInterval(() => shownRun?.live && renderHeader(), 1000);
 selectTab(TABS.some((tab) => tab.id === state.view) ? (state.view as TabId) : 'loss');
 postToHost({ type: PanelMessageType.Ready });
+if (state.sweepGroup) postToHost({ type: PanelMessageType.RequestSweep, groupId: state.sweepGroup });

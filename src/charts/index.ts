@@ -37,3 +37,6 @@ export { compareChartSpec, runColor, differingConfig, sortByBest } from './compa
 
 export type { SparkRow, SparklineOptions, HoverChartOptions } from './editorCharts';
 export { sparklineSpec, hoverChartSpec } from './editorCharts';
+
+export type { SweepAxisScale, SweepPointRow, SweepChartOptions } from './sweep';
+export { sweepChartSpec, sweepAxisScale, sweepPointRows } from './sweep';

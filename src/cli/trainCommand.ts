@@ -1,6 +1,6 @@
 /** `rnn-lab train SPEC`: validate, then train every run of the sweep in order. */
 import { runExperiment } from '../engine/runExperiment';
-import { expandSweep } from '../engine/spec/sweep';
+import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
 import { JsonReporter, TextReporter, type PlannedRun } from './trainReport';
@@ -30,10 +30,12 @@ export async function trainCommand(args: string[], context: CliContext): Promise
   }
   const reporter = values.json ? new JsonReporter() : new TextReporter();
   const sweep = expandSweep(spec);
+  // The runs of a sweep are recorded as one group, which the panel's Sweep view summarises.
+  const points = spec.sweep ? groupedSweepPoints(sweep) : undefined;
   const runs: (PlannedRun & { spec: ExperimentSpec })[] = sweep.map((point, i) => ({
     index: i + 1,
     total: sweep.length,
-    sweep: spec.sweep ? { label: point.label, assignments: point.assignments } : undefined,
+    sweep: points?.[i],
     spec: epochs === undefined ? point.spec : { ...point.spec, training: { ...point.spec.training, epochs } },
   }));
 

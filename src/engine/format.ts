@@ -9,6 +9,11 @@ export function formatValue(value: number | null | undefined): string {
   return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
 }
 
+/** A sweep value as it appears in a run label: strings bare, everything else as JSON. */
+export function formatSweepValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /** An accuracy in [0, 1] as a percentage. */
 export function formatPercent(value: number | undefined): string {
   return value === undefined ? '-' : `${(value * 100).toFixed(1)}%`;

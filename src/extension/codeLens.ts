@@ -10,6 +10,7 @@ import { expandSweep } from '../engine/spec/sweep';
 import { readSettings, runsRootFor } from './config';
 import type { RunManager } from './runManager';
 import { SPEC_SELECTOR } from './specFiles';
+import { describeSweepProgress, sweepProgress } from './sweepProgress';
 import type { SpecValidation } from './specValidation';
 import type { TrainingRun } from './trainingRun';
 
@@ -42,7 +43,12 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
     }
     const active = this.runs.activeFor(uri);
     if (active.length > 0) {
-      return [lens('■ Stop', 'rnnLab.stop', [uri]), lens(describeActive(active), 'rnnLab.openPanel', [uri])];
+      const sweep = this.runs.activeSweep(uri);
+      return [
+        lens('■ Stop', 'rnnLab.stop', [uri]),
+        ...(sweep ? [lens(describeSweepProgress(sweepProgress(sweep.map((run) => run.state))), 'rnnLab.openPanel', [uri, 'sweep'], 'Open the sweep summary')] : []),
+        lens(describeActive(active), 'rnnLab.openPanel', [uri]),
+      ];
     }
     const lenses = [lens('▶ Train', 'rnnLab.train', [uri, { sweep: false }])];
     const spec = this.validation.check(document).spec;

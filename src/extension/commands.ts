@@ -1,9 +1,11 @@
 /** The commands of the "RNN Lab" category. */
 import * as vscode from 'vscode';
 import { expandSweep, type SweepRun } from '../engine/spec/sweep';
+import { PANEL_VIEWS, type PanelView } from '../protocol';
 import type { ExperimentPanels } from './experimentPanel';
 import type { RunManager } from './runManager';
 import { chooseSpec, isSpecUri } from './specFiles';
+import { describeSweepProgress, sweepProgress } from './sweepProgress';
 import type { SpecValidation } from './specValidation';
 import type { TrainingRun } from './trainingRun';
 
@@ -28,10 +30,10 @@ export function registerCommands(
       return queued;
     }),
     vscode.commands.registerCommand('rnnLab.stop', (uri?: unknown) => stop(runs, uri)),
-    vscode.commands.registerCommand('rnnLab.openPanel', async (uri?: unknown) => {
+    vscode.commands.registerCommand('rnnLab.openPanel', async (uri?: unknown, view?: unknown) => {
       const spec = await chooseSpec(uri ?? runs.active()[0]?.specUri, 'Open the panel of which experiment?');
       if (spec) {
-        panels.show(spec);
+        panels.show(spec, PANEL_VIEWS.includes(view as PanelView) ? { view: view as PanelView } : undefined);
       }
     }),
     vscode.commands.registerCommand('rnnLab.validate', (uri?: unknown) => validate(validation, uri)),
@@ -91,7 +93,7 @@ async function train(runs: RunManager, validation: SpecValidation, argument: unk
     sweep = picked.sweep;
   }
   const points: SweepRun[] = sweep ? expandSweep(spec) : [{ spec: { ...spec, sweep: undefined }, assignments: {}, label: '' }];
-  return runs.enqueue(uri, points);
+  return runs.enqueue(uri, points, sweep === true);
 }
 
 async function stop(runs: RunManager, argument: unknown): Promise<void> {
@@ -104,20 +106,39 @@ async function stop(runs: RunManager, argument: unknown): Promise<void> {
     candidates[0].stop();
     return;
   }
+  const sweeps = runs.activeSweeps().filter((sweep) => sweep.some((run) => candidates.includes(run)));
+  const sweepItems = sweeps.map((sweep) => {
+    const active = sweep.filter((run) => run.isActive);
+    const queued = active.filter((run) => run.state === 'queued').length;
+    return {
+      label: `$(debug-stop) Stop the sweep (${active.length} runs)`,
+      description: sweep[0].sweepRun.spec.name,
+      detail: `${describeSweepProgress(sweepProgress(sweep.map((run) => run.state)))}; the queued runs${queued ? ` (${queued})` : ''} never start`,
+      runs: active,
+    };
+  });
   const all = { label: '$(debug-stop) Stop all', detail: `${candidates.length} runs`, runs: candidates };
+  const onlyOneSweep = sweepItems.length === 1 && sweepItems[0].runs.length === candidates.length;
   const picked = await vscode.window.showQuickPick(
     [
+      ...sweepItems,
       ...candidates.map((run) => ({
         label: run.name,
         description: run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochs}`,
         detail: vscode.workspace.asRelativePath(run.specUri),
         runs: [run],
       })),
-      all,
+      ...(onlyOneSweep ? [] : [all]),
     ],
-    { placeHolder: 'Stop which run?' },
+    { placeHolder: sweepItems.length > 0 ? 'Stop the sweep, or one run?' : 'Stop which run?' },
   );
-  picked?.runs.forEach((run) => run.stop());
+  if (picked) stopRuns(picked.runs);
+}
+
+/** Takes the queued runs out of the queue first, so that none starts when a training one ends. */
+function stopRuns(runs: TrainingRun[]): void {
+  runs.filter((run) => run.state === 'queued').forEach((run) => run.stop());
+  runs.filter((run) => run.state !== 'queued').forEach((run) => run.stop());
 }
 
 async function validate(validation: SpecValidation, argument: unknown): Promise<void> {

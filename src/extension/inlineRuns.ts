@@ -80,7 +80,7 @@ class LiveRun {
       experiment: run.sweepRun.spec.name,
       startedAt: run.queuedAt,
       specChecksum: specChecksum(run.sweepRun.spec),
-      sweep: run.sweepRun.label ? { label: run.sweepRun.label, assignments: run.sweepRun.assignments } : undefined,
+      sweep: run.sweepPoint,
     });
     this.subscription = run.onEvent((event) => {
       this.trace.add(event);

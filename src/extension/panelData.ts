@@ -9,6 +9,7 @@ import { runDisplayName, type RunAnnotations } from '../engine/runs/annotations'
 import { iterateProbes, type RunRecord } from '../engine/runs/runReader';
 import type { RunSummary } from '../engine/runs/summary';
 import type { PanelCompareRun, PanelGradientFlow, PanelRunHeader, PanelRunItem, PanelStepRow } from '../protocol';
+import type { SweepMember } from './sweepSummary';
 import type { TrainingRun } from './trainingRun';
 
 /** Step rows in one full load; longer runs keep each bucket's extrema. */
@@ -45,17 +46,41 @@ export function itemOfSummary(summary: RunSummary, annotations?: RunAnnotations)
   };
 }
 
-export function itemOfLiveRun(run: TrainingRun): PanelRunItem {
+/** The best validation values of a live run's epochs so far. */
+function bestOfLiveRun(run: TrainingRun): { bestValidationLoss?: number; bestEpoch?: number; bestValidationAccuracy?: number } {
   const best = run.epochs.reduce<EpochEvent | undefined>((b, e) => (Number.isFinite(e.validationLoss) && (!b || e.validationLoss < b.validationLoss) ? e : b), undefined);
   const accuracies = run.epochs.map((e) => e.validationAccuracy).filter((a): a is number => a !== undefined);
+  return { bestValidationLoss: best?.validationLoss, bestEpoch: best?.epoch, bestValidationAccuracy: accuracies.length > 0 ? Math.max(...accuracies) : undefined };
+}
+
+function startedAtOfLiveRun(run: TrainingRun): string {
+  return new Date(run.started?.time ?? run.queuedAt).toISOString();
+}
+
+export function itemOfLiveRun(run: TrainingRun): PanelRunItem {
+  const { bestValidationLoss, bestValidationAccuracy } = bestOfLiveRun(run);
   return {
     id: liveRunId(run),
     label: run.sweepRun.label || liveRunId(run),
     status: run.state,
-    startedAt: new Date(run.started?.time ?? run.queuedAt).toISOString(),
-    bestValidationLoss: best?.validationLoss,
-    bestValidationAccuracy: accuracies.length > 0 ? Math.max(...accuracies) : undefined,
+    startedAt: startedAtOfLiveRun(run),
+    bestValidationLoss,
+    bestValidationAccuracy,
     live: run.isActive,
+  };
+}
+
+/** A live run of this window as a member of its sweep's summary. */
+export function sweepMemberOfLiveRun(run: TrainingRun, now = Date.now()): SweepMember {
+  return {
+    id: liveRunId(run),
+    status: run.state,
+    sweep: run.sweepPoint,
+    startedAt: startedAtOfLiveRun(run),
+    ...bestOfLiveRun(run),
+    epochsDone: run.epochs.at(-1)?.epoch ?? 0,
+    epochsPlanned: run.progress.epochs || run.sweepRun.spec.training.epochs,
+    durationMs: headerOfLiveRun(run, now).elapsedMs,
   };
 }
 

@@ -12,7 +12,16 @@ import { readAnnotations } from '../engine/runs/annotations';
 import { runMetricsText } from '../engine/runs/exportRun';
 import { experimentDir, RUN_FILES } from '../engine/runs/layout';
 import { listRuns, readRun } from '../engine/runs/runReader';
-import { PanelMessageType, type FromWebviewMessage, type PanelGradientFlow, type PanelRunItem, type PanelStepRow, type PanelView, type ToWebviewMessage } from '../protocol';
+import {
+  PanelMessageType,
+  type FromWebviewMessage,
+  type PanelGradientFlow,
+  type PanelRunItem,
+  type PanelStepRow,
+  type PanelView,
+  type SweepSummaryMessage,
+  type ToWebviewMessage,
+} from '../protocol';
 import { readSettings, runsRootFor } from './config';
 import { generateInWorker } from './panelGeneration';
 import {
@@ -31,15 +40,19 @@ import {
   probeIndex,
   readProbe,
   stepRow,
+  sweepMemberOfLiveRun,
   thinSteps,
 } from './panelData';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 import { parseWebviewMessage } from './panelMessages';
 import type { RunManager } from './runManager';
+import { sweepOverview } from './sweepSummary';
 import type { TrainingRun } from './trainingRun';
 
 /** Live updates go out at most this often. */
 export const UPDATE_INTERVAL_MS = 200;
+/** The sweep summary of a live sweep goes out at most this often (it reads every run's summary). */
+export const SWEEP_UPDATE_INTERVAL_MS = 1000;
 
 /** What a panel should bring forward when it is shown. */
 export interface PanelFocus {
@@ -69,6 +82,11 @@ export class ExperimentPanel implements vscode.Disposable {
   shownRunId?: string;
   /** Messages from the webview that were refused. */
   rejectedMessages = 0;
+  /** The last sweep summary sent to the webview. */
+  lastSweepSummary?: SweepSummaryMessage;
+  /** The sweep group the Sweep view asked for; the newest when undefined. */
+  private sweepGroupId?: string;
+  private sweepTimer?: NodeJS.Timeout;
   private followed?: { run: TrainingRun; subscription: { dispose(): void } };
   private pending?: PendingProgress;
   private flushTimer?: NodeJS.Timeout;
@@ -132,11 +150,13 @@ export class ExperimentPanel implements vscode.Disposable {
     } else {
       this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId });
     }
+    this.sendSweep();
   }
 
   dispose(): void {
     clearTimeout(this.flushTimer);
     clearTimeout(this.listTimer);
+    clearTimeout(this.sweepTimer);
     this.followed?.subscription.dispose();
     this.followed = undefined;
     this.disposables.splice(0).forEach((d) => d.dispose());
@@ -157,6 +177,7 @@ export class ExperimentPanel implements vscode.Disposable {
         } else {
           this.show(this.defaultRunId());
         }
+        this.sendSweep();
         return;
       case PanelMessageType.SelectRun:
         if (this.isKnownRun(message.runId)) this.show(message.runId);
@@ -185,6 +206,10 @@ export class ExperimentPanel implements vscode.Disposable {
         return;
       case PanelMessageType.SaveChart:
         await this.save(message.fileName, message.format === 'png' ? Buffer.from(message.data.slice(message.data.indexOf(',') + 1), 'base64') : message.data);
+        return;
+      case PanelMessageType.RequestSweep:
+        this.sweepGroupId = message.groupId;
+        this.sendSweep();
         return;
       case PanelMessageType.SaveMetrics: {
         const dir = this.runDirOf(message.runId);
@@ -332,6 +357,7 @@ export class ExperimentPanel implements vscode.Disposable {
   /** A run of this experiment changed: refresh the list, follow a new live run, end a finished one. */
   private runChanged(run: TrainingRun): void {
     if (!this.ready || run.specUri.toString() !== this.specUri.toString()) return;
+    if (run.sweepGroup) this.sweepSoon();
     const followed = this.followed?.run;
     if (followed === run && liveRunId(run) !== this.shownRunId) {
       // A queued run that started: it has its folder and id now.
@@ -360,6 +386,25 @@ export class ExperimentPanel implements vscode.Disposable {
       this.listTimer = undefined;
       this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId });
     }, UPDATE_INTERVAL_MS);
+  }
+
+  private sweepSoon(): void {
+    this.sweepTimer ??= setTimeout(() => {
+      this.sweepTimer = undefined;
+      this.sendSweep();
+    }, SWEEP_UPDATE_INTERVAL_MS);
+  }
+
+  /**
+   * The experiment's sweep groups and the summary of the chosen one, from the run summaries and
+   * this window's runs of a sweep that have no final summary yet (training, queued, cancelled).
+   */
+  private sendSweep(): void {
+    const live = this.liveRuns().filter((run) => run.sweepGroup && (run.isActive || !run.runDir));
+    const members = [...live.map((run) => sweepMemberOfLiveRun(run)), ...listRuns(this.experimentDir())];
+    const message: SweepSummaryMessage = { type: PanelMessageType.SweepSummary, ...sweepOverview(members, this.sweepGroupId) };
+    this.lastSweepSummary = message;
+    this.post(message);
   }
 
   private sendProbe(id: string, epoch: number): void {

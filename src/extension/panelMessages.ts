@@ -48,6 +48,10 @@ export function parseWebviewMessage(value: unknown): FromWebviewMessage | undefi
       return parseSaveChart(value);
     case PanelMessageType.SaveMetrics:
       return isRunId(value.runId) ? { type: PanelMessageType.SaveMetrics, runId: value.runId } : undefined;
+    case PanelMessageType.RequestSweep:
+      if (value.groupId === undefined) return { type: PanelMessageType.RequestSweep };
+      // Sweep group ids have the shape of run ids.
+      return isRunId(value.groupId) ? { type: PanelMessageType.RequestSweep, groupId: value.groupId } : undefined;
     default:
       return undefined;
   }

@@ -3,7 +3,7 @@
  * setting, and one change event that the CodeLens, the status bar and the panel follow.
  */
 import * as vscode from 'vscode';
-import type { SweepRun } from '../engine/spec/sweep';
+import { groupedSweepPoints, type SweepRun } from '../engine/spec/sweep';
 import { readSettings, runsRootFor } from './config';
 import { TrainingRun } from './trainingRun';
 
@@ -22,25 +22,27 @@ export class RunManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** Queues one run per sweep point and starts as many as the concurrency setting allows. */
-  enqueue(specUri: vscode.Uri, sweepRuns: SweepRun[]): TrainingRun[] {
+  /**
+   * Queues one run per sweep point and starts as many as the concurrency setting allows;
+   * `asSweep` records the runs as one sweep group.
+   */
+  enqueue(specUri: vscode.Uri, sweepRuns: SweepRun[], asSweep = false): TrainingRun[] {
     const settings = readSettings(specUri);
-    const queued = sweepRuns.map(
-      (sweepRun) =>
-        new TrainingRun(specUri, sweepRun, {
-          workerPath: this.workerPath,
-          resourcesDir: this.resourcesDir,
-          runsRoot: runsRootFor(specUri),
-          backend: settings.backend,
-          memoryLimitMb: settings.workerMemoryLimitMb,
-          log: this.log,
-          onChange: (run) => this.changed.fire(run),
-          onEnd: (run) => {
-            this.ended.fire(run);
-            this.startQueued();
-          },
-        }),
-    );
+    const points = asSweep ? groupedSweepPoints(sweepRuns) : undefined;
+    const environment = {
+      workerPath: this.workerPath,
+      resourcesDir: this.resourcesDir,
+      runsRoot: runsRootFor(specUri),
+      backend: settings.backend,
+      memoryLimitMb: settings.workerMemoryLimitMb,
+      log: this.log,
+      onChange: (run: TrainingRun) => this.changed.fire(run),
+      onEnd: (run: TrainingRun) => {
+        this.ended.fire(run);
+        this.startQueued();
+      },
+    };
+    const queued = sweepRuns.map((sweepRun, i) => new TrainingRun(specUri, sweepRun, environment, points?.[i]));
     this.runs.push(...queued);
     queued.forEach((run) => this.changed.fire(run));
     this.startQueued();
@@ -59,6 +61,19 @@ export class RunManager implements vscode.Disposable {
   /** This window's runs of a spec, newest first. */
   runsFor(specUri: vscode.Uri): TrainingRun[] {
     return this.runs.filter((run) => run.specUri.toString() === specUri.toString()).reverse();
+  }
+
+  /** The runs of the spec's newest sweep in this window (in grid order), while one of them is active. */
+  activeSweep(specUri: vscode.Uri): TrainingRun[] | undefined {
+    const runs = this.runsFor(specUri);
+    const group = runs.find((run) => run.isActive && run.sweepGroup)?.sweepGroup;
+    return group && runs.filter((run) => run.sweepGroup?.id === group.id).reverse();
+  }
+
+  /** Every sweep of this window with an active run, each as its runs in grid order. */
+  activeSweeps(): TrainingRun[][] {
+    const ids = new Set(this.active().flatMap((run) => (run.sweepGroup ? [run.sweepGroup.id] : [])));
+    return [...ids].map((id) => this.runs.filter((run) => run.sweepGroup?.id === id));
   }
 
   dispose(): void {

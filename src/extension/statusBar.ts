@@ -1,6 +1,7 @@
-/** A status bar item while anything trains: a spinning icon and the run count; click to open the panel. */
+/** A status bar item while anything trains: a spinning icon and the run count (or a sweep's progress); click to open the panel. */
 import * as vscode from 'vscode';
 import type { RunManager } from './runManager';
+import { describeSweepProgress, sweepProgress } from './sweepProgress';
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('rnnLab.training', vscode.StatusBarAlignment.Left, 10);
@@ -20,9 +21,19 @@ export class TrainingStatusBar implements vscode.Disposable {
     }
     const training = active.filter((run) => run.state !== 'queued');
     const queued = active.length - training.length;
-    this.item.text = `$(sync~spin) RNN Lab: ${training.length} training${queued ? `, ${queued} queued` : ''}`;
+    const sweeps = this.runs.activeSweeps();
+    const sweep = sweeps.length === 1 && sweeps[0].filter((run) => run.isActive).length === active.length ? sweeps[0] : undefined;
+    // One sweep and nothing else: its progress, and a click opens its summary.
+    this.item.text = `$(sync~spin) RNN Lab: ${sweep ? describeSweepProgress(sweepProgress(sweep.map((run) => run.state))) : `${training.length} training${queued ? `, ${queued} queued` : ''}`}`;
+    this.item.command = sweep ? { title: 'Open the sweep summary', command: 'rnnLab.openPanel', arguments: [sweep[0].specUri, 'sweep'] } : 'rnnLab.openPanel';
     this.item.tooltip = new vscode.MarkdownString(
-      [...active.map((run) => `- ${run.name}: ${run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochs}`}`), '', 'Click to open the experiment panel.'].join('\n'),
+      [
+        ...sweeps.map((runs) => `**${runs[0].sweepRun.spec.name}**: ${describeSweepProgress(sweepProgress(runs.map((run) => run.state)))}`),
+        ...(sweeps.length > 0 ? [''] : []),
+        ...active.map((run) => `- ${run.name}: ${run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochs}`}`),
+        '',
+        sweep ? 'Click to open the sweep summary.' : 'Click to open the experiment panel.',
+      ].join('\n'),
     );
     this.item.show();
   }

@@ -8,11 +8,12 @@ import type * as vscode from 'vscode';
 import type { BackendPreference } from '../engine/backend';
 import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../engine/events';
 import { closeAbandonedRun } from '../engine/runs/abandonedRun';
-import type { RunSummary } from '../engine/runs/summary';
+import type { RunSummary, SweepGroup, SweepPoint } from '../engine/runs/summary';
 import type { SweepRun } from '../engine/spec/sweep';
 import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../protocol';
 
-export type RunState = 'queued' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed';
+/** `cancelled`: taken out of the queue before it started (it has no run folder). */
+export type RunState = 'queued' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed' | 'cancelled';
 
 export interface RunProgress {
   epoch: number;
@@ -61,11 +62,23 @@ export class TrainingRun {
   private readonly stopFlag = new SharedArrayBuffer(4);
   private stopTimer?: NodeJS.Timeout;
 
+  /** What the run store records of the run's place in a sweep; undefined for a single run. */
+  readonly sweepPoint?: SweepPoint;
+
   constructor(
     readonly specUri: vscode.Uri,
     readonly sweepRun: SweepRun,
     private readonly environment: RunEnvironment,
-  ) {}
+    /** The run's point in a sweep group, when it is one run of a sweep. */
+    grouped?: SweepPoint,
+  ) {
+    this.sweepPoint = grouped ?? (sweepRun.label ? { label: sweepRun.label, assignments: sweepRun.assignments } : undefined);
+  }
+
+  /** The sweep this run belongs to, when a "train the sweep" action queued it. */
+  get sweepGroup(): SweepGroup | undefined {
+    return this.sweepPoint?.group;
+  }
 
   get name(): string {
     return this.sweepRun.label ? `${this.sweepRun.spec.name} (${this.sweepRun.label})` : this.sweepRun.spec.name;
@@ -79,7 +92,7 @@ export class TrainingRun {
     const env = this.environment;
     const job: TrainingJob = {
       spec: this.sweepRun.spec,
-      sweep: this.sweepRun.label ? { label: this.sweepRun.label, assignments: this.sweepRun.assignments } : undefined,
+      sweep: this.sweepPoint,
       specPath: this.specUri.fsPath,
       runsRoot: env.runsRoot,
       backend: env.backend,
@@ -117,10 +130,10 @@ export class TrainingRun {
     return { dispose: () => this.eventListeners.delete(listener) };
   }
 
-  /** Asks the run to stop; a queued run simply never starts. */
+  /** Asks the run to stop; a queued run is taken out of the queue and never starts. */
   stop(): void {
     if (this.state === 'queued') {
-      this.finish('stopped', 'stopped before it started');
+      this.finish('cancelled', 'removed from the queue before it started');
       return;
     }
     if (this.state !== 'running') {
@@ -201,7 +214,7 @@ export class TrainingRun {
     this.finish(state, reason);
   }
 
-  private finish(state: 'completed' | 'stopped' | 'failed', reason: string | undefined): void {
+  private finish(state: 'completed' | 'stopped' | 'failed' | 'cancelled', reason: string | undefined): void {
     if (!this.isActive) {
       return;
     }

@@ -30,6 +30,9 @@ import {
   sortByBest,
   sparklineSpec,
   stepRows,
+  sweepAxisScale,
+  sweepChartSpec,
+  sweepPointRows,
   type ChartTheme,
 } from '../../src/charts';
 import { renderSvg, renderView, type Datasets } from '../../src/charts/renderSvg';
@@ -437,6 +440,66 @@ test('compare chart: a line per run in its stable colour, labels in the legend, 
   await withView(compareChartSpec({ width: WIDTH, runs }), { runs: rows }, (view) => assert.equal(scaleOf(view, 'y').type, 'linear'));
 });
 
+// A 3 × 2 sweep over the learning rate (three decades) and the cell.
+const sweepRuns = [0.001, 0.01, 0.1].flatMap((lr, i) =>
+  ['gru', 'lstm'].map((cell, j) => ({ id: `run-${i}-${j}`, label: `lr=${lr}, cell=${cell}`, values: { 'training.learningRate': lr, 'model.cell': cell }, metric: 0.02 * (1 + i) * (1 + j) })),
+);
+sweepRuns.push({ id: 'run-failed', label: 'lr=1, cell=gru', values: { 'training.learningRate': 1, 'model.cell': 'gru' }, metric: Number.NaN });
+
+test('sweepAxisScale: log for positive numbers spanning two decades, linear for other numbers, nominal otherwise', () => {
+  assert.equal(sweepAxisScale([0.001, 0.01, 0.1]), 'log');
+  assert.equal(sweepAxisScale([1, 100]), 'log');
+  assert.equal(sweepAxisScale([1, 99]), 'linear');
+  assert.equal(sweepAxisScale([0, 10, 1000]), 'linear', 'zero has no logarithm');
+  assert.equal(sweepAxisScale([8, 16, 32]), 'linear');
+  assert.equal(sweepAxisScale(['rnn', 'gru']), 'nominal');
+  assert.equal(sweepAxisScale([1, 'gru']), 'nominal');
+  assert.equal(sweepAxisScale([true, false]), 'nominal');
+  assert.equal(sweepAxisScale([]), 'nominal');
+});
+
+test('sweepPointRows: a row per run with a finite metric, values as text on a nominal axis, the best flagged', () => {
+  const rows = sweepPointRows(sweepRuns, 'model.cell', 'nominal', 'run-0-0');
+  assert.equal(rows.length, 6, 'the run without a metric is left out');
+  assert.deepEqual(rows[0], { runId: 'run-0-0', label: 'lr=0.001, cell=gru', value: 'gru', metric: 0.02, best: true });
+  assert.deepEqual(sweepPointRows(sweepRuns, 'training.learningRate', 'log', undefined).map((row) => row.value), [0.001, 0.001, 0.01, 0.01, 0.1, 0.1]);
+  assert.deepEqual(sweepPointRows([{ id: 'x', label: 'x', values: { [`json`]: [1, 2] }, metric: 1 }], 'json', 'nominal', 'x')[0].value, '[1,2]');
+});
+
+test('sweep chart: a numeric key on a log axis, a point per run, the best highlighted and labelled, the min line', async () => {
+  const rows = sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0');
+  const spec = sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log', categories: [0.001, 0.01, 0.1, 1] });
+  const texts = svgTexts(await renderSvg(spec, { points: rows }));
+  assert.ok(texts.includes('training.learningRate') && texts.includes('best validation loss'), texts.join('|'));
+  assert.ok(texts.includes('best'), 'the best run is labelled');
+  assert.ok(['0.001', '0.01', '0.1'].every((tick) => texts.includes(tick)) && !texts.includes('0.002'), `the swept values are the ticks: ${texts.join('|')}`);
+  await withView(spec, { points: rows }, (view) => {
+    assert.equal(scaleOf(view, 'x').type, 'log');
+    assert.deepEqual(scaleOf(view, 'x').domain(), [0.001, 1], 'the axis spans every swept value, the one without a result too');
+    const symbols = dataMarks(view).filter((m) => m.marktype === 'symbol');
+    assert.deepEqual(symbols.map((m) => m.items.length), [6, 1], 'every run, then the best one again on top');
+    assert.equal(symbols[1].items[0].fill, DEFAULT_THEME.palette[1]);
+    assert.equal(symbols[0].items[0].fill, DEFAULT_THEME.palette[0]);
+    assert.deepEqual(lines(view), [{ points: 3, stroke: DEFAULT_THEME.muted }], 'the lowest loss at each of the three values');
+  });
+  await withView(sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'linear', logMetric: true }), { points: rows }, (view) => {
+    assert.equal(scaleOf(view, 'x').type, 'linear');
+    assert.equal(scaleOf(view, 'y').type, 'log');
+  });
+});
+
+test('sweep chart: a categorical key as points in the sweep\'s order, no line', async () => {
+  const rows = sweepPointRows(sweepRuns, 'model.cell', 'nominal', 'run-0-1');
+  const spec = sweepChartSpec({ width: WIDTH, key: 'model.cell', scale: 'nominal', categories: ['lstm', 'gru'] });
+  await withView(spec, { points: rows }, (view) => {
+    assert.deepEqual((view.scale('x') as unknown as { domain(): string[] }).domain(), ['lstm', 'gru']);
+    assert.equal(lines(view).length, 0);
+    assert.equal(itemCount(view, 'symbol'), 7);
+  });
+  const texts = svgTexts(await renderSvg(spec, { points: rows }));
+  assert.ok(texts.includes('lstm') && texts.includes('gru') && texts.includes('model.cell'));
+});
+
 test('sparkline: exactly its size, no axes, the line with best and last points', async () => {
   const series = epochs.map((e) => ({ x: e.epoch, value: e.validationLoss }));
   const svg = await renderSvg(sparklineSpec(), { series });
@@ -500,6 +563,7 @@ test('colours and fonts come from the theme', async () => {
     [compareChartSpec({ width: WIDTH, runs: [{ id: 'r1', label: 'first run' }], theme: DARK }), { runs: [{ runId: 'r1', epoch: 1, validationLoss: 0.2 }] }],
     [sparklineSpec({ theme: DARK }), { series: [{ x: 1, value: 2 }, { x: 2, value: 1 }] }],
     [hoverChartSpec({ theme: DARK }), { epochs, baseline }],
+    [sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log', theme: DARK }), { points: sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0') }],
   ];
   for (const svg of [dark, ...(await Promise.all(charts.map(([spec, datasets]) => renderSvg(spec, datasets))))]) {
     const colours = [...svg.matchAll(/(?:fill|stroke|stop-color)="([^"]+)"/g)].map((m) => m[1]);
@@ -525,6 +589,8 @@ test('every chart renders with no data', async () => {
     compareChartSpec({ width: WIDTH, runs: [], logScale: true }),
     sparklineSpec(),
     hoverChartSpec(),
+    sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log', logMetric: true }),
+    sweepChartSpec({ width: WIDTH, key: 'model.cell', scale: 'nominal' }),
   ];
   for (const spec of specs) {
     const svg = await renderSvg(spec);
@@ -544,6 +610,8 @@ test('every chart also runs on the expression interpreter (the webview mode with
     [compareChartSpec({ width: WIDTH, runs: [{ id: 'r1', label: 'first run' }] }), { runs: [{ runId: 'r1', epoch: 1, validationLoss: 0.2 }] }],
     [sparklineSpec(), { series: [{ x: 1, value: 2 }, { x: 2, value: 1 }] }],
     [hoverChartSpec(), { epochs, baseline }],
+    [sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log' }), { points: sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0') }],
+    [sweepChartSpec({ width: WIDTH, key: 'model.cell', scale: 'nominal', categories: ['gru', 'lstm'] }), { points: sweepPointRows(sweepRuns, 'model.cell', 'nominal', 'run-0-0') }],
   ];
   for (const [spec, datasets] of cases) {
     const view = new View(parse(compile(spec).spec, undefined, { ast: true }), { renderer: 'none', expr: expressionInterpreter });

@@ -184,7 +184,11 @@ describe('rnn-lab command line', () => {
         ['completed', { 'model.cell': 'lstm' }],
       ],
     );
-    assert.equal(listRuns(experimentDir(runs, sweep)).length, 2);
+    const stored = listRuns(experimentDir(runs, sweep));
+    assert.equal(stored.length, 2);
+    const groups = stored.map((summary) => summary.sweep?.group);
+    assert.ok(groups[0]?.id && groups[0].id === groups[1]?.id, 'both runs record one sweep group');
+    assert.deepEqual(groups.map((group) => [group?.index, group?.count]).sort(), [[0, 2], [1, 2]]);
   });
 
   test('verify-reference passes on the PyTorch reference and fails (exit 1) on a tampered copy', async () => {

@@ -6,8 +6,21 @@
 import type { Backend, RunStatus, TrainEvent } from '../events';
 import type { SweepRun } from '../spec/sweep';
 
+/** The runs one "train the sweep" action started: they share the id, each has its place. */
+export interface SweepGroup {
+  /** Sorts by start time, like run ids: `YYYYMMDD-HHMMSS-suffix`. */
+  id: string;
+  /** 0-based place of the run in the sweep's grid. */
+  index: number;
+  /** Runs in the sweep. */
+  count: number;
+}
+
 /** Which point of a sweep a run is. */
-export type SweepPoint = Pick<SweepRun, 'label' | 'assignments'>;
+export type SweepPoint = Pick<SweepRun, 'label' | 'assignments'> & {
+  /** The sweep the run was trained with; absent for runs recorded before sweeps were grouped. */
+  group?: SweepGroup;
+};
 
 export interface RunSummary {
   /** The run folder's name. */

@@ -1,5 +1,8 @@
 /** Sweeps: the grid of runs a spec's `sweep` describes, and a stable checksum of a spec. */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { formatSweepValue } from '../format';
+import { formatRunId } from '../runs/layout';
+import type { SweepPoint } from '../runs/summary';
 import { validatedSpec } from './resolve';
 import { isPlainObject } from './schema';
 import type { ExperimentSpec } from './types';
@@ -34,10 +37,7 @@ export function isUnderDotted(path: (string | number)[], key: string): boolean {
   return key.split('.').every((segment, i) => path[i] === segment);
 }
 
-/** A value as it appears in a run label: strings bare, everything else as JSON. */
-export function formatSweepValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
+export { formatSweepValue } from '../format';
 
 function sweepLabel(assignments: Record<string, unknown>): string {
   return Object.entries(assignments)
@@ -70,6 +70,15 @@ export function expandSweep(spec: ExperimentSpec): SweepRun[] {
     assignments,
     label: sweepLabel(assignments),
   }));
+}
+
+/**
+ * The sweep point of each run of one sweep, all in one new group (the id is made from `now`):
+ * what the run store records, so that a sweep's runs can be summarised together.
+ */
+export function groupedSweepPoints(runs: SweepRun[], now = new Date()): SweepPoint[] {
+  const id = formatRunId(now, randomBytes(2).toString('hex'));
+  return runs.map((run, index) => ({ label: run.label, assignments: run.assignments, group: { id, index, count: runs.length } }));
 }
 
 /** JSON with object keys sorted at every level, so that equal specs give equal text. */
