@@ -75,7 +75,7 @@ async function pickTemplate(): Promise<SpecTemplate | undefined> {
 }
 
 async function askTarget(defaultUri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
-  return vscode.window.showSaveDialog({ title: 'Save the new experiment as', defaultUri, filters: { 'RNN Lab experiment': ['rnn.json'] }, saveLabel: 'Create' });
+  return vscode.window.showSaveDialog({ title: 'Save the new experiment as', defaultUri, filters: { 'RNN Lab experiment (*.rnn.json)': ['json'] }, saveLabel: 'Create' });
 }
 
 /** The template options for a data file: its path relative to the spec, and the columns to use. */

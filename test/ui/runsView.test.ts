@@ -2,10 +2,12 @@
  * The runs explorer in a real VS Code: the RNN Lab icon in the activity bar opens the
  * Experiments view, which lists the examples and the runs the command line trained; a run's
  * tooltip holds its summary; a run is deleted through its context menu and the modal dialog.
+ * In a workspace without experiments, the view's welcome button creates one.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { REPO_ROOT } from '../../scripts/vscode/paths';
@@ -87,4 +89,36 @@ test('the RNN Lab view lists experiments and runs; a run is deleted through the 
   assert.equal(existsSync(lstm), true, 'the other run stays');
   assert.match((await row(/^adding/).textContent()) ?? '', /1 run · best [\d.]+/);
   await vscode.screenshot('3-after-delete');
+});
+
+test('without experiments, the view offers New Experiment…, which writes and opens a starter spec', { timeout: 180_000 }, async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'rnn-lab-empty-'));
+  // The harness waits for the explorer to list a file.
+  writeFileSync(join(empty, 'notes.txt'), 'No experiments here yet.\n');
+  const window = await VsCode.open({ name: 'runs-view-welcome', workspaceFrom: empty });
+  try {
+    const page = window.page;
+    await page.locator('.activitybar .action-label[aria-label^="RNN Lab"]').click();
+    const welcome = page.locator('.part.sidebar .welcome-view-content');
+    await welcome.getByText('No experiments').waitFor({ timeout: 60_000 });
+    await window.screenshot('4-welcome');
+    await welcome.getByRole('button', { name: 'New Experiment…' }).click();
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Adding problem' }).click();
+    // The save dialog proposes adding.rnn.json in the workspace folder.
+    const input = page.locator('.quick-input-widget input.input');
+    const proposed = new RegExp(`${join(window.workspace, 'adding.rnn.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    for (let tries = 0; !proposed.test(await input.inputValue()); tries++) {
+      assert.ok(tries < 100, `the save dialog proposes ${proposed} (it shows ${await input.inputValue()})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await window.screenshot('5-save-dialog');
+    await input.press('Enter');
+    await page.locator('.tab.active[aria-label^="adding.rnn.json"]').waitFor({ timeout: 30_000 });
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /^adding/ }).waitFor({ timeout: 30_000 });
+    assert.match(readFileSync(join(window.workspace, 'adding.rnn.json'), 'utf8'), /"sweep": \{ "model\.cell": \["rnn", "lstm"\] \}/);
+    await window.screenshot('6-new-experiment');
+  } finally {
+    await window.close();
+    rmSync(empty, { recursive: true, force: true });
+  }
 });
