@@ -74,9 +74,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
     const specs = vscode.workspace.createFileSystemWatcher(SPEC_GLOB, false, true, false);
     this.disposables.push(
       specs,
-      specs.onDidCreate(() => this.reloadSpecs()),
-      specs.onDidDelete(() => this.reloadSpecs()),
-      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('rnnLab.runsFolder') && this.reloadSpecs()),
+      specs.onDidCreate(() => this.refresh()),
+      specs.onDidDelete(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('rnnLab.runsFolder') && this.refresh()),
       runs.onDidChange((run) => this.liveRunChanged(run)),
     );
     void vscode.commands.executeCommand('setContext', 'rnnLab.runsSort', this.sortOrder);
@@ -94,7 +94,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
 
   /** Re-reads the spec files and every experiment's runs. */
   refresh(): void {
-    this.reloadSpecs();
+    this.runNodes.clear();
+    this.specsLoaded = this.loadSpecs().then(() => this.changed.fire(undefined));
   }
 
   /** Re-reads the runs of one experiment (after a rename, a note, a deletion). */
@@ -143,11 +144,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
     this.liveTimers.forEach((timer) => clearTimeout(timer));
     this.folderWatchers.forEach((watcher) => watcher.dispose());
     this.disposables.forEach((d) => d.dispose());
-  }
-
-  private reloadSpecs(): void {
-    this.runNodes.clear();
-    this.specsLoaded = this.loadSpecs().then(() => this.changed.fire(undefined));
   }
 
   private async loadSpecs(): Promise<void> {
