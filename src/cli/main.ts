@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./trainCommand')).trainCommand,
   validate: async () => (await import('./validateCommand')).validateCommand,
   runs: async () => (await import('./runsCommand')).runsCommand,
+  export: async () => (await import('./exportCommand')).exportCommand,
   'verify-reference': async () => (await import('./verifyReferenceCommand')).verifyReferenceCommand,
 };
 

@@ -18,6 +18,7 @@ Usage:
   rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
   rnn-lab validate SPEC...
   rnn-lab runs SPEC [--runs DIR]
+  rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
   rnn-lab verify-reference FILE... [--engine kernels|tfjs] [--backend auto|wasm|cpu]
   rnn-lab --help | --version
 
@@ -26,6 +27,9 @@ Commands:
                     recorded in .rnn/runs/<spec file name>/<run id>/ beside the spec.
   validate          Check specs; prints "file:line:col severity: message" per problem.
   runs              List the recorded runs of SPEC, newest first.
+  export            Write a run's final weights (FILE.safetensors in PyTorch's state-dict
+                    layout, or FILE.json) and/or its metrics (FILE.csv, one row per step
+                    and epoch, or FILE.json).
   verify-reference  Compare the engine with PyTorch reference values (forward pass and
                     gradients); fails when any differs by more than 1e-4.
 
@@ -37,6 +41,8 @@ Options:
                     reference implementation on TensorFlow.js ops).
   --backend NAME    The TensorFlow.js backend: auto (wasm, else cpu; the default),
                     wasm or cpu.
+  --weights FILE    export: where to write the weights.
+  --metrics FILE    export: where to write the metrics.
   -h, --help        Show this help.
   -v, --version     Print the version.
 

@@ -8,8 +8,10 @@ import { registerCommands } from './commands';
 import { ExperimentCodeLens } from './codeLens';
 import { ExperimentPanels } from './experimentPanel';
 import { InlineCharts } from './inlineCharts';
-import { registerInlineCommands } from './inlineHover';
+import { registerNewExperiment } from './newExperiment';
+import { registerRunActions } from './runActions';
 import { RunManager } from './runManager';
+import { RunsTreeProvider } from './runsView';
 import { SpecValidation } from './specValidation';
 import { TrainingStatusBar } from './statusBar';
 
@@ -20,6 +22,8 @@ export interface RnnLabApi {
   panels: ExperimentPanels;
   /** The sparklines and hovers inside experiment files. */
   inline: InlineCharts;
+  /** The "Experiments" tree of the RNN Lab view (`rnnLab.runs`). */
+  runsView: RunsTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): RnnLabApi {
@@ -28,13 +32,18 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
   const validation = new SpecValidation(context.asAbsolutePath('media'));
   const panels = new ExperimentPanels(runs, context.extensionUri, log);
   const inline = new InlineCharts(runs, validation, log);
+  const runsView = new RunsTreeProvider(runs);
+  const runsTree = vscode.window.createTreeView('rnnLab.runs', { treeDataProvider: runsView, canSelectMany: true, showCollapseAll: true });
   context.subscriptions.push(
     log,
     runs,
     validation,
     panels,
     inline,
-    ...registerInlineCommands(panels),
+    runsView,
+    runsTree,
+    ...registerRunActions(runsView, panels, log),
+    registerNewExperiment(),
     new ExperimentCodeLens(runs, validation),
     new TrainingStatusBar(runs),
     ...registerCommands(runs, validation, panels, log),
@@ -50,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     }),
   );
   log.info('RNN Lab activated');
-  return { runs, validation, panels, inline };
+  return { runs, validation, panels, inline, runsView };
 }
 
 /**

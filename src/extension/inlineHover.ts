@@ -1,13 +1,11 @@
 /**
  * The hover of an inline chart: a larger loss chart, the run's key numbers and links to the
- * panel, training again, comparing runs and the run folder; plus the two commands those links
- * need beyond the existing ones.
+ * panel, training again, comparing runs and the run folder (those two commands are in
+ * `runActions.ts`, shared with the runs view).
  */
 import * as vscode from 'vscode';
 import { formatDuration, formatValue } from '../engine/format';
-import type { ExperimentPanels } from './experimentPanel';
 import type { InlineRun } from './inlineRuns';
-import { chooseSpec } from './specFiles';
 
 /** The only commands a hover's links may run. */
 export const HOVER_COMMANDS = ['rnnLab.openPanel', 'rnnLab.train', 'rnnLab.compareRuns', 'rnnLab.showRunFolder'] as const;
@@ -51,25 +49,6 @@ export function hoverMarkdown(specUri: vscode.Uri, run: InlineRun, image: string
     markdown.appendMarkdown(`![loss per epoch](${image})\n\n`);
   }
   return markdown;
-}
-
-/** `rnnLab.compareRuns` (the panel's Compare view) and `rnnLab.showRunFolder`. */
-export function registerInlineCommands(panels: ExperimentPanels): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('rnnLab.compareRuns', async (specUri?: unknown) => {
-      const spec = await chooseSpec(specUri, 'Compare the runs of which experiment?');
-      if (spec) panels.show(spec, { view: 'compare' });
-    }),
-    vscode.commands.registerCommand('rnnLab.showRunFolder', async (folder?: unknown) => {
-      const uri = folder instanceof vscode.Uri ? folder : typeof folder === 'string' ? vscode.Uri.file(folder) : undefined;
-      if (!uri) {
-        void vscode.window.showInformationMessage('RNN Lab: which run folder? Use the link in the hover of a run.');
-        return;
-      }
-      // In the workspace (the default runs folder): the explorer; elsewhere: the system's file manager.
-      await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
-    }),
-  ];
 }
 
 function link(title: string, command: string, args: unknown[]): string {

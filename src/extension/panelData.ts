@@ -1,11 +1,12 @@
 /**
  * What the experiment panel is sent, built from a run folder or a live run: headers, step rows
- * thinned to a screenful, probes capped in size, comparisons and CSV. No vscode import.
+ * thinned to a screenful, probes capped in size and comparisons. No vscode import.
  */
 import { basename } from 'node:path';
 import { downsampleExtrema } from '../charts';
 import { describeEngine } from '../engine/format';
 import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StartEvent, StepEvent } from '../engine/events';
+import { runDisplayName, type RunAnnotations } from '../engine/runs/annotations';
 import { iterateProbes, type RunRecord } from '../engine/runs/runReader';
 import type { RunSummary } from '../engine/runs/summary';
 import type { PanelCompareRun, PanelGradientFlow, PanelRunHeader, PanelRunItem, PanelStepRow } from '../protocol';
@@ -33,10 +34,11 @@ export function thinSteps(rows: PanelStepRow[], max: number): PanelStepRow[] {
   return downsampleExtrema(rows, max, 'loss');
 }
 
-export function itemOfSummary(summary: RunSummary): PanelRunItem {
+/** A stored run in the panel's list, by the name the user gave it, else its sweep label or id. */
+export function itemOfSummary(summary: RunSummary, annotations?: RunAnnotations): PanelRunItem {
   return {
     id: summary.id,
-    label: summary.sweep?.label || summary.id,
+    label: runDisplayName(summary, annotations),
     status: summary.status,
     startedAt: summary.startedAt,
     bestValidationLoss: summary.bestValidationLoss,
@@ -234,21 +236,4 @@ export function flattenConfig(value: unknown, prefix = '', into: Record<string, 
     into[prefix] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return into;
-}
-
-/** Every step and epoch of a run as CSV, one row per event, epoch columns empty on step rows. */
-export function metricsCsv(record: RunRecord): string {
-  const columns = ['kind', 'epoch', 'step', 'loss', 'gradNorm', 'learningRate', 'trainLoss', 'validationLoss', 'baselineLoss', 'trainAccuracy', 'validationAccuracy', 'elapsedMs'];
-  const lines = [columns.join(',')];
-  const cell = (value: number | undefined) => (value === undefined ? '' : String(value));
-  for (const event of record.metrics) {
-    if (event.type === 'step') {
-      lines.push(['step', event.epoch, event.step, event.loss, event.gradNorm, event.learningRate, '', '', '', '', '', ''].map((v) => (typeof v === 'number' ? cell(v) : v)).join(','));
-    } else if (event.type === 'epoch') {
-      lines.push(
-        ['epoch', cell(event.epoch), '', '', '', '', cell(event.trainLoss), cell(event.validationLoss), cell(event.baselineLoss), cell(event.trainAccuracy), cell(event.validationAccuracy), cell(event.elapsedMs)].join(','),
-      );
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

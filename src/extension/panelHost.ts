@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EpochEvent, TrainEvent } from '../engine/events';
+import { readAnnotations } from '../engine/runs/annotations';
+import { runMetricsText } from '../engine/runs/exportRun';
 import { experimentDir, RUN_FILES } from '../engine/runs/layout';
 import { listRuns, readRun } from '../engine/runs/runReader';
 import {
@@ -35,7 +37,6 @@ import {
   latestProbe,
   liveRunId,
   MAX_STEP_ROWS_PER_UPDATE,
-  metricsCsv,
   probeIndex,
   readProbe,
   stepRow,
@@ -212,7 +213,7 @@ export class ExperimentPanel implements vscode.Disposable {
         return;
       case PanelMessageType.SaveMetrics: {
         const dir = this.runDirOf(message.runId);
-        if (dir) await this.save(`${message.runId}-metrics.csv`, metricsCsv(readRun(dir)));
+        if (dir) await this.save(`${message.runId}-metrics.csv`, runMetricsText(dir, 'csv'));
         else this.runGone(message.runId);
         return;
       }
@@ -261,7 +262,9 @@ export class ExperimentPanel implements vscode.Disposable {
   private runList(): PanelRunItem[] {
     const live = this.liveRuns().filter((run) => run.isActive).map(itemOfLiveRun);
     const liveIds = new Set(live.map((item) => item.id));
-    return [...live, ...listRuns(this.experimentDir()).filter((summary) => !liveIds.has(summary.id)).map(itemOfSummary)];
+    const dir = this.experimentDir();
+    const stored = listRuns(dir).filter((summary) => !liveIds.has(summary.id));
+    return [...live, ...stored.map((summary) => itemOfSummary(summary, readAnnotations(join(dir, summary.id))))];
   }
 
   /** The live run if there is one, else the latest run. */

@@ -130,6 +130,41 @@ describe('rnn-lab command line', () => {
     assert.match(row, new RegExp(`^${summary.id} +completed +\\S+ @${summary.bestEpoch} `));
   });
 
+  test('export writes a run\'s weights as safetensors or JSON and its metrics as CSV or JSON; refuses other folders', async () => {
+    const runs = runsDir('export-runs');
+    assert.equal((await cli('train', tiny, '--runs', runs, '--backend', 'cpu')).status, 0);
+    const [summary] = listRuns(experimentDir(runs, tiny));
+    const runDir = join(work, 'export-runs', 'tiny', summary.id);
+    const out = (file: string) => join(work, file);
+    const result = await cli('export', runDir, '--weights', out('w.safetensors'), '--metrics', out('m.csv'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `Weights: ${out('w.safetensors')}\nMetrics: ${out('m.csv')}\n`);
+    const bytes = readFileSync(join(root, out('w.safetensors')));
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+    assert.deepEqual(header['weight_hh_l0'].shape, [12, 4], 'GRU 4: three gates of 4 units');
+    assert.equal(header.__metadata__.run, summary.id);
+    const csv = readFileSync(join(root, out('m.csv')), 'utf8').trim().split('\n');
+    assert.match(csv[0], /^kind,epoch,step,loss,/);
+    assert.equal(csv.filter((row) => row.startsWith('epoch,')).length, 2);
+    const json = await cli('export', runDir, '--metrics', out('m.json'), '--weights', out('w.json'));
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal(JSON.parse(readFileSync(join(root, out('m.json')), 'utf8')).epochs.length, 2);
+    assert.deepEqual(JSON.parse(readFileSync(join(root, out('w.json')), 'utf8')), JSON.parse(readFileSync(join(root, runDir, RUN_FILES.weights), 'utf8')));
+
+    const [usage, notRun, wrongExtension] = await Promise.all([
+      cli('export', runDir),
+      cli('export', join(work, 'export-runs'), '--metrics', out('x.csv')),
+      cli('export', runDir, '--metrics', out('m.txt')),
+    ]);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /needs --weights FILE/);
+    assert.equal(notRun.status, 1);
+    assert.match(notRun.stderr, /not a run folder/);
+    assert.equal(existsSync(join(root, out('x.csv'))), false);
+    assert.equal(wrongExtension.status, 2);
+    assert.match(wrongExtension.stderr, /\.csv or \.json/);
+  });
+
   test('train --json prints one JSON object per line for every run of a sweep', async () => {
     const runs = runsDir('sweep-runs');
     const result = await cli('train', sweep, '--json', '--runs', runs, '--backend', 'cpu');

@@ -16,6 +16,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   /** The final weights in PyTorch state-dict layout. */
   weights: 'weights.json',
+  /** What the user added afterwards: a name, a note, tags (`RunAnnotations`), replaced atomically. */
+  annotations: 'annotations.json',
 } as const;
 
 /** `.rnn/runs` beside the spec file. */

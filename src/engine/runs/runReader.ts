@@ -84,7 +84,7 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** The summary as it stands now: stale `running` turned `interrupted`, a lost one rebuilt. */
-function readSummary(runDir: string, now: number): { summary: RunSummary; problems: string[] } {
+export function readSummary(runDir: string, now = Date.now()): { summary: RunSummary; problems: string[] } {
   const id = basename(runDir);
   try {
     const stored = readJson(join(runDir, RUN_FILES.summary));
@@ -152,7 +152,8 @@ function rebuildSummary(runDir: string, problem: string): RunSummary {
   return summary;
 }
 
-function* iterateMetrics(runDir: string, problems?: JsonLinesProblems): Generator<MetricEvent> {
+/** The run's metric events in order, parsed one at a time. */
+export function* iterateMetrics(runDir: string, problems?: JsonLinesProblems): Generator<MetricEvent> {
   for (const value of iterateJsonLines(join(runDir, RUN_FILES.metrics), problems)) {
     if (isEventOf(value, METRIC_TYPES)) {
       yield value as MetricEvent;
@@ -176,7 +177,7 @@ function describeProblems(file: string, problems: JsonLinesProblems): string[] {
 }
 
 /** Parsed JSON, or undefined when the file is missing or not JSON. */
-function readJson(path: string): unknown {
+export function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
@@ -202,6 +203,6 @@ function isSummary(value: unknown): value is RunSummary {
   );
 }
 
-function isStoredSpec(value: unknown): value is StoredSpec {
+export function isStoredSpec(value: unknown): value is StoredSpec {
   return isObject(value) && isObject(value.spec) && typeof value.specChecksum === 'string';
 }

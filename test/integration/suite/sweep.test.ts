@@ -4,7 +4,7 @@
  * whole (its queued runs never start). The panel copes with a run folder deleted from disk.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
@@ -66,12 +66,17 @@ suite('sweep', () => {
     await vscode.commands.executeCommand('rnnLab.openPanel', uri, 'sweep');
     assert.ok(messages.some((m) => m.type === PanelMessageType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');
 
-    // A run folder deleted from disk (as a delete command would), then the panel told.
+    // Delete Run on a sweep run while the panel shows it.
+    api.panels.show(uri, { runId: ids[1] });
+    await waitFor('the panel to show the run', () => panel.shownRunId === ids[1]);
     messages.length = 0;
-    rmSync(runs[1].runDir!, { recursive: true, force: true });
     const rejected = panel.rejectedMessages;
-    api.panels.runsChanged(uri);
+    const deleted = await vscode.commands.executeCommand<string[]>('rnnLab.deleteRun', vscode.Uri.file(runs[1].runDir!), { confirm: false });
+    assert.deepEqual(deleted, [runs[1].runDir]);
+    assert.ok(!existsSync(runs[1].runDir!), 'the run folder is gone');
+    assert.equal(await api.runsView.findRun(runs[1].runDir!), undefined, 'the runs view no longer lists it');
     const list = messages.find((m) => m.type === PanelMessageType.RunList);
+    assert.notEqual(panel.shownRunId, ids[1], 'the panel shows another run');
     assert.ok(list?.type === PanelMessageType.RunList && !list.runs.some((run) => run.id === ids[1]), 'the run list no longer has the deleted run');
     const after = panel.lastSweepSummary?.sweep;
     assert.deepEqual(after?.runs.map((run) => run.id), [ids[0], ids[2]], 'the sweep summary no longer has it');

@@ -1,0 +1,103 @@
+/**
+ * A run's metrics and weights in formats other tools read: metrics as CSV (one row per step
+ * and per epoch) or JSON, weights as safetensors in PyTorch's state-dict layout, which
+ * `model.load_state_dict(safetensors.torch.load_file(path))` takes as it is. Pure functions:
+ * the caller reads the run and writes the result.
+ */
+import type { StateDict } from '../model/types';
+import type { RunAnnotations } from './annotations';
+import type { MetricEvent } from './runReader';
+import type { StoredSpec } from './runWriter';
+import type { RunSummary } from './summary';
+
+export const METRICS_CSV_COLUMNS = [
+  'kind',
+  'epoch',
+  'step',
+  'loss',
+  'gradNorm',
+  'learningRate',
+  'trainLoss',
+  'validationLoss',
+  'baselineLoss',
+  'trainAccuracy',
+  'validationAccuracy',
+  'elapsedMs',
+] as const;
+
+type Column = (typeof METRICS_CSV_COLUMNS)[number];
+
+/**
+ * Every step and epoch as CSV, in recorded order: `kind` is `step` or `epoch`, and the columns
+ * that do not apply to a row's kind are empty. A non-finite value (a diverged loss, stored as
+ * null) is written `NaN`.
+ */
+export function metricsCsv(events: Iterable<MetricEvent>): string {
+  const lines: string[] = [METRICS_CSV_COLUMNS.join(',')];
+  for (const event of events) {
+    if (event.type === 'step' || event.type === 'epoch') {
+      const row: Partial<Record<Column, unknown>> = { ...event, kind: event.type };
+      lines.push(METRICS_CSV_COLUMNS.map((column) => csvCell(row[column])).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface MetricsJsonInput {
+  summary: RunSummary;
+  spec?: StoredSpec;
+  annotations?: RunAnnotations;
+  events: Iterable<MetricEvent>;
+}
+
+/** The run as one JSON document: its summary, spec, annotations, steps and epochs. */
+export function metricsJson({ summary, spec, annotations, events }: MetricsJsonInput): string {
+  const steps: unknown[] = [];
+  const epochs: unknown[] = [];
+  for (const event of events) {
+    const { type, ...fields } = event;
+    if (type === 'step') steps.push(fields);
+    else if (type === 'epoch') epochs.push(fields);
+  }
+  return `${JSON.stringify({ format: 'rnn-lab-metrics', summary, spec: spec?.spec, sweep: spec?.sweep, annotations, steps, epochs }, null, 2)}\n`;
+}
+
+/**
+ * A state dict as a safetensors file: an 8-byte little-endian header length, the JSON header
+ * (`name → { dtype: "F32", shape, data_offsets }` and string `__metadata__`), padded with
+ * spaces to a multiple of 8 bytes, then every tensor's little-endian float32 bytes.
+ */
+export function safetensorsBytes(weights: StateDict, metadata: Record<string, string> = {}): Buffer {
+  const names = Object.keys(weights).sort();
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const name of names) {
+    const { shape, data } = weights[name];
+    if (data.length !== shape.reduce((a, b) => a * b, 1)) {
+      throw new Error(`weights "${name}": ${data.length} values do not fill the shape [${shape.join(', ')}]`);
+    }
+    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.length * 4] };
+    offset += data.length * 4;
+  }
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const padding = (8 - (json.length % 8)) % 8;
+  json = Buffer.concat([json, Buffer.alloc(padding, 0x20)]);
+  const bytes = Buffer.alloc(8 + json.length + offset);
+  bytes.writeBigUInt64LE(BigInt(json.length), 0);
+  json.copy(bytes, 8);
+  let position = 8 + json.length;
+  for (const name of names) {
+    for (const value of weights[name].data) {
+      bytes.writeFloatLE(value, position);
+      position += 4;
+    }
+  }
+  return bytes;
+}
+
+function csvCell(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null) return 'NaN';
+  return String(value);
+}

@@ -1,0 +1,52 @@
+/** Exports of one run folder, read as they are needed: the metrics streamed, the weights on demand. */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readWeightsFile } from '../model/weightsFile';
+import { readAnnotations } from './annotations';
+import { metricsCsv, metricsJson, safetensorsBytes } from './export';
+import { RUN_FILES } from './layout';
+import { isStoredSpec, iterateMetrics, readJson, readSummary } from './runReader';
+
+export type MetricsFormat = 'csv' | 'json';
+
+/** The format a file name asks for (`.csv` or `.json`), or undefined. */
+export function metricsFormatOf(path: string): MetricsFormat | undefined {
+  const match = /\.(csv|json)$/i.exec(path);
+  return match ? (match[1].toLowerCase() as MetricsFormat) : undefined;
+}
+
+/** A run's metrics as CSV or JSON text. */
+export function runMetricsText(runDir: string, format: MetricsFormat): string {
+  if (format === 'csv') {
+    return metricsCsv(iterateMetrics(runDir));
+  }
+  const spec = readJson(join(runDir, RUN_FILES.spec));
+  const annotations = readAnnotations(runDir);
+  return metricsJson({
+    summary: readSummary(runDir).summary,
+    spec: isStoredSpec(spec) ? spec : undefined,
+    annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+    events: iterateMetrics(runDir),
+  });
+}
+
+/** A run's final weights as a safetensors file; throws when the run saved none. */
+export function runWeightsSafetensors(runDir: string): Buffer {
+  const weightsPath = join(runDir, RUN_FILES.weights);
+  if (!existsSync(weightsPath)) {
+    throw new Error(`the run in ${runDir} has no saved weights (${RUN_FILES.weights}): it failed or was interrupted before the end`);
+  }
+  const summary = readSummary(runDir).summary;
+  const spec = readJson(join(runDir, RUN_FILES.spec));
+  const model = isStoredSpec(spec) ? spec.spec.model : undefined;
+  const metadata: Record<string, string> = { format: 'pt', run: summary.id, experiment: summary.experiment };
+  if (model) metadata.model = JSON.stringify(model);
+  return safetensorsBytes(readWeightsFile(weightsPath), metadata);
+}
+
+/** Writes a run's metrics to `target`, in the format its extension names. */
+export function exportMetricsFile(runDir: string, target: string): void {
+  const format = metricsFormatOf(target);
+  if (!format) throw new Error(`${target}: metrics are exported as .csv or .json`);
+  writeFileSync(target, runMetricsText(runDir, format));
+}

@@ -1,0 +1,117 @@
+/** How a run looks in the runs tree: its status icon, one-line description and tooltip. */
+import * as vscode from 'vscode';
+import type { RunStatus } from '../engine/events';
+import { describeEngine, formatAge, formatDuration, formatPercent, formatValue } from '../engine/format';
+import { runDisplayName } from '../engine/runs/annotations';
+import { formatSweepValue } from '../engine/spec/sweep';
+import type { RunNode } from './runsView';
+
+export type RunState = RunStatus | 'queued';
+
+/** Longest reason shown in a description; the tooltip has it whole. */
+const REASON_CHARS = 60;
+
+const ICONS: Record<RunState, [icon: string, color: string]> = {
+  completed: ['pass', 'testing.iconPassed'],
+  stopped: ['circle-slash', 'charts.yellow'],
+  failed: ['error', 'testing.iconFailed'],
+  interrupted: ['debug-disconnect', 'charts.orange'],
+  running: ['sync~spin', 'charts.blue'],
+  queued: ['clock', 'descriptionForeground'],
+};
+
+export function runIcon(state: RunState): vscode.ThemeIcon {
+  const [icon, color] = ICONS[state];
+  return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+}
+
+/** The run's name: the user's, else its sweep label, else its id. */
+export function runNodeName(node: RunNode): string {
+  const label = node.summary?.sweep?.label ?? node.live?.sweepRun.label;
+  return runDisplayName({ id: node.id, sweep: label ? { label, assignments: {} } : undefined }, node.annotations);
+}
+
+/**
+ * `val 0.0123 · 42.0s · 5m ago`, `epoch 3/20 · loss 0.0123` (live), `epoch 2/20 · val 0.02 · another process`,
+ * `failed: <reason> · 5m ago`; then the tags as `#tag`.
+ */
+export function runDescription(node: RunNode, state: RunState, now = Date.now()): string {
+  const parts: (string | undefined)[] = [];
+  const live = node.live;
+  const s = node.summary;
+  if (state === 'queued') {
+    parts.push('queued');
+  } else if (state === 'running' && live) {
+    const { epoch, epochs, loss } = live.progress;
+    parts.push(epochs > 0 ? `epoch ${epoch}/${epochs}` : 'starting', loss === undefined ? undefined : `loss ${formatValue(loss)}`);
+    if (live.state === 'stopping') parts.push('stopping');
+  } else if (s && state === 'running') {
+    // Another process's run: as far as its summary (rewritten every few seconds) goes.
+    parts.push(`epoch ${s.epochsDone}/${s.epochsPlanned ?? '?'}`, s.bestValidationLoss === undefined ? undefined : `val ${formatValue(s.bestValidationLoss)}`, 'another process');
+  } else if (s) {
+    if (state === 'failed' || state === 'interrupted') {
+      const reason = s.reason ?? 'no reason recorded';
+      parts.push(`${state}: ${reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS - 1)}…` : reason}`);
+    } else {
+      parts.push(state === 'stopped' ? 'stopped' : undefined, s.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(s.bestValidationLoss)}`, formatDuration(s.durationMs));
+    }
+    parts.push(formatAge(now - Date.parse(s.startedAt)));
+  }
+  parts.push(...(node.annotations.tags ?? []).map((tag) => `#${tag}`));
+  return parts.filter((part) => part !== undefined).join(' · ');
+}
+
+/** The whole summary: status and reason, numbers, sweep point, note, tags and where the run is. */
+export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownString {
+  const s = node.summary;
+  const live = node.live;
+  const markdown = new vscode.MarkdownString();
+  markdown.supportThemeIcons = true;
+  const [icon] = ICONS[state];
+  markdown.appendMarkdown(`$(${icon.replace('~spin', '')}) **${escape(runNodeName(node))}** · ${state}`);
+  if (node.annotations.name || s?.sweep?.label) markdown.appendMarkdown(` · run \`${node.id}\``);
+  markdown.appendMarkdown('\n\n');
+  const reason = live?.isActive ? undefined : (s?.reason ?? live?.reason);
+  if (reason) markdown.appendMarkdown(`**${state === 'failed' ? 'Failed' : state === 'interrupted' ? 'Interrupted' : 'Reason'}:** ${escape(reason)}\n\n`);
+  if (s?.divergedAt) markdown.appendMarkdown(`**Diverged** at epoch ${s.divergedAt.epoch}, step ${s.divergedAt.step}.\n\n`);
+  const rows: [string, string | undefined][] = [];
+  if (live?.isActive && state === 'running') {
+    const p = live.progress;
+    rows.push(['Epoch', `${p.epoch}/${p.epochs}`], ['Step', String(p.step)], ['Loss', formatValue(p.loss)], ['Last validation', formatValue(p.validationLoss)]);
+    rows.push(['Steps/s', p.stepsPerSecond === undefined ? undefined : String(Math.round(p.stepsPerSecond))]);
+  }
+  if (s) {
+    rows.push(
+      ['Best validation', s.bestValidationLoss === undefined ? undefined : `${formatValue(s.bestValidationLoss)} at epoch ${s.bestEpoch}`],
+      ['Last validation', s.lastValidationLoss === undefined ? undefined : formatValue(s.lastValidationLoss)],
+      ['Best accuracy', s.bestValidationAccuracy === undefined ? undefined : formatPercent(s.bestValidationAccuracy)],
+      ['Baseline', s.baseline ? `${formatValue(s.baseline.loss)} (${s.baseline.label})` : undefined],
+      ['Epochs', s.epochsPlanned ? `${s.epochsDone}/${s.epochsPlanned}` : String(s.epochsDone)],
+      ['Steps', String(s.steps)],
+      ['Duration', formatDuration(s.durationMs)],
+      ['Steps/s (median)', s.stepsPerSecondMedian === undefined ? undefined : String(Math.round(s.stepsPerSecondMedian))],
+      ['Parameters', s.parameterCount === undefined ? undefined : s.parameterCount.toLocaleString('en-US')],
+      ['Engine', describeEngine(s.engine, s.backend)],
+      ['Backend note', s.backendNote],
+      ['Data', s.dataset],
+      ['Started', new Date(s.startedAt).toLocaleString()],
+    );
+  }
+  const sweep = s?.sweep ?? (live?.sweepRun.label ? live.sweepRun : undefined);
+  if (sweep && Object.keys(sweep.assignments).length > 0) {
+    rows.push(['Sweep point', Object.entries(sweep.assignments).map(([key, value]) => `${key} = ${formatSweepValue(value)}`).join(', ')]);
+  }
+  if (node.annotations.tags?.length) rows.push(['Tags', node.annotations.tags.map((tag) => `#${tag}`).join(' ')]);
+  const shown = rows.filter((row): row is [string, string] => row[1] !== undefined);
+  if (shown.length > 0) {
+    markdown.appendMarkdown(`| | |\n|---|---|\n${shown.map(([key, value]) => `| ${key} | ${escape(value)} |`).join('\n')}\n\n`);
+  }
+  if (node.annotations.note) markdown.appendMarkdown(`**Note:** ${escape(node.annotations.note)}\n\n`);
+  if (node.runDir) markdown.appendMarkdown(`\`${vscode.workspace.asRelativePath(node.runDir)}\``);
+  return markdown;
+}
+
+/** Markdown special characters escaped, for names, reasons and notes. */
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&').replace(/\n/g, '  \n');
+}
