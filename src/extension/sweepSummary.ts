@@ -4,21 +4,13 @@
  */
 import { runIdTime } from '../engine/runs/layout';
 import type { SweepGroup, SweepPoint } from '../engine/runs/summary';
-import type { PanelRunStatus, PanelSweep, PanelSweepGroup, PanelSweepRun } from '../protocol';
+import type { PanelSweep, PanelSweepGroup, PanelSweepRun } from '../protocol';
 
 /** A run as the summary needs it: a `RunSummary` of the run store is one, a live run gives one. */
-export interface SweepMember {
-  id: string;
-  status: PanelRunStatus;
-  sweep?: SweepPoint;
-  startedAt: string;
-  bestValidationLoss?: number;
-  bestEpoch?: number;
-  bestValidationAccuracy?: number;
-  epochsDone: number;
-  epochsPlanned?: number;
-  durationMs: number;
-}
+export type SweepMember = Pick<
+  PanelSweepRun,
+  'id' | 'status' | 'bestValidationLoss' | 'bestEpoch' | 'bestValidationAccuracy' | 'epochsDone' | 'epochsPlanned' | 'durationMs'
+> & { sweep?: SweepPoint; startedAt: string };
 
 type GroupedMember = SweepMember & { sweep: SweepPoint & { group: SweepGroup } };
 

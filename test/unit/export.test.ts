@@ -13,19 +13,12 @@ import { METRICS_CSV_COLUMNS, metricsCsv, safetensorsBytes } from '../../src/eng
 import { exportMetricsFile, runMetricsText, runWeightsSafetensors } from '../../src/engine/runs/exportRun';
 import { RUN_FILES } from '../../src/engine/runs/layout';
 import { iterateMetrics } from '../../src/engine/runs/runReader';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
+import { sineSpec } from './sineSpec';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rnn-export-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const spec: ExperimentSpec = {
-  name: 'export',
-  description: '',
-  data: { type: 'sine', samples: 64, seqLength: 10, noise: 0, horizon: 1, validationSplit: 0.25 },
-  model: { cell: 'lstm', hiddenSize: 3, layers: 2, nonlinearity: 'tanh', dropout: 0, init: 'default' },
-  training: { epochs: 2, batchSize: 16, optimizer: 'adam', learningRate: 0.01, momentum: 0, clipNorm: 0, seed: 1, earlyStopping: null },
-  probe: { samples: 1, everyEpochs: 1, generateLength: 0, temperature: 1 },
-};
+const spec = sineSpec('export', { cell: 'lstm', hiddenSize: 3, layers: 2 });
 
 /** A safetensors file parsed back: header and tensors. */
 function parseSafetensors(bytes: Buffer): { metadata?: Record<string, string>; tensors: StateDict; dtypes: string[] } {

@@ -9,21 +9,14 @@ import { deleteRun, notARunFolder } from '../../src/engine/runs/deleteRun';
 import { RUN_FILES } from '../../src/engine/runs/layout';
 import { listRuns } from '../../src/engine/runs/runReader';
 import { RunWriter } from '../../src/engine/runs/runWriter';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
+import { sineSpec } from './sineSpec';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rnn-store-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 let count = 0;
 const fresh = (): string => join(scratch, `experiment-${++count}`);
 
-const spec: ExperimentSpec = {
-  name: 'store',
-  description: '',
-  data: { type: 'sine', samples: 64, seqLength: 10, noise: 0, horizon: 1, validationSplit: 0.25 },
-  model: { cell: 'gru', hiddenSize: 4, layers: 1, nonlinearity: 'tanh', dropout: 0, init: 'default' },
-  training: { epochs: 2, batchSize: 16, optimizer: 'adam', learningRate: 0.01, momentum: 0, clipNorm: 0, seed: 1, earlyStopping: null },
-  probe: { samples: 1, everyEpochs: 1, generateLength: 0, temperature: 1 },
-};
+const spec = sineSpec('store');
 
 /** A finished run with two epochs; returns its folder. */
 function completedRun(experimentDir: string, startedAt = Date.now()): string {

@@ -14,6 +14,7 @@ import { iterateProbes, listRuns, readRun, STALE_AFTER_MS } from '../../src/engi
 import { RunWriter, SUMMARY_INTERVAL_MS } from '../../src/engine/runs/runWriter';
 import { summarizeEvents, type RunSummary } from '../../src/engine/runs/summary';
 import type { ExperimentSpec } from '../../src/engine/spec/types';
+import { sineSpec } from './sineSpec';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rnn-runs-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -23,14 +24,7 @@ function freshExperimentDir(): string {
   return join(scratch, `experiment-${++folderCount}`);
 }
 
-const spec: ExperimentSpec = {
-  name: 'store test',
-  description: '',
-  data: { type: 'sine', samples: 64, seqLength: 10, noise: 0, horizon: 1, validationSplit: 0.25 },
-  model: { cell: 'gru', hiddenSize: 4, layers: 1, nonlinearity: 'tanh', dropout: 0, init: 'default' },
-  training: { epochs: 3, batchSize: 16, optimizer: 'adam', learningRate: 0.01, momentum: 0, clipNorm: 0, seed: 1, earlyStopping: null },
-  probe: { samples: 1, everyEpochs: 1, generateLength: 0, temperature: 1 },
-};
+const spec = sineSpec('store test', {}, { epochs: 3 });
 
 const start: StartEvent = {
   type: 'start',
