@@ -213,15 +213,13 @@ void scatter_add_rows(int rows, int cols, const float *src, const int *ids, floa
   }
 }
 
-/* dst[c] (+)= sum over rows of src[r, c]. */
+/* dst[c] (+)= sum over rows of src[r, c]; row by row, so that src is read in order. */
 EXPORT(column_sums)
 void column_sums(int rows, int cols, const float *src, float *dst, int accumulate) {
-  for (int c = 0; c < cols; c += 4) {
-    int w = cols - c;
-    f4 sum = accumulate ? load(dst + c, w) : splat(0.0f);
-    for (int r = 0; r < rows; r++) sum = add(sum, load(src + r * cols + c, w));
-    store(dst + c, sum, w);
-  }
+  if (!accumulate)
+    for (int c = 0; c < cols; c++) dst[c] = 0;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c += 4) store(dst + c, add(load(dst + c, cols - c), load(src + r * cols + c, cols - c)), cols - c);
 }
 
 /* dst = a + b, elementwise. */
