@@ -61,8 +61,9 @@ async function waitForText(pattern: RegExp, timeoutMs: number): Promise<void> {
   }
 }
 
-test('after training, the name line of sine.rnn.json shows a sparkline and the best value', { timeout: 240_000 }, async () => {
-  await vscode.openFile('sine.rnn.json');
+test('after training, the name line of text.rnn.json shows a sparkline and the best value', { timeout: 240_000 }, async () => {
+  // The language model: it trains for a few seconds, long enough to see its live loss.
+  await vscode.openFile('text.rnn.json');
   await vscode.codeLenses(/^▶ Train$/).waitFor({ timeout: 60_000 });
   await waitForText(/not trained yet/, 30_000);
   assert.deepEqual((await attachments()).filter(isImage), [], 'no image before the first run');

@@ -82,7 +82,7 @@ test('the panel follows a run and shows its views', { timeout: 300_000 }, async 
 
   await openTab('Gradient flow');
   await panel().locator('[data-chart="gradient-flow"] .mark-line path').first().waitFor({ timeout: 30_000 });
-  await vscode.screenshot('5-gradient-flow');
+  await vscode.screenshot('5-gradient-flow', 'panel-gradient-flow.png');
 
   await openTab('Predictions');
   await panel().locator('[data-chart="predictions"] .mark-line path').first().waitFor({ timeout: 30_000 });
@@ -148,7 +148,7 @@ test('a language model run shows text coloured by a unit, and Generate samples f
     await openTab('Predictions', window);
     const spans = panel(window).locator('.generated span');
     await spans.first().waitFor({ timeout: 30_000 });
-    await window.screenshot('1-generated-text', 'panel-text.png');
+    await window.screenshot('1-generated-text');
     assert.equal(await spans.count(), TINY_TEXT_SPEC.probe.generateLength, 'a span per generated character');
     const colours = await spans.evaluateAll((elements) => new Set(elements.map((e) => getComputedStyle(e).backgroundColor)).size);
     assert.ok(colours > 1, `characters are coloured by the unit's activation (${colours} colours)`);
