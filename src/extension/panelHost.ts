@@ -45,6 +45,7 @@ import {
 } from './panelData';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 import { parseWebviewMessage } from './panelMessages';
+import { CoalescedCall } from './coalescedCall';
 import type { RunManager } from './runManager';
 import { sweepOverview } from './sweepSummary';
 import type { TrainingRun } from './trainingRun';
@@ -86,11 +87,13 @@ export class ExperimentPanel implements vscode.Disposable {
   lastSweepSummary?: SweepSummaryMessage;
   /** The sweep group the Sweep view asked for; the newest when undefined. */
   private sweepGroupId?: string;
-  private sweepTimer?: NodeJS.Timeout;
+  private readonly sweepSoon = new CoalescedCall(SWEEP_UPDATE_INTERVAL_MS, () => this.sendSweep());
   private followed?: { run: TrainingRun; subscription: { dispose(): void } };
   private pending?: PendingProgress;
-  private flushTimer?: NodeJS.Timeout;
-  private listTimer?: NodeJS.Timeout;
+  private readonly flushSoon = new CoalescedCall(UPDATE_INTERVAL_MS, () => this.flush());
+  private readonly listSoon = new CoalescedCall(UPDATE_INTERVAL_MS, () =>
+    this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId }),
+  );
   private ready = false;
   /** A focus asked for before the webview was ready: applied once it is. */
   private pendingFocus?: PanelFocus;
@@ -154,9 +157,9 @@ export class ExperimentPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.flushTimer);
-    clearTimeout(this.listTimer);
-    clearTimeout(this.sweepTimer);
+    this.flushSoon.dispose();
+    this.listSoon.dispose();
+    this.sweepSoon.dispose();
     this.followed?.subscription.dispose();
     this.followed = undefined;
     this.disposables.splice(0).forEach((d) => d.dispose());
@@ -326,7 +329,7 @@ export class ExperimentPanel implements vscode.Disposable {
       case 'epoch':
         pending.epochs.push(event);
         // The run list shows the best validation value so far.
-        this.listSoon();
+        this.listSoon.request();
         break;
       case 'probe':
         pending.probeEpochs.push(event.epoch);
@@ -336,14 +339,7 @@ export class ExperimentPanel implements vscode.Disposable {
       default:
         break;
     }
-    this.flushSoon();
-  }
-
-  private flushSoon(): void {
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush();
-    }, UPDATE_INTERVAL_MS);
+    this.flushSoon.request();
   }
 
   private flush(): void {
@@ -357,7 +353,7 @@ export class ExperimentPanel implements vscode.Disposable {
   /** A run of this experiment changed: refresh the list, follow a new live run, end a finished one. */
   private runChanged(run: TrainingRun): void {
     if (!this.ready || run.specUri.toString() !== this.specUri.toString()) return;
-    if (run.sweepGroup) this.sweepSoon();
+    if (run.sweepGroup) this.sweepSoon.request();
     const followed = this.followed?.run;
     if (followed === run && liveRunId(run) !== this.shownRunId) {
       // A queued run that started: it has its folder and id now.
@@ -365,34 +361,20 @@ export class ExperimentPanel implements vscode.Disposable {
       return;
     }
     if (followed === run) {
-      this.flushSoon();
+      this.flushSoon.request();
       if (!run.isActive) {
-        this.listSoon();
+        this.listSoon.request();
       }
       return;
     }
     if (run.isActive && run.runDir && !this.announced.has(run.key)) {
       this.announced.add(run.key);
       // A run started: follow it unless the panel follows another live run already.
-      if (followed?.isActive) this.listSoon();
+      if (followed?.isActive) this.listSoon.request();
       else this.show(liveRunId(run));
       return;
     }
-    if (!run.isActive || run.state === 'queued') this.listSoon();
-  }
-
-  private listSoon(): void {
-    this.listTimer ??= setTimeout(() => {
-      this.listTimer = undefined;
-      this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId });
-    }, UPDATE_INTERVAL_MS);
-  }
-
-  private sweepSoon(): void {
-    this.sweepTimer ??= setTimeout(() => {
-      this.sweepTimer = undefined;
-      this.sendSweep();
-    }, SWEEP_UPDATE_INTERVAL_MS);
+    if (!run.isActive || run.state === 'queued') this.listSoon.request();
   }
 
   /**

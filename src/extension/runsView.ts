@@ -11,6 +11,7 @@ import { readAnnotations, type RunAnnotations } from '../engine/runs/annotations
 import { experimentDir } from '../engine/runs/layout';
 import { listRuns } from '../engine/runs/runReader';
 import type { RunSummary } from '../engine/runs/summary';
+import { CoalescedCall } from './coalescedCall';
 import { runsRootFor } from './config';
 import { liveRunId } from './panelData';
 import type { RunManager } from './runManager';
@@ -61,8 +62,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
   /** One watcher per experiment folder, by spec URI. */
   private readonly folderWatchers = new Map<string, ExperimentFolderWatcher>();
   private readonly dirtyExperiments = new Set<string>();
-  private fileTimer?: NodeJS.Timeout;
-  private readonly liveTimers = new Map<string, NodeJS.Timeout>();
+  private readonly fileEventsSettled = new CoalescedCall(FILE_EVENT_DEBOUNCE_MS, () => this.refreshDirtyExperiments());
+  /** Per experiment: its redraw after live progress. */
+  private readonly liveRedraws = new Map<string, CoalescedCall>();
   /** Each live run's state and folder as last drawn: a change there means the run list must be read again. */
   private readonly liveStates = new Map<number, string>();
   private readonly staleExperiments = new Set<string>();
@@ -140,8 +142,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
   }
 
   dispose(): void {
-    clearTimeout(this.fileTimer);
-    this.liveTimers.forEach((timer) => clearTimeout(timer));
+    this.fileEventsSettled.dispose();
+    this.liveRedraws.forEach((redraw) => redraw.dispose());
     this.folderWatchers.forEach((watcher) => watcher.dispose());
     this.disposables.forEach((d) => d.dispose());
   }
@@ -176,15 +178,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
   /** Runs changed on disk: re-read the experiment once the events settle. */
   private runFilesChanged(key: string): void {
     this.dirtyExperiments.add(key);
-    this.fileTimer ??= setTimeout(() => {
-      this.fileTimer = undefined;
-      const dirty = [...this.dirtyExperiments];
-      this.dirtyExperiments.clear();
-      for (const dirtyKey of dirty) {
-        const experiment = this.experiments.get(dirtyKey);
-        if (experiment) this.refreshExperiment(experiment.specUri);
-      }
-    }, FILE_EVENT_DEBOUNCE_MS);
+    this.fileEventsSettled.request();
+  }
+
+  private refreshDirtyExperiments(): void {
+    const dirty = [...this.dirtyExperiments];
+    this.dirtyExperiments.clear();
+    for (const dirtyKey of dirty) {
+      const experiment = this.experiments.get(dirtyKey);
+      if (experiment) this.refreshExperiment(experiment.specUri);
+    }
   }
 
   /** A live run changed (often: every step): redraw its experiment at most every `LIVE_REFRESH_MS`. */
@@ -197,17 +200,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
       if (run.isActive) this.liveStates.set(run.key, state);
       else this.liveStates.delete(run.key);
     }
-    if (!this.experiments.has(key) || this.liveTimers.has(key)) return;
-    this.liveTimers.set(
-      key,
-      setTimeout(() => {
-        this.liveTimers.delete(key);
+    if (!this.experiments.has(key)) return;
+    let redraw = this.liveRedraws.get(key);
+    if (!redraw) {
+      redraw = new CoalescedCall(LIVE_REFRESH_MS, () => {
         const node = this.experiments.get(key);
         if (!node) return;
         if (this.staleExperiments.delete(key)) this.runNodes.delete(key);
         this.changed.fire(node);
-      }, LIVE_REFRESH_MS),
-    );
+      });
+      this.liveRedraws.set(key, redraw);
+    }
+    redraw.request();
   }
 
   /** An experiment's runs: this window's live ones first (queued or training), then the stored ones. */
