@@ -72,7 +72,8 @@ export interface ComputedQuantities {
 
 export function verifyReferenceFile(file: string, engine: EngineKind): ReferenceReport {
   const reference = JSON.parse(readFileSync(file, 'utf8')) as ReferenceFile;
-  const computed = engine === 'tfjs' ? scoped(() => computeWithTfjs(reference)) : computeWithKernels(referenceProblem(reference));
+  const problem = referenceProblem(reference);
+  const computed = engine === 'tfjs' ? scoped(() => computeWithTfjs(problem)) : computeWithKernels(problem);
   const rows = compareQuantities(reference, computed);
   return { file, cell: reference.cell, rows, passed: rows.every((row) => row.maxAbsError <= REFERENCE_TOLERANCE) };
 }
@@ -103,30 +104,32 @@ function referenceProblem(reference: ReferenceFile): ReferenceProblem {
     hidden: reference.hidden_size,
     steps: reference.seq_len,
     batch: reference.batch,
-    weights: fromStateDictShapes(reference),
+    weights: referenceWeights(reference),
     x: Float32Array.from(flatten(reference.x)),
     h0: Float32Array.from(flatten(reference.h0)),
     c0: reference.c0 ? Float32Array.from(flatten(reference.c0)) : undefined,
   };
 }
 
-function fromStateDictShapes(reference: ReferenceFile): StateDict {
+/** The file's recurrent parameters, each checked against the shape its layer needs. */
+function referenceWeights(reference: ReferenceFile): StateDict {
   const weights = stateDictFromJson(reference.params, 'params');
   const expected = expectedShapes(reference);
   return Object.fromEntries([...expected].map(([name, shape]) => [name, stateDictEntry(weights, name, shape)]));
 }
 
-function computeWithTfjs(reference: ReferenceFile): ComputedQuantities {
-  const { batch, seq_len: steps, num_layers: layers, hidden_size: hidden, input_size: inputs } = reference;
-  const cell = createCell({ cell: reference.cell, nonlinearity: reference.nonlinearity ?? 'tanh' });
-  const params = fromStateDict(stateDictFromJson(reference.params, 'params'), expectedShapes(reference));
+function computeWithTfjs(problem: ReferenceProblem): ComputedQuantities {
+  const { batch, steps, layers, hidden, inputSize: inputs } = problem;
+  const cell = createCell({ cell: problem.cell, nonlinearity: problem.relu ? 'relu' : 'tanh' });
+  const shapes = new Map(Object.entries(problem.weights).map(([name, entry]) => [name, entry.shape]));
+  const params = fromStateDict(problem.weights, shapes);
   const layerList: LayerParams[] = Array.from({ length: layers }, (_, k) => layerParams(params, k));
 
   // [B, T, I] → time-major rows [T*B, I].
-  const x = tf.tensor3d(flatten(reference.x), [batch, steps, inputs]);
+  const x = tf.tensor3d(problem.x, [batch, steps, inputs]);
   const input = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, inputs]) as tf.Tensor2D;
-  const h0 = tf.tensor3d(flatten(reference.h0), [layers, batch, hidden]);
-  const c0 = reference.c0 ? tf.tensor3d(flatten(reference.c0), [layers, batch, hidden]) : undefined;
+  const h0 = tf.tensor3d(problem.h0, [layers, batch, hidden]);
+  const c0 = problem.c0 ? tf.tensor3d(problem.c0, [layers, batch, hidden]) : undefined;
   const initial: CellState[] = Array.from({ length: layers }, (_, k) => ({
     h: tf.squeeze(tf.slice(h0, [k, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D,
     c: c0 && (tf.squeeze(tf.slice(c0, [k, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D),
@@ -150,12 +153,12 @@ function computeWithTfjs(reference: ReferenceFile): ComputedQuantities {
   return {
     output: batchMajor(forward.top, hidden),
     hN: values(tf.stack(finalStates.map((s) => s.h))),
-    cN: reference.c_n ? values(tf.stack(finalStates.map((s) => s.c as tf.Tensor2D))) : undefined,
+    cN: cell.hasCellState ? values(tf.stack(finalStates.map((s) => s.c as tf.Tensor2D))) : undefined,
     loss: tf.sum(tf.square(forward.top)).dataSync()[0],
     parameterGradients,
     x: batchMajor(backward.dInput as tf.Tensor2D, inputs),
     h0: values(tf.stack(backward.dInitial.map((s) => s.h))),
-    c0: reference.grads.c0 ? values(tf.stack(backward.dInitial.map((s) => s.c as tf.Tensor2D))) : undefined,
+    c0: cell.hasCellState ? values(tf.stack(backward.dInitial.map((s) => s.c as tf.Tensor2D))) : undefined,
   };
 }
 

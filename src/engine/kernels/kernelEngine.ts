@@ -8,6 +8,7 @@ import { readsEveryStep } from '../model/head';
 import { initialWeights, inputSize, parameterShapes } from '../model/initialization';
 import { isMatrix, layerNames, stateDictEntry } from '../model/parameters';
 import { createTfjsEngine } from '../model/tfjsEngine';
+import { toTimeMajor } from '../model/timeMajor';
 import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult } from '../model/types';
 import { Random } from '../random';
 import { KernelStack, type LayerCopies, type LayerWeights } from './kernelStack';
@@ -62,6 +63,8 @@ class KernelEngine implements SequenceModel {
   private readonly head: { weightT: KernelBuffer; bias: KernelBuffer; weight: KernelBuffer };
   private readonly headGradients: { weightT: KernelBuffer; bias: KernelBuffer };
   private readonly dropoutRandom: Random;
+  /** Dropout acts between layers, so only with more than one. */
+  private readonly dropout: boolean;
   private workspace?: Workspace;
   private step = 0;
   private reference?: SequenceModel;
@@ -96,15 +99,15 @@ class KernelEngine implements SequenceModel {
     this.head = { weightT: view(this.params, 'head.weight'), bias: view(this.params, 'head.bias'), weight: this.memory.allocate(this.slot('head.weight').length) };
     this.headGradients = { weightT: view(this.gradients, 'head.weight'), bias: view(this.gradients, 'head.bias') };
     this.dropoutRandom = new Random(config.seed).fork(2);
+    this.dropout = config.model.dropout > 0 && config.model.layers > 1;
     this.loadStateDict(initialWeights(config));
   }
 
   trainStep(batch: Batch, learningRate: number): StepResult {
     const k = this.memory.kernels;
     const workspace = this.load(batch);
-    const dropout = this.config.model.dropout > 0 && this.config.model.layers > 1;
-    if (dropout) this.drawMasks(workspace.stack, batch.size);
-    workspace.stack.forward(this.weights, batch.size, dropout);
+    if (this.dropout) this.drawMasks(workspace.stack, batch.size);
+    workspace.stack.forward(this.weights, batch.size, this.dropout);
     const loss = this.headForwardAndLoss(workspace, batch.size);
     this.headBackward(workspace, batch.size);
     workspace.stack.backward(this.copies, this.gradientViews, false);
@@ -184,9 +187,7 @@ class KernelEngine implements SequenceModel {
     const B = batch.size;
     const { stack } = workspace;
     if (stack.ids) {
-      const ids = this.memory.ints(stack.ids);
-      const inputs = batch.inputs as Int32Array;
-      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) ids[t * B + b] = inputs[b * T + t];
+      toTimeMajor(batch.inputs as Int32Array, B, T, this.memory.ints(stack.ids));
     } else {
       const width = inputSize(this.config);
       this.memory.floats(workspace.staging).set(batch.inputs as Float32Array);
@@ -197,11 +198,8 @@ class KernelEngine implements SequenceModel {
     } else {
       const labels = this.memory.ints(workspace.labels);
       const source = batch.labels as Int32Array;
-      if (readsEveryStep(this.config.task)) {
-        for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) labels[t * B + b] = source[b * T + t];
-      } else {
-        labels.set(source);
-      }
+      if (readsEveryStep(this.config.task)) toTimeMajor(source, B, T, labels);
+      else labels.set(source);
     }
     return workspace;
   }
@@ -227,7 +225,7 @@ class KernelEngine implements SequenceModel {
         steps: T,
       },
       batchSize,
-      model.dropout > 0 && model.layers > 1,
+      this.dropout,
     );
     const allocate = (length: number) => this.memory.allocate(length);
     this.workspace = {

@@ -13,6 +13,7 @@ import { crossEntropy, meanSquaredError, oneHot, type LossResult } from './losse
 import { createOptimizer, type Optimizer } from './optimizers';
 import { fromStateDict, gradientMap, headParams, layerParams, toStateDict, type ParameterMap } from './parameters';
 import { scoped } from './scoped';
+import { toTimeMajor } from './timeMajor';
 import { stackBackward, stackForward, zeroStates, type StackBackward, type StackForward } from './recurrentStack';
 import type { LayerParams } from './recurrentLayer';
 import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult } from './types';
@@ -191,7 +192,7 @@ class TfjsEngine implements SequenceModel {
       return meanSquaredError(outputs, tf.tensor2d(batch.targets as Float32Array, [batch.size, this.config.outputSize]));
     }
     const labels = batch.labels as Int32Array;
-    const timeMajor = readsEveryStep(this.config.task) ? toTimeMajor(labels, batch.size, this.config.seqLength) : labels;
+    const timeMajor = readsEveryStep(this.config.task) ? toTimeMajor(labels, batch.size, this.config.seqLength, new Int32Array(labels.length)) : labels;
     return crossEntropy(outputs, tf.tensor1d(timeMajor, 'int32'));
   }
 
@@ -199,7 +200,7 @@ class TfjsEngine implements SequenceModel {
   private inputTensor(batch: Batch): tf.Tensor2D {
     const { seqLength } = this.config;
     if (this.config.input.kind === 'tokens') {
-      return this.encodeTokens(toTimeMajor(batch.inputs as Int32Array, batch.size, seqLength), seqLength * batch.size);
+      return this.encodeTokens(toTimeMajor(batch.inputs as Int32Array, batch.size, seqLength, new Int32Array(batch.inputs.length)), seqLength * batch.size);
     }
     const size = this.config.input.size;
     const batchMajor = tf.tensor3d(batch.inputs as Float32Array, [batch.size, seqLength, size]);
@@ -239,17 +240,6 @@ class TfjsEngine implements SequenceModel {
 interface FedToken {
   logits: Float32Array;
   top: Float32Array;
-}
-
-/** [B, T] row-major ids → [T*B] with row t*B + b. */
-function toTimeMajor(values: Int32Array, batch: number, steps: number): Int32Array {
-  const result = new Int32Array(values.length);
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < steps; t++) {
-      result[t * batch + b] = values[b * steps + t];
-    }
-  }
-  return result;
 }
 
 /** Samples from softmax(logits / temperature). */

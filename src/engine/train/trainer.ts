@@ -55,12 +55,13 @@ export function engineConfig(spec: ExperimentSpec, dataset: Dataset): EngineConf
 }
 
 export async function trainExperiment(options: TrainOptions): Promise<TrainOutcome> {
-  const model = createEngine(options.engine ?? 'kernels', engineConfig(options.spec, options.dataset));
+  const engine = options.engine ?? 'kernels';
+  const model = createEngine(engine, engineConfig(options.spec, options.dataset));
   try {
     if (options.initialWeights) {
       model.loadStateDict(options.initialWeights);
     }
-    const ending = await runEpochs(options, model);
+    const ending = await runEpochs({ ...options, engine }, model);
     options.onEvent({ type: 'end', ...ending, time: Date.now() });
     return { status: ending.status, reason: ending.reason, weights: model.stateDict() };
   } finally {
@@ -68,7 +69,7 @@ export async function trainExperiment(options: TrainOptions): Promise<TrainOutco
   }
 }
 
-async function runEpochs(options: TrainOptions, model: SequenceModel): Promise<Omit<EndEvent, 'type' | 'time'>> {
+async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: SequenceModel): Promise<Omit<EndEvent, 'type' | 'time'>> {
   const { spec, dataset, onEvent } = options;
   const { epochs, batchSize, learningRate, earlyStopping } = spec.training;
   const shuffler = new Random(spec.training.seed).fork(3);
@@ -78,7 +79,7 @@ async function runEpochs(options: TrainOptions, model: SequenceModel): Promise<O
     type: 'start',
     backend: options.backend,
     backendNote: options.backendNote,
-    engine: options.engine ?? 'kernels',
+    engine: options.engine,
     dataset: dataset.description,
     cell: spec.model.cell,
     parameterCount: model.parameterCount,
