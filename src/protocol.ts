@@ -7,7 +7,7 @@
  * shared memory that the training loop polls between steps.
  */
 import type { BackendPreference } from './engine/backend';
-import type { EngineKind } from './engine/engines';
+import type { EngineKind } from './engine/engineKind';
 import type { EpochEvent, GeneratedText, ProbeEvent, RunStatus, TrainEvent } from './engine/events';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
 import type { ExperimentSpec } from './engine/spec/types';

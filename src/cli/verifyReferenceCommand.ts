@@ -1,6 +1,6 @@
 /** `rnn-lab verify-reference FILE...`: compare an engine's cells with PyTorch reference values (fails beyond `REFERENCE_TOLERANCE`). */
 import { initBackend } from '../engine/backend';
-import { REFERENCE_TOLERANCE, verifyReferenceFile } from '../engine/reference';
+import { REFERENCE_TOLERANCE, verifyReferenceFile } from '../engine/verify/verifyReference';
 import { formatTable } from './format';
 import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, parseCommandArgs, UsageError } from './usage';
 

@@ -4,11 +4,8 @@
  */
 import { createKernelEngine } from './kernels/kernelEngine';
 import { createTfjsEngine } from './model/tfjsEngine';
+import type { EngineKind } from './engineKind';
 import type { EngineConfig, SequenceModel } from './model/types';
-
-export type EngineKind = 'kernels' | 'tfjs';
-
-export const ENGINE_KINDS: readonly EngineKind[] = ['kernels', 'tfjs'];
 
 export function createEngine(kind: EngineKind, config: EngineConfig): SequenceModel {
   return kind === 'kernels' ? createKernelEngine(config) : createTfjsEngine(config);

@@ -2,7 +2,7 @@
  * The typed stream of events a training run emits. The CLI prints them, the run
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
-import type { EngineKind } from './engines';
+import type { EngineKind } from './engineKind';
 import type { CellType } from './spec/types';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';

@@ -1,6 +1,6 @@
 /** Plain-text formatting of numbers, durations and ages, shared by the CLI and the editor. */
 import type { RunSummary } from './runs/summary';
-import type { EngineKind } from './engines';
+import type { EngineKind } from './engineKind';
 import type { Backend } from './events';
 
 /** A loss or similar value with four significant digits; `-` when absent. */

@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { initBackend, type BackendPreference } from './backend';
 import { DataError, loadDataset } from './data/load';
-import type { EngineKind } from './engines';
+import type { EngineKind } from './engineKind';
 import type { EndEvent, TrainEvent } from './events';
 import type { StateDict } from './model/types';
 import { readWeightsFile } from './model/weightsFile';

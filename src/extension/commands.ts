@@ -2,12 +2,12 @@
 import * as vscode from 'vscode';
 import { expandSweep, type SweepRun } from '../engine/spec/sweep';
 import { PANEL_VIEWS, type PanelView } from '../protocol';
-import type { ExperimentPanels } from './experimentPanel';
-import type { RunManager } from './runManager';
+import type { ExperimentPanels } from './panel/experimentPanel';
+import type { RunManager } from './training/runManager';
 import { chooseSpec, isSpecUri } from './specFiles';
-import { describeSweepProgress, sweepProgress } from './sweepProgress';
+import { describeSweepProgress, sweepProgress } from '../engine/runs/sweepProgress';
 import type { SpecValidation } from './specValidation';
-import type { TrainingRun } from './trainingRun';
+import type { TrainingRun } from './training/trainingRun';
 
 export interface TrainOptions {
   /** Train every point of the spec's sweep (true), or the spec as written without it (false). Asks when omitted. */

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendPreference } from '../engine/backend';
-import type { EngineKind } from '../engine/engines';
+import type { EngineKind } from '../engine/engineKind';
 
 export interface Settings {
   runsFolder: string;

@@ -5,15 +5,15 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { ExperimentCodeLens } from './codeLens';
-import { ExperimentPanels } from './experimentPanel';
-import { InlineCharts } from './inlineCharts';
-import { registerNewExperiment } from './newExperiment';
-import { registerRunActions } from './runActions';
-import { RunManager } from './runManager';
-import { RunsTreeProvider } from './runsView';
+import { ExperimentCodeLens } from './inline/codeLens';
+import { ExperimentPanels } from './panel/experimentPanel';
+import { InlineCharts } from './inline/inlineCharts';
+import { registerNewExperiment } from './runsView/newExperiment';
+import { registerRunActions } from './runsView/runActions';
+import { RunManager } from './training/runManager';
+import { RunsTreeProvider } from './runsView/runsView';
 import { SpecValidation } from './specValidation';
-import { TrainingStatusBar } from './statusBar';
+import { TrainingStatusBar } from './training/statusBar';
 
 /** What the extension exports, for its integration tests and for other extensions. */
 export interface RnnLabApi {

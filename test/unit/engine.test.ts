@@ -10,7 +10,7 @@ import type { TrainEvent } from '../../src/engine/events';
 import { createOptimizer } from '../../src/engine/model/optimizers';
 import { createTfjsEngine } from '../../src/engine/model/tfjsEngine';
 import type { EngineConfig } from '../../src/engine/model/types';
-import { REFERENCE_TOLERANCE, verifyReferenceFile } from '../../src/engine/reference';
+import { REFERENCE_TOLERANCE, verifyReferenceFile } from '../../src/engine/verify/verifyReference';
 import { Random } from '../../src/engine/random';
 import type { CellType, ExperimentSpec } from '../../src/engine/spec/types';
 import { trainExperiment, type TrainOptions } from '../../src/engine/train/trainer';

@@ -8,7 +8,7 @@ import type { EpochEvent, ProbeEvent, StartEvent, StepEvent, TrainEvent } from '
 import { readWeightsFile } from '../../src/engine/model/weightsFile';
 import { runExperiment, type RunExperimentOptions } from '../../src/engine/runExperiment';
 import { closeAbandonedRun } from '../../src/engine/runs/abandonedRun';
-import { replaceFileAtomically } from '../../src/engine/runs/files';
+import { replaceFileAtomically } from '../../src/engine/io/files';
 import { experimentDir, experimentSlug, RUN_FILES, runIdTime } from '../../src/engine/runs/layout';
 import { iterateProbes, listRuns, readRun, STALE_AFTER_MS } from '../../src/engine/runs/runReader';
 import { RunWriter, SUMMARY_INTERVAL_MS } from '../../src/engine/runs/runWriter';

@@ -5,9 +5,9 @@ import { runIdTime } from '../../src/engine/runs/layout';
 import type { RunSummary } from '../../src/engine/runs/summary';
 import { groupedSweepPoints, type SweepRun } from '../../src/engine/spec/sweep';
 import type { ExperimentSpec } from '../../src/engine/spec/types';
-import { parseWebviewMessage } from '../../src/extension/panelMessages';
-import { describeSweepProgress, sweepProgress } from '../../src/extension/sweepProgress';
-import { summariseSweep, sweepGroups, sweepOverview, type SweepMember } from '../../src/extension/sweepSummary';
+import { parseWebviewMessage } from '../../src/extension/panel/panelMessages';
+import { describeSweepProgress, sweepProgress } from '../../src/engine/runs/sweepProgress';
+import { summariseSweep, sweepGroups, sweepOverview, type SweepMember } from '../../src/extension/training/sweepSummary';
 import { PanelMessageType } from '../../src/protocol';
 
 const point = (assignments: Record<string, unknown>): SweepRun => ({

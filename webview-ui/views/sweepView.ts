@@ -4,7 +4,7 @@
  */
 import { sweepAxisScale, sweepChartSpec, sweepPointRows } from '../../src/charts';
 import { formatDuration, formatPercent, formatSweepValue, formatValue } from '../../src/engine/format';
-import { describeSweepProgress, sweepProgress } from '../../src/extension/sweepProgress';
+import { describeSweepProgress, sweepProgress } from '../../src/engine/runs/sweepProgress';
 import type { PanelSweep, PanelSweepGroup, PanelSweepRun } from '../../src/protocol';
 import { ChartView } from '../chartView';
 import { h, labelled, setOptions } from '../dom';

@@ -5,7 +5,7 @@
  * Reading also accepts a bare `{ name: nested lists }` object.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { replaceFileAtomically } from '../runs/files';
+import { replaceFileAtomically } from '../io/files';
 import type { StateDict } from './types';
 
 /** A number or nested lists of numbers, as JSON holds a tensor. */

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EndEvent } from '../events';
-import { JsonLinesAppender, writeJsonAtomically } from './files';
+import { JsonLinesAppender, writeJsonAtomically } from '../io/files';
 import { RUN_FILES } from './layout';
 import { readRun } from './runReader';
 import type { RunSummary } from './summary';

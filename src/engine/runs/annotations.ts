@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomically } from './files';
+import { writeJsonAtomically } from '../io/files';
 import { RUN_FILES } from './layout';
 import type { RunSummary } from './summary';
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ProbeEvent, RunStatus, TrainEvent } from '../events';
-import { iterateJsonLines, type JsonLinesProblems } from './files';
+import { iterateJsonLines, type JsonLinesProblems } from '../io/files';
 import { RUN_FILES, runIdTime } from './layout';
 import type { StoredSpec } from './runWriter';
 import { summarizeEvents, type RunSummary } from './summary';

@@ -11,7 +11,7 @@ import type { TrainEvent } from '../events';
 import type { StateDict } from '../model/types';
 import { writeWeightsFile } from '../model/weightsFile';
 import type { ExperimentSpec } from '../spec/types';
-import { JsonLinesAppender, writeJsonAtomically } from './files';
+import { JsonLinesAppender, writeJsonAtomically } from '../io/files';
 import { formatRunId, RUN_FILES } from './layout';
 import { SummaryBuilder, type RunSummary, type SweepPoint } from './summary';
 

@@ -3,9 +3,8 @@
  * it. The writer uses the builder while a run goes on; the reader uses it to rebuild a lost
  * summary from `metrics.jsonl`.
  */
-import type { EngineKind } from '../engines';
+import type { EngineKind } from '../engineKind';
 import type { Backend, RunStatus, TrainEvent } from '../events';
-import type { SweepRun } from '../spec/sweep';
 
 /** The runs one "train the sweep" action started: they share the id, each has its place. */
 export interface SweepGroup {
@@ -18,10 +17,14 @@ export interface SweepGroup {
 }
 
 /** Which point of a sweep a run is. */
-export type SweepPoint = Pick<SweepRun, 'label' | 'assignments'> & {
+export interface SweepPoint {
+  /** E.g. "model.cell=lstm, training.learningRate=0.01". */
+  label: string;
+  /** Dotted setting → the value this run uses. */
+  assignments: Record<string, unknown>;
   /** The sweep the run was trained with; absent for runs recorded before sweeps were grouped. */
   group?: SweepGroup;
-};
+}
 
 export interface RunSummary {
   /** The run folder's name. */

@@ -4,7 +4,8 @@
  */
 import type { Dataset } from '../data/types';
 import type { Backend, EndEvent, TrainEvent } from '../events';
-import { createEngine, type EngineKind } from '../engines';
+import type { EngineKind } from '../engineKind';
+import { createEngine } from '../engines';
 import type { EngineConfig, SequenceModel, StateDict } from '../model/types';
 import { Random } from '../random';
 import type { ExperimentSpec } from '../spec/types';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { InlineDecoration } from '../../../src/extension/inlineCharts';
+import type { InlineDecoration } from '../../../src/extension/inline/inlineCharts';
 import { openSpec, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 /** The decorations of a file after a fresh redraw. */

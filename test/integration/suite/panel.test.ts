@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
-import type { ExperimentPanels } from '../../../src/extension/experimentPanel';
+import type { ExperimentPanels } from '../../../src/extension/panel/experimentPanel';
 import { rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 async function panels(): Promise<ExperimentPanels> {

@@ -13,7 +13,7 @@ import { readAnnotations } from '../../../src/engine/runs/annotations';
 import { experimentDir, RUN_FILES } from '../../../src/engine/runs/layout';
 import { RunWriter } from '../../../src/engine/runs/runWriter';
 import { loadSpecFile } from '../../../src/engine/spec/load';
-import type { RunNode, RunsViewNode } from '../../../src/extension/runsView';
+import type { RunNode, RunsViewNode } from '../../../src/extension/runsView/runsViewItems';
 import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
 import { name, publisher } from '../../../package.json';
 import { rnnLab, stopAllRuns, train, waitFor, workspaceFile } from './support';

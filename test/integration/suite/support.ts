@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RnnLabApi } from '../../../src/extension/extension';
-import type { TrainingRun } from '../../../src/extension/trainingRun';
+import type { TrainingRun } from '../../../src/extension/training/trainingRun';
 import type { RunSummary } from '../../../src/engine/runs/summary';
 import { name, publisher } from '../../../package.json';
 

@@ -8,15 +8,15 @@
  * spec's anchors once and renders each image once (`InlineImages` caches), for all its editors.
  */
 import * as vscode from 'vscode';
-import { renderSvg } from '../charts/renderSvg';
-import { formatValue } from '../engine/format';
+import { renderSvg } from '../../charts/renderSvg';
+import { formatValue } from '../../engine/format';
 import { currentChecksums, findAnchors, isStale, type InlineAnchors } from './inlineAnchors';
 import { hoverMarkdown } from './inlineHover';
 import { InlineImages } from './inlineImages';
 import { InlineRunSource, type InlineRun } from './inlineRuns';
-import type { RunManager } from './runManager';
-import { isSpecUri, SPEC_SELECTOR } from './specFiles';
-import type { SpecValidation } from './specValidation';
+import type { RunManager } from '../training/runManager';
+import { isSpecUri, SPEC_SELECTOR } from '../specFiles';
+import type { SpecValidation } from '../specValidation';
 
 /** The fastest the inline charts are redrawn while a run trains or the text changes. */
 const REFRESH_MS = 400;

@@ -1,9 +1,7 @@
 /**
  * How far a sweep got, counted from its runs' states, and its one-line text: for the CodeLens,
- * the status bar and the panel's Sweep view. No vscode import.
+ * the status bar and the panel's Sweep view.
  */
-import type { PanelRunStatus } from '../protocol';
-import type { RunState } from './trainingRun';
 
 export interface SweepProgress {
   /** Runs in the sweep. */
@@ -17,7 +15,8 @@ export interface SweepProgress {
   cancelled: number;
 }
 
-export function sweepProgress(states: readonly (RunState | PanelRunStatus)[]): SweepProgress {
+/** Counts runs by state: `queued`, `running`/`stopping`, `cancelled`, and any other state as done. */
+export function sweepProgress(states: readonly string[]): SweepProgress {
   const progress: SweepProgress = { count: states.length, done: 0, training: 0, queued: 0, cancelled: 0 };
   for (const state of states) {
     if (state === 'queued') progress.queued += 1;

@@ -4,9 +4,9 @@
  */
 import { GATE_COUNT } from '../model/initialization';
 import { layerNames } from '../model/parameters';
-import type { ComputedQuantities, ReferenceProblem } from '../reference';
-import { KernelStack, type InitialState, type LayerCopies, type LayerWeights } from './kernelStack';
-import { KernelMemory, type KernelBuffer } from './wasmKernels';
+import type { ComputedQuantities, ReferenceProblem } from './problem';
+import { KernelStack, type InitialState, type LayerCopies, type LayerWeights } from '../kernels/kernelStack';
+import { KernelMemory, type KernelBuffer } from '../kernels/wasmKernels';
 
 export function computeWithKernels(problem: ReferenceProblem): ComputedQuantities {
   const { cell, layers, inputSize, hidden: H, steps: T, batch: B } = problem;

@@ -4,8 +4,8 @@
  * summaries in, offsets and runs out.
  */
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
-import type { ExperimentSpec } from '../engine/spec/types';
-import { expandSweep, specChecksum } from '../engine/spec/sweep';
+import type { ExperimentSpec } from '../../engine/spec/types';
+import { expandSweep, specChecksum } from '../../engine/spec/sweep';
 import type { InlineRun } from './inlineRuns';
 
 /** A sweep list's value and the runs that used it. */

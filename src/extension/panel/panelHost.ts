@@ -7,11 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { EpochEvent, TrainEvent } from '../engine/events';
-import { readAnnotations } from '../engine/runs/annotations';
-import { runMetricsText } from '../engine/runs/exportRun';
-import { experimentDir, RUN_FILES } from '../engine/runs/layout';
-import { listRuns, readRun } from '../engine/runs/runReader';
+import type { EpochEvent, TrainEvent } from '../../engine/events';
+import { readAnnotations } from '../../engine/runs/annotations';
+import { runMetricsText } from '../../engine/runs/exportRun';
+import { experimentDir, RUN_FILES } from '../../engine/runs/layout';
+import { listRuns, readRun } from '../../engine/runs/runReader';
 import {
   PanelMessageType,
   type FromWebviewMessage,
@@ -21,8 +21,8 @@ import {
   type PanelView,
   type SweepSummaryMessage,
   type ToWebviewMessage,
-} from '../protocol';
-import { readSettings, runsRootFor } from './config';
+} from '../../protocol';
+import { readSettings, runsRootFor } from '../config';
 import { generateInWorker } from './panelGeneration';
 import {
   capGenerated,
@@ -45,10 +45,10 @@ import {
 } from './panelData';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 import { parseWebviewMessage } from './panelMessages';
-import { CoalescedCall } from './coalescedCall';
-import type { RunManager } from './runManager';
-import { sweepOverview } from './sweepSummary';
-import type { TrainingRun } from './trainingRun';
+import { CoalescedCall } from '../coalescedCall';
+import type { RunManager } from '../training/runManager';
+import { sweepOverview } from '../training/sweepSummary';
+import type { TrainingRun } from '../training/trainingRun';
 
 /** Live updates go out at most this often. */
 export const UPDATE_INTERVAL_MS = 200;

@@ -3,16 +3,16 @@
  * Stop, Open panel) and how its runs are doing, refreshed at most at the configured rate.
  */
 import * as vscode from 'vscode';
-import { formatAge, formatRunResult, formatValue } from '../engine/format';
-import { experimentDir } from '../engine/runs/layout';
-import { listRuns } from '../engine/runs/runReader';
-import { expandSweep } from '../engine/spec/sweep';
-import { readSettings, runsRootFor } from './config';
-import type { RunManager } from './runManager';
-import { SPEC_SELECTOR } from './specFiles';
-import { describeSweepProgress, sweepProgress } from './sweepProgress';
-import type { SpecValidation } from './specValidation';
-import type { TrainingRun } from './trainingRun';
+import { formatAge, formatRunResult, formatValue } from '../../engine/format';
+import { experimentDir } from '../../engine/runs/layout';
+import { listRuns } from '../../engine/runs/runReader';
+import { expandSweep } from '../../engine/spec/sweep';
+import { readSettings, runsRootFor } from '../config';
+import type { RunManager } from '../training/runManager';
+import { SPEC_SELECTOR } from '../specFiles';
+import { describeSweepProgress, sweepProgress } from '../../engine/runs/sweepProgress';
+import type { SpecValidation } from '../specValidation';
+import type { TrainingRun } from '../training/trainingRun';
 
 export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();

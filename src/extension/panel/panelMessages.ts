@@ -2,7 +2,7 @@
  * Checks every message that comes from the experiment panel's webview: a webview is untrusted
  * input, so anything that is not exactly one of the `FromWebviewMessage` shapes is refused.
  */
-import { PanelMessageType, type FromWebviewMessage, type PanelCommand, type PanelState } from '../protocol';
+import { PanelMessageType, type FromWebviewMessage, type PanelCommand, type PanelState } from '../../protocol';
 
 const COMMANDS: readonly PanelCommand[] = ['stop', 'train', 'openSpec'];
 /** Run ids are folder names: `YYYYMMDD-HHMMSS-suffix` or similar, never a path. */

@@ -5,17 +5,17 @@
  * summary.
  */
 import * as path from 'node:path';
-import type { BaselineRow, EpochRow } from '../charts/loss';
-import type { SparkRow } from '../charts/editorCharts';
-import { downsampleExtrema } from '../charts/series';
-import type { TrainEvent } from '../engine/events';
-import { experimentDir } from '../engine/runs/layout';
-import { listRuns, readRun } from '../engine/runs/runReader';
-import { SummaryBuilder, type RunSummary } from '../engine/runs/summary';
-import { specChecksum } from '../engine/spec/sweep';
-import { runsRootFor } from './config';
-import type { RunManager } from './runManager';
-import type { TrainingRun } from './trainingRun';
+import type { BaselineRow, EpochRow } from '../../charts/loss';
+import type { SparkRow } from '../../charts/editorCharts';
+import { downsampleExtrema } from '../../charts/series';
+import type { TrainEvent } from '../../engine/events';
+import { experimentDir } from '../../engine/runs/layout';
+import { listRuns, readRun } from '../../engine/runs/runReader';
+import { SummaryBuilder, type RunSummary } from '../../engine/runs/summary';
+import { specChecksum } from '../../engine/spec/sweep';
+import { runsRootFor } from '../config';
+import type { RunManager } from '../training/runManager';
+import type { TrainingRun } from '../training/trainingRun';
 import type * as vscode from 'vscode';
 
 /** Step rows kept per run; beyond this they are thinned, keeping each bucket's extremes. */

@@ -3,8 +3,8 @@
  * setting, and one change event that the CodeLens, the status bar and the panel follow.
  */
 import * as vscode from 'vscode';
-import { groupedSweepPoints, type SweepRun } from '../engine/spec/sweep';
-import { readSettings, runsRootFor } from './config';
+import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
+import { readSettings, runsRootFor } from '../config';
 import { TrainingRun } from './trainingRun';
 
 export class RunManager implements vscode.Disposable {

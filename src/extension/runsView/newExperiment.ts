@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readTable, userDataFile } from '../engine/data/files';
-import { BUILTIN_CHOICES, guessTextFields, numericFields, renderTemplate, SPEC_TEMPLATES, specFileName, type SpecTemplate, type TemplateOptions, type TemplateTask } from '../engine/spec/templates';
+import { readTable, userDataFile } from '../../engine/data/files';
+import { BUILTIN_CHOICES, guessTextFields, numericFields, renderTemplate, SPEC_TEMPLATES, specFileName, type SpecTemplate, type TemplateOptions, type TemplateTask } from '../../engine/spec/templates';
 
 export interface NewExperimentOptions {
   /** Skip the quick pick of tasks. */

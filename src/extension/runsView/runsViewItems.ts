@@ -1,10 +1,35 @@
-/** How a run looks in the runs tree: its status icon, one-line description and tooltip. */
+/** The nodes of the runs tree, and how a run looks there: its status icon, one-line description and tooltip. */
 import * as vscode from 'vscode';
-import type { RunStatus } from '../engine/events';
-import { describeEngine, formatAge, formatDuration, formatPercent, formatValue } from '../engine/format';
-import { runDisplayName } from '../engine/runs/annotations';
-import { formatSweepValue } from '../engine/spec/sweep';
-import type { RunNode } from './runsView';
+import type { RunStatus } from '../../engine/events';
+import { describeEngine, formatAge, formatDuration, formatPercent, formatValue } from '../../engine/format';
+import { runDisplayName } from '../../engine/runs/annotations';
+import { formatSweepValue } from '../../engine/spec/sweep';
+import type { RunAnnotations } from '../../engine/runs/annotations';
+import type { RunSummary } from '../../engine/runs/summary';
+import type { TrainingRun } from '../training/trainingRun';
+
+export interface ExperimentNode {
+  kind: 'experiment';
+  specUri: vscode.Uri;
+  /** The folder of its runs. */
+  dir: string;
+}
+
+export interface RunNode {
+  kind: 'run';
+  experiment: ExperimentNode;
+  /** The folder name, or a placeholder for a queued live run. */
+  id: string;
+  /** Missing while a live run is queued. */
+  runDir?: string;
+  /** The stored summary; missing for a live run that has not written one yet. */
+  summary?: RunSummary;
+  annotations: RunAnnotations;
+  /** This window's run, while it is queued or training. */
+  live?: TrainingRun;
+}
+
+export type RunsViewNode = ExperimentNode | RunNode;
 
 export type RunState = RunStatus | 'queued';
 

@@ -4,7 +4,7 @@
  * `runActions.ts`, shared with the runs view).
  */
 import * as vscode from 'vscode';
-import { formatDuration, formatValue } from '../engine/format';
+import { formatDuration, formatValue } from '../../engine/format';
 import type { InlineRun } from './inlineRuns';
 
 /** The only commands a hover's links may run. */

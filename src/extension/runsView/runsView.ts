@@ -6,44 +6,30 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatValue } from '../engine/format';
-import { readAnnotations, type RunAnnotations } from '../engine/runs/annotations';
-import { experimentDir } from '../engine/runs/layout';
-import { listRuns } from '../engine/runs/runReader';
-import type { RunSummary } from '../engine/runs/summary';
-import { CoalescedCall } from './coalescedCall';
-import { runsRootFor } from './config';
-import { liveRunId } from './panelData';
-import type { RunManager } from './runManager';
+import { formatValue } from '../../engine/format';
+import { readAnnotations } from '../../engine/runs/annotations';
+import { experimentDir } from '../../engine/runs/layout';
+import { listRuns } from '../../engine/runs/runReader';
+import { CoalescedCall } from '../coalescedCall';
+import { runsRootFor } from '../config';
+import { liveRunId } from '../panel/panelData';
+import type { RunManager } from '../training/runManager';
 import { ExperimentFolderWatcher } from './runsFolderWatcher';
-import { runDescription, runIcon, runNodeName, runTooltip, type RunState } from './runsViewItems';
-import { findSpecFiles, SPEC_GLOB } from './specFiles';
-import type { TrainingRun } from './trainingRun';
+import {
+  runDescription,
+  runIcon,
+  runNodeName,
+  runTooltip,
+  type ExperimentNode,
+  type RunNode,
+  type RunsViewNode,
+  type RunState,
+} from './runsViewItems';
+import { findSpecFiles, SPEC_GLOB } from '../specFiles';
+import type { TrainingRun } from '../training/trainingRun';
 
 export type RunsSort = 'newest' | 'best';
 
-export interface ExperimentNode {
-  kind: 'experiment';
-  specUri: vscode.Uri;
-  /** The folder of its runs. */
-  dir: string;
-}
-
-export interface RunNode {
-  kind: 'run';
-  experiment: ExperimentNode;
-  /** The folder name, or a placeholder for a queued live run. */
-  id: string;
-  /** Missing while a live run is queued. */
-  runDir?: string;
-  /** The stored summary; missing for a live run that has not written one yet. */
-  summary?: RunSummary;
-  annotations: RunAnnotations;
-  /** This window's run, while it is queued or training. */
-  live?: TrainingRun;
-}
-
-export type RunsViewNode = ExperimentNode | RunNode;
 
 /** The fastest a live run's experiment is redrawn. */
 export const LIVE_REFRESH_MS = 750;

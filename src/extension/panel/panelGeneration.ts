@@ -1,7 +1,7 @@
 /** Sampling text from a finished run's saved weights in a short-lived worker, for the panel's Generate button. */
 import { Worker } from 'node:worker_threads';
-import type { GeneratedText } from '../engine/events';
-import { WorkerMessageType, type GenerationJob, type WorkerMessage } from '../protocol';
+import type { GeneratedText } from '../../engine/events';
+import { WorkerMessageType, type GenerationJob, type WorkerMessage } from '../../protocol';
 
 /** A generation job that takes longer than this is ended. */
 const GENERATION_TIMEOUT_MS = 60_000;

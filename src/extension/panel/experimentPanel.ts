@@ -4,11 +4,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PANEL_VIEW_TYPE } from '../protocol';
+import { PANEL_VIEW_TYPE } from '../../protocol';
 import { panelResourceRoots } from './panelHtml';
 import { ExperimentPanel, type PanelFocus } from './panelHost';
 import { restoredSpecUri } from './panelMessages';
-import type { RunManager } from './runManager';
+import type { RunManager } from '../training/runManager';
 
 export type { PanelFocus } from './panelHost';
 

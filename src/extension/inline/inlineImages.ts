@@ -4,10 +4,10 @@
  * rendered once per (run, data version, theme, kind) and shared by every editor that shows it.
  */
 import * as vscode from 'vscode';
-import { hoverChartSpec, sparklineSpec, type SparkRow } from '../charts/editorCharts';
-import { downsampleExtrema } from '../charts/series';
-import type { Datasets } from '../charts/renderSvg';
-import { DEFAULT_THEME, type ChartTheme } from '../charts/theme';
+import { hoverChartSpec, sparklineSpec, type SparkRow } from '../../charts/editorCharts';
+import { downsampleExtrema } from '../../charts/series';
+import type { Datasets } from '../../charts/renderSvg';
+import { DEFAULT_THEME, type ChartTheme } from '../../charts/theme';
 import type { InlineRun } from './inlineRuns';
 import type { TopLevelSpec } from 'vega-lite';
 

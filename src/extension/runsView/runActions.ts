@@ -7,14 +7,15 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseTags, updateAnnotations, type RunAnnotations } from '../engine/runs/annotations';
-import { deleteRun } from '../engine/runs/deleteRun';
-import { exportMetricsFile, runWeightsSafetensors } from '../engine/runs/exportRun';
-import { RUN_FILES } from '../engine/runs/layout';
-import type { ExperimentPanels } from './experimentPanel';
-import type { RunNode, RunsTreeProvider, RunsViewNode } from './runsView';
+import { parseTags, updateAnnotations, type RunAnnotations } from '../../engine/runs/annotations';
+import { deleteRun } from '../../engine/runs/deleteRun';
+import { exportMetricsFile, runWeightsSafetensors } from '../../engine/runs/exportRun';
+import { RUN_FILES } from '../../engine/runs/layout';
+import type { ExperimentPanels } from '../panel/experimentPanel';
+import type { RunsTreeProvider } from './runsView';
+import type { RunNode, RunsViewNode } from './runsViewItems';
 import { runNodeName } from './runsViewItems';
-import { chooseSpec } from './specFiles';
+import { chooseSpec } from '../specFiles';
 
 export interface DeleteOptions {
   /** False: delete without the modal confirmation (for API callers and tests). */

@@ -3,15 +3,15 @@
  * thinned to a screenful, probes capped in size and comparisons. No vscode import.
  */
 import { basename } from 'node:path';
-import { downsampleExtrema } from '../charts';
-import { describeEngine } from '../engine/format';
-import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StartEvent, StepEvent } from '../engine/events';
-import { runDisplayName, type RunAnnotations } from '../engine/runs/annotations';
-import { iterateProbes, type RunRecord } from '../engine/runs/runReader';
-import type { RunSummary } from '../engine/runs/summary';
-import type { PanelCompareRun, PanelGradientFlow, PanelRunHeader, PanelRunItem, PanelStepRow } from '../protocol';
-import type { SweepMember } from './sweepSummary';
-import type { TrainingRun } from './trainingRun';
+import { downsampleExtrema } from '../../charts';
+import { describeEngine } from '../../engine/format';
+import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StartEvent, StepEvent } from '../../engine/events';
+import { runDisplayName, type RunAnnotations } from '../../engine/runs/annotations';
+import { iterateProbes, type RunRecord } from '../../engine/runs/runReader';
+import type { RunSummary } from '../../engine/runs/summary';
+import type { PanelCompareRun, PanelGradientFlow, PanelRunHeader, PanelRunItem, PanelStepRow } from '../../protocol';
+import type { SweepMember } from '../training/sweepSummary';
+import type { TrainingRun } from '../training/trainingRun';
 
 /** Step rows in one full load; longer runs keep each bucket's extrema. */
 export const MAX_STEP_ROWS = 2000;

@@ -1,7 +1,7 @@
 /** A status bar item while anything trains: a spinning icon and the run count (or a sweep's progress); click to open the panel. */
 import * as vscode from 'vscode';
 import type { RunManager } from './runManager';
-import { describeSweepProgress, sweepProgress } from './sweepProgress';
+import { describeSweepProgress, sweepProgress } from '../../engine/runs/sweepProgress';
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('rnnLab.training', vscode.StatusBarAlignment.Left, 10);

@@ -5,13 +5,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { BackendPreference } from '../engine/backend';
-import type { EngineKind } from '../engine/engines';
-import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../engine/events';
-import { closeAbandonedRun } from '../engine/runs/abandonedRun';
-import type { RunSummary, SweepGroup, SweepPoint } from '../engine/runs/summary';
-import type { SweepRun } from '../engine/spec/sweep';
-import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../protocol';
+import type { BackendPreference } from '../../engine/backend';
+import type { EngineKind } from '../../engine/engineKind';
+import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../../engine/events';
+import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
+import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
+import type { SweepRun } from '../../engine/spec/sweep';
+import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../../protocol';
 
 /** `cancelled`: taken out of the queue before it started (it has no run folder). */
 export type RunState = 'queued' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed' | 'cancelled';

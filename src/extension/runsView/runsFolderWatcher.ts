@@ -7,7 +7,7 @@
  */
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { RUN_FILES } from '../engine/runs/layout';
+import { RUN_FILES } from '../../engine/runs/layout';
 
 export class ExperimentFolderWatcher {
   private folder?: { path: string; watcher: FSWatcher };

@@ -2,9 +2,9 @@
  * The Sweep view's data: a sweep group's runs by their swept values, from run summaries alone
  * (cheap: no metrics or probes are read) and the live runs of this window. No vscode import.
  */
-import { runIdTime } from '../engine/runs/layout';
-import type { SweepGroup, SweepPoint } from '../engine/runs/summary';
-import type { PanelSweep, PanelSweepGroup, PanelSweepRun } from '../protocol';
+import { runIdTime } from '../../engine/runs/layout';
+import type { SweepGroup, SweepPoint } from '../../engine/runs/summary';
+import type { PanelSweep, PanelSweepGroup, PanelSweepRun } from '../../protocol';
 
 /** A run as the summary needs it: a `RunSummary` of the run store is one, a live run gives one. */
 export type SweepMember = Pick<
