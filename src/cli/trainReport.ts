@@ -8,6 +8,7 @@ import type { SweepPoint } from '../engine/runs/summary';
 import type { StartEvent, TrainEvent } from '../engine/events';
 import { formatSweepValue } from '../engine/spec/sweep';
 import { describeEngine, formatDuration, formatPercent, formatValue } from '../engine/format';
+import { formatFindings } from './findingsReport';
 import { formatTable } from './format';
 import { ProgressLine, progressBar } from './progress';
 
@@ -111,6 +112,7 @@ export class TextReporter implements TrainReporter {
         this.progress?.clear();
         break;
       case 'probe':
+      case 'finding':
         break;
     }
   }
@@ -123,6 +125,9 @@ export class TextReporter implements TrainReporter {
           (summary.bestValidationAccuracy === undefined ? '' : `, best accuracy ${formatPercent(summary.bestValidationAccuracy)}`);
     this.print(`${summary.status}${summary.reason ? ` (${summary.reason})` : ''}: ${best}, in ${formatDuration(summary.durationMs)}`);
     this.print(`Run folder: ${displayPath(runDir)}`);
+    for (const line of formatFindings(summary.findings ?? [])) {
+      this.print(line);
+    }
   }
 
   allFinished(runs: PlannedRun[]): void {

@@ -19,6 +19,7 @@ Usage:
   rnn-lab validate SPEC...
   rnn-lab runs SPEC [--runs DIR]
   rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
+  rnn-lab doctor RUN_FOLDER [--json]
   rnn-lab verify-reference FILE... [--engine kernels|tfjs] [--backend auto|wasm|cpu]
   rnn-lab --help | --version
 
@@ -30,12 +31,16 @@ Commands:
   export            Write a run's final weights (FILE.safetensors in PyTorch's state-dict
                     layout, or FILE.json) and/or its metrics (FILE.csv, one row per step
                     and epoch, or FILE.json).
+  doctor            The training doctor's findings for a recorded run (why it fails
+                    and what to change), recomputed from its metrics and probes;
+                    --json prints {"findings": [...]}.
   verify-reference  Compare the engine with PyTorch reference values (forward pass and
                     gradients); fails when any differs by more than 1e-4.
 
 Options:
   --epochs N        Train for N epochs instead of the spec's training.epochs.
-  --json            Print one JSON event per line on stdout instead of text.
+  --json            train: one JSON event per line on stdout instead of text;
+                    doctor: the findings as JSON.
   --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
   --engine NAME     kernels (WebAssembly SIMD kernels; the default) or tfjs (the
                     reference implementation on TensorFlow.js ops).

@@ -2,6 +2,7 @@
  * The typed stream of events a training run emits. The CLI prints them, the run
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
+import type { Finding } from './doctor/types';
 import type { EngineKind } from './engineKind';
 import type { CellType } from './spec/types';
 
@@ -95,4 +96,12 @@ export interface EndEvent {
   time: number;
 }
 
-export type TrainEvent = StartEvent | StepEvent | EpochEvent | ProbeEvent | LogEvent | EndEvent;
+/** The training doctor's standing findings, recorded whenever the list changes (see `src/engine/doctor/`). */
+export interface FindingEvent {
+  type: 'finding';
+  /** The last epoch the doctor had seen; 0 before the first one. */
+  epoch: number;
+  findings: Finding[];
+}
+
+export type TrainEvent = StartEvent | StepEvent | EpochEvent | ProbeEvent | LogEvent | FindingEvent | EndEvent;

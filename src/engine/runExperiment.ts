@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { initBackend, type BackendPreference } from './backend';
+import { Doctor } from './doctor/doctor';
 import { DataError, loadDataset } from './data/load';
 import type { EngineKind } from './engineKind';
 import type { EndEvent, TrainEvent } from './events';
@@ -37,6 +38,8 @@ export interface RunExperimentOptions {
   onEvent?(event: TrainEvent): void;
   /** Polled between steps; true ends the run as `stopped` (its weights are kept). */
   shouldStop?(): boolean;
+  /** The training doctor follows the run unless this is false (the bench measures its cost). */
+  doctor?: boolean;
 }
 
 export interface RunExperimentResult {
@@ -57,13 +60,23 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     sweep: options.sweep,
   });
   options.onRunCreated?.(writer.dir);
-  const emit = (event: TrainEvent): void => {
+  const record = (event: TrainEvent): void => {
     writer.record(event);
     options.onEvent?.(event);
   };
+  // The doctor follows the run; its findings are recorded as they change, the last ones before the end.
+  const doctor = options.doctor === false ? undefined : new Doctor(spec);
+  const emit = (event: TrainEvent): void => {
+    record(event);
+    const findings = doctor?.observe(event);
+    if (findings) record(findings);
+  };
   let summary: RunSummary;
   try {
-    emit(await trainAndSave(options, writer, emit));
+    const end = await trainAndSave(options, writer, emit);
+    const findings = doctor?.finish(end);
+    if (findings) record(findings);
+    record(end);
   } finally {
     summary = writer.close();
   }

@@ -30,7 +30,7 @@ export interface RunRecord {
 }
 
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'stopped', 'failed', 'interrupted'];
-const METRIC_TYPES: readonly string[] = ['start', 'step', 'epoch', 'log', 'end'];
+const METRIC_TYPES: readonly string[] = ['start', 'step', 'epoch', 'log', 'finding', 'end'];
 
 /** The summaries of every run in an experiment folder, newest first. A missing folder has none. */
 export function listRuns(experimentDir: string, now = Date.now()): RunSummary[] {

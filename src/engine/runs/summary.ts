@@ -4,6 +4,7 @@
  * summary from `metrics.jsonl`.
  */
 import type { EngineKind } from '../engineKind';
+import type { Finding } from '../doctor/types';
 import type { Backend, RunStatus, TrainEvent } from '../events';
 
 /** The runs one "train the sweep" action started: they share the id, each has its place. */
@@ -60,6 +61,8 @@ export interface RunSummary {
   stepsPerSecondMedian?: number;
   specChecksum?: string;
   sweep?: SweepPoint;
+  /** The training doctor's latest findings (absent for runs recorded before it). */
+  findings?: Finding[];
   /** The training process, while the status is `running`. */
   pid?: number;
   hostname?: string;
@@ -130,6 +133,9 @@ export class SummaryBuilder {
         f.reason = event.reason;
         f.divergedAt = event.divergedAt;
         this.endedAt = event.time;
+        break;
+      case 'finding':
+        f.findings = event.findings;
         break;
       case 'probe':
       case 'log':

@@ -5,6 +5,9 @@
 import type { Dataset } from '../data/types';
 import type { Backend, EndEvent, TrainEvent } from '../events';
 import type { EngineKind } from '../engineKind';
+import { growthPastStart } from '../doctor/trainingRules';
+import { THRESHOLDS } from '../doctor/thresholds';
+import { formatFigure } from '../doctor/format';
 import { createEngine } from '../engines';
 import type { EngineConfig, SequenceModel, StateDict } from '../model/types';
 import { Random } from '../random';
@@ -95,10 +98,21 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
   const rate = new StepRate();
   const tracker = new EarlyStopping(earlyStopping);
   let step = 0;
+  let firstLoss = NaN;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       let lossSum = 0;
       let sampleCount = 0;
+      const emitEpoch = (trainLoss: number, validation: Validation): void =>
+        onEvent({
+          type: 'epoch',
+          epoch,
+          trainLoss,
+          validationLoss: validation.loss,
+          validationAccuracy: validation.accuracy,
+          baselineLoss: dataset.baseline.loss,
+          elapsedMs: Date.now() - started,
+        });
       for (const indices of batchIndices(dataset.train.count, batchSize, shuffler)) {
         await yieldToEventLoop();
         if (options.shouldStop()) {
@@ -107,25 +121,28 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
         step += 1;
         const result = model.trainStep(gatherBatch(dataset, dataset.train, indices), learningRate);
         if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) {
-          throw new RunEnded(divergence(spec, epoch, step, result.loss, result.gradNorm));
+          throw new RunEnded(divergence(spec, epoch, step, nonFinite(result.loss, result.gradNorm)));
         }
+        if (step === 1) firstLoss = result.loss;
         lossSum += result.loss * indices.length;
         sampleCount += indices.length;
         onEvent({ type: 'step', epoch, step, loss: result.loss, gradNorm: result.gradNorm, learningRate, stepsPerSecond: rate.tick() });
       }
       const validation = evaluate(model, dataset);
       if (!Number.isFinite(validation.loss)) {
-        throw new RunEnded(divergence(spec, epoch, step, validation.loss, 0));
+        throw new RunEnded(divergence(spec, epoch, step, nonFinite(validation.loss, 0)));
       }
-      onEvent({
-        type: 'epoch',
-        epoch,
-        trainLoss: lossSum / sampleCount,
-        validationLoss: validation.loss,
-        validationAccuracy: validation.accuracy,
-        baselineLoss: dataset.baseline.loss,
-        elapsedMs: Date.now() - started,
-      });
+      const trainLoss = lossSum / sampleCount;
+      // A finite loss can diverge too: far past both its start and the baseline, it will not come back.
+      const growth = Math.min(growthPastStart(validation.loss, firstLoss, dataset.baseline.loss), growthPastStart(trainLoss, firstLoss, dataset.baseline.loss));
+      if (growth > THRESHOLDS.divergedFactor) {
+        const what =
+          `the validation loss grew to ${formatFigure(validation.loss)}, ${formatFigure(growth)}× its start (${formatFigure(firstLoss)}) ` +
+          `and the baseline (${formatFigure(dataset.baseline.loss)})`;
+        emitEpoch(trainLoss, validation);
+        throw new RunEnded(divergence(spec, epoch, step, what));
+      }
+      emitEpoch(trainLoss, validation);
       const lastEpoch = epoch === epochs || tracker.shouldStop(validation.loss, validation.accuracy);
       if (spec.probe.samples > 0 && (epoch % spec.probe.everyEpochs === 0 || lastEpoch)) {
         onEvent(buildProbe(epoch, spec, dataset, model, validation));
@@ -145,8 +162,12 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
   }
 }
 
-function divergence(spec: ExperimentSpec, epoch: number, step: number, loss: number, gradNorm: number): Omit<EndEvent, 'type' | 'time'> {
-  const what = Number.isFinite(loss) ? `the gradient norm became ${gradNorm}` : `the loss became ${loss}`;
+/** What became non-finite, in words. */
+function nonFinite(loss: number, gradNorm: number): string {
+  return Number.isFinite(loss) ? `the gradient norm became ${gradNorm}` : `the loss became ${loss}`;
+}
+
+function divergence(spec: ExperimentSpec, epoch: number, step: number, what: string): Omit<EndEvent, 'type' | 'time'> {
   const clip = spec.training.clipNorm > 0 ? `lower training.clipNorm (now ${spec.training.clipNorm})` : 'set training.clipNorm (e.g. 1)';
   return {
     status: 'failed',
