@@ -191,6 +191,33 @@ describe('rnn-lab command line', () => {
     assert.deepEqual(groups.map((group) => [group?.index, group?.count]).sort(), [[0, 2], [1, 2]]);
   });
 
+  test('train prints the doctor\'s findings; doctor recomputes them for any run folder, one recorded before the doctor too', async () => {
+    const diverging = writeSpec('diverging.rnn.json', { ...tinySpec, name: 'diverging', data: { type: 'sine', samples: 200, seqLength: 10 }, training: { epochs: 3, learningRate: 10 } });
+    const trained = await cli('train', diverging, '--runs', runsDir('doctor'));
+    assert.equal(trained.status, 1, trained.stderr);
+    assert.match(trained.stdout, /Doctor: 1 finding\n {2}error diverged \(epoch 1\): Diverged at epoch 1, step \d+, at learning rate 10: the validation loss grew to/);
+    assert.match(trained.stdout, /fix: Lower training\.learningRate to 1 \(× 0\.1\)/);
+    const [run] = listRuns(experimentDir(runsDir('doctor'), diverging));
+    const runDir = join(experimentDir(runsDir('doctor'), diverging), run.id);
+    assert.deepEqual(run.findings?.map((f) => f.code), ['diverged']);
+    // As a run recorded before the doctor: no finding events, no findings in the summary.
+    const metricsPath = join(runDir, RUN_FILES.metrics);
+    writeFileSync(metricsPath, readFileSync(metricsPath, 'utf8').split('\n').filter((line) => !line.includes('"type":"finding"')).join('\n'));
+    const summaryPath = join(runDir, RUN_FILES.summary);
+    const { findings: _dropped, ...oldSummary } = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
+    writeFileSync(summaryPath, JSON.stringify(oldSummary));
+    const json = await cli('doctor', runDir, '--json');
+    assert.equal(json.status, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout) as { findings: { code: string; severity: string; fixes: { path: string; value: unknown }[] }[] };
+    assert.deepEqual(parsed.findings.map((f) => [f.code, f.severity]), [['diverged', 'error']]);
+    assert.deepEqual(parsed.findings[0].fixes[0], { path: 'training.learningRate', value: 1, label: 'Lower training.learningRate to 1 (× 0.1)' });
+    const text = await cli('doctor', runDir);
+    assert.match(text.stdout, /^Doctor: 1 finding\n {2}error diverged/);
+    const notRun = await cli('doctor', work);
+    assert.equal(notRun.status, 1);
+    assert.match(notRun.stderr, /is not a run folder/);
+  });
+
   test('verify-reference passes on the PyTorch reference and fails (exit 1) on a tampered copy', async () => {
     const golden = join('test', 'fixtures', 'golden', 'rnn.json');
     const reference = JSON.parse(readFileSync(join(root, golden), 'utf8')) as { output: number[][][] };
