@@ -5,7 +5,8 @@
  * writes every number to a JSON file.
  *
  * Options: --rounds N, --seconds S (per round), --warmup S, --only W1,W3, --cells rnn,lstm,
- * --impls ours,reference,layers,torch, --backend wasm|cpu, --json FILE, --quick (a short smoke test).
+ * --impls ours,reference,layers,torch, --backend wasm|cpu, --json FILE, --quick (a short smoke test);
+ * --doctor measures the training doctor's cost on the shipped examples instead (--only names examples).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -13,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../src/engine/backend';
+import { doctorCostTable, measureDoctorCost } from './doctor';
 import type { CellType } from '../../src/engine/spec/types';
 import { layersImplementation } from './layers';
 import { measureCase, type CaseResult, type Implementation, type MethodOptions } from './method';
@@ -34,6 +36,7 @@ const { values: flags } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     json: { type: 'string', default: 'bench-results.json' },
     quick: { type: 'boolean', default: false },
+    doctor: { type: 'boolean', default: false },
   },
 });
 
@@ -53,6 +56,12 @@ function positive(value: string | undefined, fallback: number, option: string): 
 }
 
 async function main(): Promise<void> {
+  if (flags.doctor) {
+    const costs = await measureDoctorCost(Math.round(positive(flags.rounds, flags.quick ? 1 : 3, 'rounds')), flags.only?.split(','));
+    console.log(`\n${doctorCostTable(costs)}`);
+    writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), doctor: costs }, null, 2) + '\n');
+    return;
+  }
   if (flags.backend !== 'wasm' && flags.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${flags.backend}`);
   const method: MethodOptions = {
     rounds: Math.round(positive(flags.rounds, flags.quick ? 1 : 5, 'rounds')),

@@ -122,6 +122,8 @@ export function overfitting(s: RunSignals): Finding | undefined {
   const after = s.epochs.filter((e) => e.epoch > best.epoch);
   const bestTrain = s.epochs.find((e) => e.epoch === best.epoch)?.trainLoss ?? NaN;
   const rise = last.validationLoss / best.loss - 1;
+  // A model no better than the naive predictor is not fitting at all, let alone overfitting.
+  if (!(best.loss < (s.baseline ?? Infinity))) return undefined;
   if (after.length < THRESHOLDS.overfittingEpochs || !(rise >= THRESHOLDS.overfittingRise) || !(last.trainLoss < bestTrain)) return undefined;
   const spec = s.spec;
   // Early stopping that ended the run within its patience has done its job.
