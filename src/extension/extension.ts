@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { registerDoctor } from './doctor/doctor';
+import type { DoctorDiagnostics } from './doctor/doctorDiagnostics';
 import { ExperimentCodeLens } from './inline/codeLens';
 import { ExperimentPanels } from './panel/experimentPanel';
 import { InlineCharts } from './inline/inlineCharts';
@@ -24,6 +26,8 @@ export interface RnnLabApi {
   inline: InlineCharts;
   /** The "Experiments" tree of the RNN Lab view (`rnnLab.runs`). */
   runsView: RunsTreeProvider;
+  /** The training doctor's diagnostics on the specs. */
+  doctor: DoctorDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): RnnLabApi {
@@ -33,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
   const panels = new ExperimentPanels(runs, context.extensionUri, log);
   const inline = new InlineCharts(runs, validation, log);
   const runsView = new RunsTreeProvider(runs);
+  const doctor = registerDoctor(runs, validation, context.extensionUri);
   const runsTree = vscode.window.createTreeView('rnnLab.runs', { treeDataProvider: runsView, canSelectMany: true, showCollapseAll: true });
   context.subscriptions.push(
     log,
@@ -42,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     inline,
     runsView,
     runsTree,
+    ...doctor.disposables,
     ...registerRunActions(runsView, panels, log),
     registerNewExperiment(),
     new ExperimentCodeLens(runs, validation),
@@ -59,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     }),
   );
   log.info('RNN Lab activated');
-  return { runs, validation, panels, inline, runsView };
+  return { runs, validation, panels, inline, runsView, doctor: doctor.diagnostics };
 }
 
 /**

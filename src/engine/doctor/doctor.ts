@@ -69,10 +69,15 @@ export class Doctor {
       return this.finish(event);
     }
     this.signals.observe(event);
-    if (event.type !== 'start' && event.type !== 'epoch' && event.type !== 'probe') {
-      return undefined;
-    }
-    return this.update(diagnose(this.signals, this.signals.lastEpoch >= this.signals.plannedEpochs));
+    // Once per epoch: after its probe when one follows it, else at its end.
+    const judge = event.type === 'start' || event.type === 'probe' || (event.type === 'epoch' && !this.probeFollows(event.epoch));
+    return judge ? this.update(diagnose(this.signals, this.signals.lastEpoch >= this.signals.plannedEpochs)) : undefined;
+  }
+
+  /** Whether the trainer records a probe after this epoch (see `probe.everyEpochs`). */
+  private probeFollows(epoch: number): boolean {
+    const { samples, everyEpochs } = this.signals.spec.probe;
+    return samples > 0 && (epoch % everyEpochs === 0 || epoch === this.signals.plannedEpochs);
   }
 
   /** The end: the last judgement, with the whole run in view; to be recorded before the end event. */

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { BackendPreference } from '../../engine/backend';
+import type { Finding } from '../../engine/doctor/types';
 import type { EngineKind } from '../../engine/engineKind';
 import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../../engine/events';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
@@ -58,6 +59,8 @@ export class TrainingRun {
   started?: StartEvent;
   /** The newest probe only: probes are big, older ones are read back from the run folder. */
   latestProbe?: ProbeEvent;
+  /** The training doctor's standing findings, as soon as it reports them. */
+  findings: Finding[] = [];
   readonly queuedAt = Date.now();
   private readonly eventListeners = new Set<(event: TrainEvent) => void>();
   private worker?: Worker;
@@ -200,6 +203,9 @@ export class TrainingRun {
         break;
       case 'probe':
         this.latestProbe = event;
+        break;
+      case 'finding':
+        this.findings = event.findings;
         break;
     }
   }
