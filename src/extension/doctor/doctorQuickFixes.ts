@@ -30,7 +30,7 @@ class DoctorQuickFixes implements vscode.CodeActionProvider {
     const asked = context.diagnostics.filter((d) => d.source === DOCTOR_SOURCE);
     const actions: vscode.CodeAction[] = [];
     for (const { diagnostic, source } of this.diagnostics.diagnosticsOf(document.uri)) {
-      if (!asked.some((d) => d.message === diagnostic.message && d.range.isEqual(diagnostic.range))) continue;
+      if (!asked.some((d) => d.message === diagnostic.message && d.range.intersection(diagnostic.range) !== undefined)) continue;
       source.finding.fixes.forEach((fix, i) => {
         const action = new vscode.CodeAction(fix.label, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];

@@ -3,7 +3,10 @@
  * Stop, Open panel) and how its runs are doing, refreshed at most at the configured rate.
  */
 import * as vscode from 'vscode';
+import type { Finding } from '../../engine/doctor/types';
 import { formatAge, formatRunResult, formatValue } from '../../engine/format';
+import { findingsBadge } from '../doctor/findingText';
+import { isWarning } from '../doctor/runFindings';
 import { experimentDir } from '../../engine/runs/layout';
 import { listRuns } from '../../engine/runs/runReader';
 import { expandSweep } from '../../engine/spec/sweep';
@@ -48,6 +51,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
         lens('■ Stop', 'rnnLab.stop', [uri]),
         ...(sweep ? [lens(describeSweepProgress(sweepProgress(sweep.map((run) => run.state))), 'rnnLab.openPanel', [uri, 'sweep'], 'Open the sweep summary')] : []),
         lens(describeActive(active), 'rnnLab.openPanel', [uri]),
+        ...doctorLens(active.flatMap((run) => run.findings), lens),
       ];
     }
     const lenses = [lens('▶ Train', 'rnnLab.train', [uri, { sweep: false }])];
@@ -63,6 +67,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
       const result = formatRunResult(last);
       const title = last.status === 'failed' || last.status === 'interrupted' ? result : `last run: ${result} · ${age}`;
       lenses.push(lens(truncate(title, 120), 'rnnLab.openPanel', [uri], last.reason));
+      lenses.push(...doctorLens(last.findings, lens));
     }
     return lenses;
   }
@@ -103,6 +108,13 @@ function describeActive(active: TrainingRun[]): string {
     parts.unshift(`${running.sweepRun.label || running.name}${active.length > 1 ? ` (+${active.length - 1} more)` : ''}`);
   }
   return parts.join(' · ');
+}
+
+/** `⚠ vanishing-gradients`, opening the Problems view, with the messages as its tooltip. */
+function doctorLens(findings: Finding[] | undefined, lens: (title: string, command: string, args: unknown[], tooltip?: string) => vscode.CodeLens): vscode.CodeLens[] {
+  const badge = findingsBadge(findings);
+  const tooltip = (findings ?? []).filter(isWarning).map((f) => f.message).join('\n');
+  return badge ? [lens(badge, 'workbench.actions.view.problems', [], tooltip)] : [];
 }
 
 function truncate(text: string, length: number): string {

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { formatDuration, formatValue } from '../../engine/format';
+import { findingsMarkdown } from '../doctor/findingText';
 import type { InlineRun } from './inlineRuns';
 
 /** The only commands a hover's links may run. */
@@ -35,6 +36,7 @@ export function hoverMarkdown(specUri: vscode.Uri, run: InlineRun, image: string
     s.stepsPerSecondMedian ? `${Math.round(s.stepsPerSecondMedian)} steps/s` : undefined,
   ];
   markdown.appendMarkdown(`${numbers.filter((part) => part !== undefined).join(' · ')}\n\n`);
+  markdown.appendMarkdown(findingsMarkdown(s.findings, escape));
   const links = [
     link('Open panel', 'rnnLab.openPanel', [specUri]),
     link('Train again', 'rnnLab.train', [specUri, { sweep: s.sweep !== undefined }]),

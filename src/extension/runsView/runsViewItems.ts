@@ -7,6 +7,7 @@ import { formatSweepValue } from '../../engine/spec/sweep';
 import type { RunAnnotations } from '../../engine/runs/annotations';
 import type { RunSummary } from '../../engine/runs/summary';
 import type { TrainingRun } from '../training/trainingRun';
+import { findingsBadge, findingsMarkdown } from '../doctor/findingText';
 
 export interface ExperimentNode {
   kind: 'experiment';
@@ -83,6 +84,8 @@ export function runDescription(node: RunNode, state: RunState, now = Date.now())
     parts.push(formatAge(now - Date.parse(s.startedAt)));
   }
   parts.push(...(node.annotations.tags ?? []).map((tag) => `#${tag}`));
+  const badge = findingsBadge(live?.findings.length ? live.findings : s?.findings);
+  if (badge) parts.unshift(badge);
   return parts.filter((part) => part !== undefined).join(' · ');
 }
 
@@ -131,6 +134,7 @@ export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownStrin
   if (shown.length > 0) {
     markdown.appendMarkdown(`| | |\n|---|---|\n${shown.map(([key, value]) => `| ${key} | ${escape(value)} |`).join('\n')}\n\n`);
   }
+  markdown.appendMarkdown(findingsMarkdown(live?.findings.length ? live.findings : s?.findings, escape));
   if (node.annotations.note) markdown.appendMarkdown(`**Note:** ${escape(node.annotations.note)}\n\n`);
   if (node.runDir) markdown.appendMarkdown(`\`${vscode.workspace.asRelativePath(node.runDir)}\``);
   return markdown;
