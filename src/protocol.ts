@@ -7,6 +7,7 @@
  * shared memory that the training loop polls between steps.
  */
 import type { BackendPreference } from './engine/backend';
+import type { Finding } from './engine/doctor/types';
 import type { EngineKind } from './engine/engineKind';
 import type { EpochEvent, GeneratedText, ProbeEvent, RunStatus, TrainEvent } from './engine/events';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
@@ -161,6 +162,8 @@ export interface PanelRunHeader {
   engine?: string;
   cell?: string;
   baseline?: { loss: number; label: string };
+  /** The training doctor's standing findings. */
+  findings?: Finding[];
 }
 
 /** One training step, as the loss chart needs it. */

@@ -9,6 +9,7 @@ import { h, labelled, setOptions } from './dom';
 import { postToHost, saveState, savedState } from './host';
 import { watchTheme } from './theme';
 import { CompareView } from './views/compareView';
+import { DoctorStrip } from './views/doctorStrip';
 import { GradientView } from './views/gradientView';
 import { HiddenStateView } from './views/hiddenStateView';
 import { LossView } from './views/lossView';
@@ -67,6 +68,8 @@ const views = {
   ),
 };
 
+const doctor = new DoctorStrip();
+
 let shownRun: PanelRunHeader | undefined;
 /** When the header arrived: a live run's elapsed time goes on from it. */
 let headerTime = 0;
@@ -118,6 +121,7 @@ document.getElementById('app')!.append(
     h('div', { class: 'progress-row' }, progress),
     h('div', { class: 'toolbar' }, labelled('Run', runSelect), stopButton, trainButton, specButton, csvButton),
   ),
+  doctor.element,
   h('nav', { role: 'tablist', 'aria-label': 'Views' }, ...tabButtons),
   ...panels,
 );
@@ -149,6 +153,7 @@ function renderHeader(): void {
 
 function setHeader(header: PanelRunHeader): void {
   shownRun = header;
+  doctor.load(header.findings ?? []);
   headerTime = Date.now();
   renderHeader();
 }

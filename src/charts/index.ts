@@ -40,3 +40,6 @@ export { sparklineSpec, hoverChartSpec } from './editorCharts';
 
 export type { SweepAxisScale, SweepPointRow, SweepChartOptions } from './sweep';
 export { sweepChartSpec, sweepAxisScale, sweepPointRows } from './sweep';
+
+export type { EvidenceChart, EvidenceChartOptions } from './doctor';
+export { evidenceChart } from './doctor';

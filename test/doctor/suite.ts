@@ -103,7 +103,7 @@ export function scoreTable(scores: Score[], outcomes: CaseOutcome[]): string {
   const cases = (code: string): number => outcomes.filter((o) => o.expected.includes(code)).length;
   const lines = ['| code | sick specs | found | false alarms | missed | precision | recall |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const s of scores) {
-    const count = s.code === 'overall' ? outcomes.length : cases(s.code);
+    const count = s.code === 'overall' ? outcomes.filter((o) => o.expected.length > 0).length : cases(s.code);
     lines.push(`| ${s.code === 'overall' ? '**overall**' : `\`${s.code}\``} | ${count} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${s.precision.toFixed(2)} | ${s.recall.toFixed(2)} |`);
   }
   return lines.join('\n');

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { diagnoseRunFolder } from '../../src/engine/doctor/diagnoseRun';
 import { Doctor } from '../../src/engine/doctor/doctor';
+import { applyFix, findingJsonPath, findingStillApplies, minimalReplacement } from '../../src/engine/doctor/specEdits';
 import { lowerRateFix } from '../../src/engine/doctor/trainingRules';
 import type { FindingEvent, TrainEvent } from '../../src/engine/events';
 import { runExperiment } from '../../src/engine/runExperiment';
@@ -40,7 +41,7 @@ const epoch = (n: number, trainLoss: number, validationLoss: number): TrainEvent
 describe('training doctor', () => {
   test('speaks at the start for the spec, then only when its findings change', () => {
     const { spec } = suiteSpec('dropout-without-layers/sine-gru.rnn.json');
-    const doctor = new Doctor(spec);
+    const doctor = new Doctor({ ...spec, probe: { ...spec.probe, samples: 0 } });
     const first = doctor.observe(start(10));
     assert.equal(first?.type, 'finding');
     assert.deepEqual(first?.findings.map((f) => [f.code, f.epoch, f.path]), [['dropout-without-layers', 0, 'model.dropout']]);
@@ -68,7 +69,8 @@ describe('training doctor', () => {
 
   test('overfitting is reported once validation rises for three epochs while the train loss falls, with the epoch marked', () => {
     const { spec } = suiteSpec('healthy/sine-gru.rnn.json');
-    const doctor = new Doctor({ ...spec, training: { ...spec.training, epochs: 6 } });
+    // Without probes the doctor judges at each epoch's end.
+    const doctor = new Doctor({ ...spec, training: { ...spec.training, epochs: 6 }, probe: { ...spec.probe, samples: 0 } });
     doctor.observe(start(6));
     const losses: [number, number][] = [[0.5, 0.5], [0.3, 0.3], [0.2, 0.32], [0.15, 0.34]];
     const events = losses.map(([train, validation], i) => doctor.observe(epoch(i + 1, train, validation)));
@@ -103,5 +105,28 @@ describe('training doctor', () => {
     assert.equal(summary.epochsDone, 1);
     assert.match(summary.reason ?? '', /^Training diverged at epoch 1, step \d+: the validation loss grew to [\d.e]+, [\d.e]+× its start \([\d.]+\) and the baseline \([\d.]+\)\. Try a lower training\.learningRate \(now 10\)/);
     assert.deepEqual(summary.findings?.map((f) => f.code), ['diverged']);
+  });
+});
+
+describe('doctor fixes as spec edits', () => {
+  const { spec } = suiteSpec('healthy/sine-gru.rnn.json');
+  const text = '{\n  // keep me\n  "name": "x",\n  "data": { "type": "adding" },\n  "model": { "hiddenSize": 8 }, // and me\n  "sweep": { "model.cell": ["rnn", "lstm"] },\n}\n';
+  const rnn = { ...spec, model: { ...spec.model, cell: 'rnn' as const } };
+
+  test('a fix of a swept setting drops the run\'s value when the fixed one is listed, keeping comments', () => {
+    const fixed = applyFix(text, { path: 'model.cell', value: 'lstm', label: '' }, rnn);
+    assert.equal(fixed, text.replace('["rnn", "lstm"]', '["lstm"]'));
+    assert.deepEqual(findingJsonPath(text, { path: 'model.cell' }, rnn), ['sweep', 'model.cell', 0]);
+    assert.equal(findingStillApplies(fixed, rnn, { path: 'model.cell' }, rnn), false);
+    assert.equal(findingStillApplies(text, rnn, { path: 'model.cell' }, rnn), true);
+  });
+
+  test('a fix with edits alongside applies them all; the replacement is the changed span only', () => {
+    const fixed = applyFix(text, { path: 'model.dropout', value: 0.2, label: '', with: [{ path: 'model.layers', value: 2 }] }, rnn);
+    assert.match(fixed, /"model": \{ "hiddenSize": 8, "dropout": 0\.2, "layers": 2 \}, \/\/ and me/);
+    assert.match(fixed, /\/\/ keep me/);
+    const change = minimalReplacement(text, fixed);
+    assert.equal(text.slice(0, change.offset) + change.text + text.slice(change.offset + change.length), fixed);
+    assert.equal(change.text, ', "dropout": 0.2, "layers": 2');
   });
 });

@@ -4,7 +4,7 @@
  * fixed in its sweep list: the run's value is replaced there, or dropped when the fixed value
  * is already listed.
  */
-import { applyEdits, modify, parse, type FormattingOptions } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parse, parseTree, type Edit, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import { isDeepStrictEqual } from 'node:util';
 import type { JsonPath } from '../spec/diagnostics';
 import { getDotted } from '../spec/sweep';
@@ -46,16 +46,36 @@ function formatting(text: string): FormattingOptions {
   return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
+/** JSON written compactly, spaced as people write it on one line: `{ "patience": 3, "metric": "val_loss" }`. */
+function spaced(json: string): string {
+  return json.replace(/("(?:[^"\\]|\\.)*")|[ \t]*([,:{}])[ \t]*/g, (_match, string: string | undefined, mark: string) =>
+    string ?? (mark === ',' ? ', ' : mark === ':' ? ': ' : mark === '{' ? '{ ' : ' }'),
+  ).replace(/\{ {2}\}/g, '{}');
+}
+
+/**
+ * jsonc-parser's edits for one change: laid out on lines like the file when the object it lands in spans lines,
+ * kept on one line when that object is written on one.
+ */
+function edits(text: string, path: JSONPath, value: unknown): Edit[] {
+  const root = parseTree(text, [], { allowTrailingComma: true });
+  let depth = path.length - 1;
+  let container = root && findNodeAtLocation(root, path.slice(0, depth));
+  while (root && container === undefined && depth > 0) container = findNodeAtLocation(root, path.slice(0, --depth));
+  const inline = container !== undefined && container !== root && !text.slice(container.offset, container.offset + container.length).includes('\n');
+  if (!inline) return modify(text, path, value, { formattingOptions: formatting(text) });
+  return modify(text, path, value, {}).map((edit) => ({ ...edit, content: spaced(edit.content) }));
+}
+
 function applyEdit(text: string, edit: SpecEdit, runSpec: ExperimentSpec): string {
   const swept = sweptValues(text, edit.path);
-  const options = { formattingOptions: formatting(text) };
   if (swept) {
     const runValue = getDotted(runSpec, edit.path);
     const listed = swept.some((value) => isDeepStrictEqual(value, edit.value));
     const values = listed ? swept.filter((value) => !isDeepStrictEqual(value, runValue)) : swept.map((value) => (isDeepStrictEqual(value, runValue) ? edit.value : value));
-    return applyEdits(text, modify(text, ['sweep', edit.path], values.length > 0 ? values : [edit.value], options));
+    return applyEdits(text, edits(text, ['sweep', edit.path], values.length > 0 ? values : [edit.value]));
   }
-  return applyEdits(text, modify(text, edit.path.split('.'), edit.value, options));
+  return applyEdits(text, edits(text, edit.path.split('.'), edit.value));
 }
 
 /** The spec's text with the fix (and the edits that go with it) applied. */

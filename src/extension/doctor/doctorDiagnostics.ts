@@ -5,7 +5,7 @@
  * setting no longer has the run's value, or when a newer run no longer has it.
  */
 import { join } from 'node:path';
-import { parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { findingJsonPath, findingStillApplies } from '../../engine/doctor/specEdits';
 import type { FindingSeverity } from '../../engine/doctor/types';
@@ -79,7 +79,10 @@ export class DoctorDiagnostics implements vscode.Disposable {
       .filter((source) => findingStillApplies(text, current, source.finding, source.runSpec))
       .map((source): DoctorDiagnostic => {
         const path = findingJsonPath(text, source.finding, source.runSpec);
-        const place = locateIssue(lines, root, { severity: 'warning', message: '', path, at: 'value' }, 'semantic');
+        // A setting's value when it is one, its key when it holds an object or a list.
+        const node = findNodeAtLocation(root, path);
+        const at = node?.type === 'object' || node?.type === 'array' ? 'key' : 'value';
+        const place = locateIssue(lines, root, { severity: 'warning', message: '', path, at }, 'semantic');
         const range = new vscode.Range(document.positionAt(place.offset), document.positionAt(place.offset + place.length));
         const { finding } = source;
         const diagnostic = new vscode.Diagnostic(range, source.sweepLabel ? `${finding.message} (${source.sweepLabel})` : finding.message, SEVERITIES[finding.severity]);
