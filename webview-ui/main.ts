@@ -4,7 +4,7 @@
  * shows arrives from the host as `ToWebviewMessage`s.
  */
 import { PanelMessageType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
-import { formatDuration, formatPercent, formatValue } from '../src/engine/format';
+import { formatDuration, formatPercent, formatStepsPerSecond, formatValue } from '../src/engine/format';
 import { h, labelled, setOptions } from './dom';
 import { postToHost, saveState, savedState } from './host';
 import { watchTheme } from './theme';
@@ -139,7 +139,7 @@ function renderHeader(): void {
     `epoch ${run.epoch}/${run.epochs}`,
     `step ${run.step}${run.stepsPerEpoch ? ` (${run.stepsPerEpoch} per epoch)` : ''}`,
     formatDuration(elapsed),
-    run.stepsPerSecond ? `${Math.round(run.stepsPerSecond)} steps/s` : undefined,
+    formatStepsPerSecond(run.stepsPerSecond),
     run.engine,
     run.cell ? run.cell.toUpperCase() : undefined,
   ]

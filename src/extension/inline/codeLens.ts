@@ -3,7 +3,7 @@
  * Stop, Open panel) and how its runs are doing, refreshed at most at the configured rate.
  */
 import * as vscode from 'vscode';
-import { formatAge, formatRunResult, formatValue } from '../../engine/format';
+import { formatAge, formatRunResult, formatStepsPerSecond, formatValue } from '../../engine/format';
 import { experimentDir } from '../../engine/runs/layout';
 import { listRuns } from '../../engine/runs/runReader';
 import { expandSweep } from '../../engine/spec/sweep';
@@ -86,18 +86,19 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   }
 }
 
-/** `epoch 3/20 · loss 0.0123 · 850 steps/s`, with the sweep position when several runs are queued. */
+/** `epoch 3/20 · loss 0.0123 · median 850 steps/s`, with the sweep position when several runs are queued. */
 function describeActive(active: TrainingRun[]): string {
   const running = active.find((run) => run.state !== 'queued') ?? active[0];
-  const { epoch, epochs, loss, stepsPerSecond } = running.progress;
+  const { epoch, epochsPlanned, loss, stepsPerSecond } = running.progress;
   const parts = [
-    running.state === 'queued' ? 'queued' : running.state === 'stopping' ? 'stopping…' : epochs ? `epoch ${epoch}/${epochs}` : 'starting…',
+    running.state === 'queued' ? 'queued' : running.state === 'stopping' ? 'stopping…' : epochsPlanned ? `epoch ${epoch}/${epochsPlanned}` : 'starting…',
   ];
   if (loss !== undefined) {
     parts.push(`loss ${formatValue(loss)}`);
   }
-  if (stepsPerSecond) {
-    parts.push(`${Math.round(stepsPerSecond)} steps/s`);
+  const rate = formatStepsPerSecond(stepsPerSecond);
+  if (rate) {
+    parts.push(rate);
   }
   if (active.length > 1 || running.sweepRun.label) {
     parts.unshift(`${running.sweepRun.label || running.name}${active.length > 1 ? ` (+${active.length - 1} more)` : ''}`);

@@ -30,7 +30,7 @@ export class TrainingStatusBar implements vscode.Disposable {
       [
         ...sweeps.map((runs) => `**${runs[0].sweepRun.spec.name}**: ${describeSweepProgress(sweepProgress(runs.map((run) => run.state)))}`),
         ...(sweeps.length > 0 ? [''] : []),
-        ...active.map((run) => `- ${run.name}: ${run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochs}`}`),
+        ...active.map((run) => `- ${run.name}: ${run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochsPlanned}`}`),
         '',
         sweep ? 'Click to open the sweep summary.' : 'Click to open the experiment panel.',
       ].join('\n'),
