@@ -13,6 +13,7 @@ import { SPEC_SELECTOR } from '../specFiles';
 import { describeSweepProgress, sweepProgress } from '../../engine/runs/sweepProgress';
 import type { SpecValidation } from '../specValidation';
 import type { TrainingRun } from '../training/trainingRun';
+import type { RunStatus } from '../../engine/runs/runStatus';
 
 export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -20,6 +21,8 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   private readonly subscriptions: vscode.Disposable[];
   private refreshTimer?: NodeJS.Timeout;
   private lastRefresh = 0;
+  /** Each run's status at the last refresh: a change of status refreshes at once. */
+  private readonly statuses = new Map<TrainingRun, RunStatus>();
 
   constructor(
     private readonly runs: RunManager,
@@ -27,7 +30,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   ) {
     this.subscriptions = [
       vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, this),
-      runs.onDidChange(() => this.refreshSoon()),
+      runs.onDidChange((run) => this.runChanged(run)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
       this.changed,
     ];
@@ -70,6 +73,23 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   dispose(): void {
     clearTimeout(this.refreshTimer);
     this.subscriptions.forEach((d) => d.dispose());
+  }
+
+  /**
+   * A run started, was asked to stop or ended: the lenses change now (Stop must not outlive the
+   * run). Progress alone refreshes them at most once per `rnnLab.codeLensRefreshMs`.
+   */
+  private runChanged(run: TrainingRun): void {
+    if (this.statuses.get(run) === run.state) {
+      this.refreshSoon();
+      return;
+    }
+    if (run.isActive) this.statuses.set(run, run.state);
+    else this.statuses.delete(run);
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.lastRefresh = Date.now();
+    this.changed.fire();
   }
 
   /** At most one refresh per `rnnLab.codeLensRefreshMs`. */
