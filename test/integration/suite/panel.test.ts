@@ -10,7 +10,7 @@ import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
 import type { ExperimentPanels } from '../../../src/extension/panel/experimentPanel';
-import { rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
+import { hoverText, readSummary, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 async function panels(): Promise<ExperimentPanels> {
   return (await rnnLab()).panels;
@@ -94,6 +94,36 @@ suite('experiment panel', () => {
     assert.ok(loaded?.type === PanelMessageType.RunLoaded && probe?.type === PanelMessageType.Probe, posted.map((m) => m.type).join(', '));
     assert.equal(probe.probe.epoch, loaded.probeEpochs.at(-1), `the probe sent is the newest recorded (${loaded.probeEpochs.join(', ')})`);
     await waitForEnd(run, 60_000);
+  });
+
+  test('one steps/s for a run, its median: the live header, the reopened panel and the hover agree', async () => {
+    const uri = workspaceFile('sine-medium.rnn.json');
+    const editor = await vscode.window.showTextDocument(uri);
+    const panel = (await panels()).show(uri);
+    const posted: ToWebviewMessage[] = [];
+    const watch = panel.onDidPost((message) => posted.push(message));
+    try {
+      await waitFor('the webview to be ready', () => posted.some((m) => m.type === PanelMessageType.RunList), 20_000);
+      const [run] = await train('sine-medium.rnn.json');
+      await waitForEnd(run, 60_000);
+      const live = await waitFor('the last live header', () => {
+        const last = posted.filter((m) => m.type === PanelMessageType.RunProgress).at(-1);
+        return last?.type === PanelMessageType.RunProgress && last.header.status === 'completed' && last.header;
+      });
+      const median = readSummary(run.runDir!).stepsPerSecondMedian;
+      assert.ok(median !== undefined && median > 0);
+      assert.equal(live.stepsPerSecond, median, 'the live header shows the median the summary records');
+      posted.length = 0;
+      await panel.receive({ type: PanelMessageType.SelectRun, runId: live.id });
+      const reopened = posted.find((m) => m.type === PanelMessageType.RunLoaded);
+      assert.ok(reopened?.type === PanelMessageType.RunLoaded && reopened.header.live === false);
+      assert.equal(reopened.header.stepsPerSecond, median, 'the reopened run shows the same median');
+      const name = new vscode.Position(editor.document.positionAt(editor.document.getText().indexOf('"name"')).line, 4);
+      const hover = await waitFor('the hover of the run', async () => (await hoverText(uri, name)) || undefined);
+      assert.ok(hover.includes(`median ${Math.round(median)} steps/s`), hover);
+    } finally {
+      watch.dispose();
+    }
   });
 
   test('a past run the user picks stays shown while another run trains; a new run is followed', async () => {
