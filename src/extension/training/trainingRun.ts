@@ -164,7 +164,7 @@ export class TrainingRun {
         this.eventListeners.forEach((listener) => listener(message.event));
         if (message.event.type === 'end') {
           // The end event comes once the run folder is complete: the run is over now, not when the worker exits.
-          this.ended || this.end();
+          if (!this.ended) this.end();
           return;
         }
         break;
@@ -199,6 +199,8 @@ export class TrainingRun {
 
   /** The worker is gone or must go: end it and write the run's final status ourselves. */
   private abandon(state: 'stopped' | 'failed', reason: string): void {
+    // A worker that fails after its end event leaves a complete run folder: nothing to close.
+    if (!this.isActive) return;
     void this.worker?.terminate();
     if (this.runDir) {
       try {
