@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { downsampleExtrema } from '../../charts';
 import { describeEngine } from '../../engine/format';
-import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StartEvent, StepEvent } from '../../engine/events';
+import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StepEvent } from '../../engine/events';
+import { followEvents } from '../../engine/runs/runFollower';
 import { runDisplayName, type RunAnnotations } from '../../engine/runs/annotations';
 import { iterateProbes, type RunRecord } from '../../engine/runs/runReader';
 import type { RunSummary } from '../../engine/runs/summary';
@@ -102,18 +103,18 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
 
 export function headerOfRecord(record: RunRecord): PanelRunHeader {
   const { summary } = record;
-  const start = record.metrics.find((event): event is StartEvent => event.type === 'start');
-  const lastStep = record.metrics.filter((event): event is StepEvent => event.type === 'step').at(-1);
+  const run = followEvents(record.metrics);
+  const start = run.start;
   return {
     id: summary.id,
     name: summary.sweep?.label ? `${summary.experiment} (${summary.sweep.label})` : summary.experiment,
     status: summary.status,
     reason: summary.reason,
     live: false,
-    epoch: lastStep?.epoch ?? summary.epochsDone,
+    epoch: run.epoch || summary.epochsDone,
     epochs: summary.epochsPlanned ?? start?.epochs ?? summary.epochsDone,
     step: summary.steps,
-    stepsPerEpoch: start?.stepsPerEpoch ?? 0,
+    stepsPerEpoch: run.stepsPerEpoch,
     elapsedMs: summary.durationMs,
     stepsPerSecond: summary.stepsPerSecondMedian,
     engine: describeEngine(summary.engine, summary.backend),
