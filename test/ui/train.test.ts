@@ -31,6 +31,15 @@ function panel() {
   return vscode.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
+/** Waits until `check` holds (up to a minute). */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Milliseconds until `locator` reaches `state`, waiting for the state rather than for a time. */
 async function msUntil(locator: ReturnType<VsCode['codeLenses']>, state: 'visible' | 'hidden', since: number): Promise<number> {
   await locator.waitFor({ state, timeout: 30_000 });
@@ -74,11 +83,23 @@ test('when a fast run ends, the CodeLens, the editor title, the status bar and t
   await panel().locator('.note', { hasText: /, epoch 1\.$/ }).waitFor({ timeout: 30_000 });
 
   // A new run follows its own newest probe to its last epoch.
-  const runs = await panel().locator('#run option').count();
+  const previous = await panel().locator('#run').inputValue();
   await panel().getByRole('button', { name: 'Train again' }).click();
-  // The new run is in the list (and the header follows it) once it trains.
-  await panel().locator(`#run option:nth-child(${runs + 1})`).waitFor({ state: 'attached', timeout: 60_000 });
+  // The header follows the new run once it has its folder (its id is no longer a queue placeholder).
+  await until('the panel to show the new run', async () => {
+    const shown = await panel().locator('#run').inputValue();
+    return shown !== previous && !shown.startsWith('queued-');
+  });
   await panel().locator('.status', { hasText: /^completed$/ }).waitFor({ timeout: 120_000 });
+  // The focus is in the panel now: the spec's editor is not the active group, its CodeLens follows all the same.
+  const endedAgain = Date.now();
+  const lens = vscode.page.locator('.codelens-decoration a');
+  const lagAgain = {
+    lens: await msUntil(lens.filter({ hasText: /^▶ Train$/ }), 'visible', endedAgain),
+    stopLens: await msUntil(lens.filter({ hasText: /^■ Stop$/ }), 'hidden', endedAgain),
+    statusBar: await msUntil(statusItem, 'hidden', endedAgain),
+  };
+  console.log(`after the panel said completed, the focus in the panel: ${JSON.stringify(lagAgain)} ms`);
   await panel().locator('.note', { hasText: /, epoch 8\.$/ }).waitFor({ timeout: 30_000 });
   await panel().getByRole('tab', { name: 'Hidden state' }).click();
   await panel().locator('output[for="probe-epoch"]', { hasText: 'epoch 8 of 8' }).waitFor({ timeout: 30_000 });

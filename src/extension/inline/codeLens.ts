@@ -21,8 +21,8 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   private readonly subscriptions: vscode.Disposable[];
   private refreshTimer?: NodeJS.Timeout;
   private lastRefresh = 0;
-  /** Each run's status at the last refresh: a change of status refreshes at once. */
-  private readonly statuses = new Map<TrainingRun, RunStatus>();
+  /** Each run's status at the last refresh: a change of status refreshes at once (and only once: VS Code waits for quiet). */
+  private readonly statuses = new WeakMap<TrainingRun, RunStatus>();
 
   constructor(
     private readonly runs: RunManager,
@@ -84,8 +84,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
       this.refreshSoon();
       return;
     }
-    if (run.isActive) this.statuses.set(run, run.state);
-    else this.statuses.delete(run);
+    this.statuses.set(run, run.state);
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.lastRefresh = Date.now();
