@@ -104,7 +104,8 @@ export function runTooltip(node: RunNode, state: RunStatus): vscode.MarkdownStri
   const rows: [string, string | undefined][] = [];
   if (live?.isActive && state === 'running') {
     const p = live.progress;
-    rows.push(['Epoch', `${p.epoch}/${p.epochsPlanned}`], ['Step', String(p.step)], ['Loss', formatValue(p.loss)], ['Last validation', formatValue(p.lastValidationLoss)]);
+    rows.push(['Epoch', `${p.epoch}/${p.epochsPlanned}`], ['Step', String(p.step)], ['Loss', formatValue(p.loss)]);
+    rows.push(['Last validation', formatValue(p.lastValidationLoss)]);
     rows.push(['Steps/s (median)', p.stepsPerSecond === undefined ? undefined : String(Math.round(p.stepsPerSecond))]);
   }
   if (s) {

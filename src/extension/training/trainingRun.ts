@@ -171,7 +171,8 @@ export class TrainingRun {
       case WorkerMessageType.Finished:
         this.summary = message.summary;
         if (!this.ended) {
-          this.follower.finish(message.summary.status === 'completed' || message.summary.status === 'stopped' ? message.summary.status : 'failed', message.summary.reason);
+          const { status, reason } = message.summary;
+          this.follower.finish(status === 'completed' || status === 'stopped' ? status : 'failed', reason);
           this.end();
           return;
         }
