@@ -4,9 +4,9 @@
  */
 import type { Finding } from './doctor/types';
 import type { EngineKind } from './engineKind';
+import type { EndStatus } from './runs/runStatus';
 import type { CellType } from './spec/types';
 
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 export type Backend = 'wasm' | 'cpu';
 export type ProbeQuantity = 'h' | 'c' | 'i' | 'f' | 'g' | 'o' | 'r' | 'z' | 'n';
 
@@ -89,7 +89,7 @@ export interface LogEvent {
 
 export interface EndEvent {
   type: 'end';
-  status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  status: EndStatus;
   reason?: string;
   /** For a diverged run: where it happened. */
   divergedAt?: { epoch: number; step: number };

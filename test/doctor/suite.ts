@@ -33,14 +33,14 @@ export function suiteCases(): SuiteCase[] {
 }
 
 /** Trains every run of a spec (each point of its sweep) in a temporary runs folder; the doctor's final findings per run. */
-export async function diagnoseSpec(file: string): Promise<{ label: string; findings: Finding[] }[]> {
+export async function diagnoseSpec(file: string): Promise<{ label: string; findings: readonly Finding[] }[]> {
   const check = loadSpecFile(file, RESOURCES_DIR);
   if (!check.spec) {
     throw new Error(`${file}: ${check.diagnostics.map((d) => d.message).join('; ')}`);
   }
   const runsRoot = mkdtempSync(join(tmpdir(), 'rnn-lab-doctor-'));
   try {
-    const runs: { label: string; findings: Finding[] }[] = [];
+    const runs: { label: string; findings: readonly Finding[] }[] = [];
     for (const point of expandSweep(check.spec)) {
       const { summary } = await runExperiment({ spec: point.spec, specPath: file, runsRoot, backend: 'auto', resourcesDir: RESOURCES_DIR });
       runs.push({ label: point.label, findings: summary.findings ?? [] });
@@ -52,7 +52,7 @@ export async function diagnoseSpec(file: string): Promise<{ label: string; findi
 }
 
 /** Trains one suite case (a spec without a sweep) and returns the doctor's final findings. */
-export async function diagnoseCase(file: string): Promise<Finding[]> {
+export async function diagnoseCase(file: string): Promise<readonly Finding[]> {
   const [run] = await diagnoseSpec(file);
   return run.findings;
 }
@@ -64,7 +64,7 @@ export interface CaseOutcome {
   found: string[];
 }
 
-export function caseOutcome(suiteCase: SuiteCase, findings: Finding[]): CaseOutcome {
+export function caseOutcome(suiteCase: SuiteCase, findings: readonly Finding[]): CaseOutcome {
   return {
     name: suiteCase.name,
     expected: suiteCase.label === 'healthy' ? [] : [suiteCase.label],
