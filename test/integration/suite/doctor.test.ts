@@ -49,6 +49,11 @@ suite('training doctor', () => {
     const api = await rnnLab();
     assert.match(runDescription({ kind: 'run', id: 'x', live: run, summary: run.summary, annotations: {} } as unknown as RunNode, 'completed'), /^⚠ dead-units · /);
     assert.ok((await codeLensTitles(document.uri)).includes('⚠ dead-units'));
+    await api.inline.refresh();
+    const namePosition = document.positionAt(document.getText().indexOf('"name"') + 2);
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, namePosition)) ?? [];
+    const hover = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+    assert.match(hover, /\*\*Doctor:\*\*\n\n- ⚠ `dead-units`: Dead units: \d+ of 16 ReLU units/);
 
     const actions = await quickFixes(document.uri, diagnostic.range);
     assert.deepEqual(actions.map((a) => a.title), ['Use tanh: model.nonlinearity "tanh"', 'Use tanh: model.nonlinearity "tanh", and Train']);
