@@ -84,6 +84,8 @@ export interface LogEvent {
   type: 'log';
   level: 'info' | 'warn' | 'error';
   message: string;
+  /** For the log only, never a terminal or a notification: the stack of an error. */
+  detail?: string;
 }
 
 export interface EndEvent {

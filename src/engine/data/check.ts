@@ -2,7 +2,9 @@
  * Cheap semantic checks of a spec's data (and of the files it names), for the spec validator:
  * each problem comes back with the JSON path of the spec entry to change.
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DataShape } from '../resources/estimate';
 import type { DataSpec, ExperimentSpec } from '../spec/types';
 import { builtinSpecPath, resolveBuiltin } from './builtin';
 import { DataError, type DataIssue } from './errors';
@@ -25,23 +27,64 @@ export type { DataIssue } from './errors';
 export interface CheckContext {
   specDir: string;
   resourcesDir: string;
+  /**
+   * Read every byte of the data files, as a run does before it starts. Without it (the
+   * validator) a large file is checked on a bounded prefix and its rows or characters counted.
+   */
+  complete?: boolean;
 }
 
-/** What the data would split into, or why it cannot load. */
-type DataPlan = { counts: SplitCounts } | { issues: DataIssue[] };
+/** The shape of the data apart from its split. */
+type Layout = Omit<DataShape, 'train' | 'validation'>;
 
-export function checkData(spec: ExperimentSpec, context: CheckContext): DataIssue[] {
+/** What the data would split into and its shape, or why it cannot load. */
+type DataPlan = { counts: SplitCounts; layout: Layout } | { issues: DataIssue[] };
+
+export interface DataCheck {
+  issues: DataIssue[];
+  /** Present when the data loads. */
+  shape?: DataShape;
+}
+
+export function checkData(spec: ExperimentSpec, context: CheckContext): DataCheck {
   const plan = planData(spec.data, context);
   const issues = 'issues' in plan ? plan.issues : batchIssues(plan.counts, spec.training.batchSize);
-  return [...issues, ...initIssues(spec.model.init, context.specDir)];
+  const shape = 'issues' in plan ? undefined : { train: plan.counts.train, validation: plan.counts.validation, ...plan.layout };
+  return { issues: [...issues, ...initIssues(spec.model.init, context.specDir)], shape };
 }
+
+/** Generated data: its shape follows from the spec alone. */
+function syntheticLayout(data: DataSpec & { type: 'sine' | 'adding' | 'copy' }): Layout {
+  const none = { loadingBytes: 0 };
+  switch (data.type) {
+    case 'sine':
+      return { seqLength: data.seqLength, inputSize: 1, tokens: false, task: 'forecast', outputSize: data.horizon, ...none };
+    case 'adding':
+      return { seqLength: data.seqLength, inputSize: 2, tokens: false, task: 'forecast', outputSize: 1, ...none };
+    case 'copy':
+      return { seqLength: data.delay + 2 * data.length, inputSize: data.symbols + 2, tokens: true, task: 'tokens', outputSize: data.symbols + 2, ...none };
+  }
+}
+
+/** A file's size, or 0 when it cannot be read (its check says why). */
+function fileBytes(file: DataFile): number {
+  try {
+    return statSync(file.absolute).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Bytes a loader holds per byte of the file: the text as UTF-16, and for tables every cell as a string. */
+const TEXT_LOADING_FACTOR = 12;
+const TABLE_LOADING_FACTOR = 24;
 
 function planData(data: DataSpec, context: CheckContext): DataPlan {
   switch (data.type) {
     case 'sine':
     case 'adding':
     case 'copy':
-      return catchDataErrors(() => ({ counts: splitCounts(data.samples, data.validationSplit, 'samples') }));
+      return catchDataErrors(() => ({ counts: splitCounts(data.samples, data.validationSplit, 'samples'), layout: syntheticLayout(data) }));
     case 'csv':
     case 'text':
     case 'labeled-text':
@@ -63,15 +106,44 @@ function planFileData(data: FileDataSpec, file: DataFile): DataPlan {
         const table = readCsvTable(file);
         const issues = columnIssues(table, data, file);
         if (issues.length > 0) return { issues };
-        return { counts: planWindows(readSeriesColumns(table, data, file).rows, data) };
+        const columns = readSeriesColumns(table, data, file);
+        const layout: Layout = {
+          seqLength: data.window,
+          inputSize: columns.names.length,
+          tokens: false,
+          task: 'forecast',
+          outputSize: data.horizon,
+          loadingBytes: fileBytes(file) * TABLE_LOADING_FACTOR,
+        };
+        return { counts: planWindows(columns.rows, data), layout };
       }
-      case 'text':
-        return { counts: planText(readDataFile(file), data) };
+      case 'text': {
+        const plan = planText(readDataFile(file), data);
+        const layout: Layout = {
+          seqLength: data.seqLength,
+          inputSize: plan.vocabularySize,
+          tokens: true,
+          task: 'tokens',
+          outputSize: plan.vocabularySize,
+          loadingBytes: fileBytes(file) * TEXT_LOADING_FACTOR,
+        };
+        return { counts: plan, layout };
+      }
       case 'labeled-text': {
         const table = readTable(file);
         const issues = fieldIssues(table, data, file);
         if (issues.length > 0) return { issues };
-        return { counts: planLabeledTexts(table, data, file).counts };
+        const plan = planLabeledTexts(table, data, file);
+        const layout: Layout = {
+          seqLength: data.maxLength,
+          // Padding, then the distinct characters.
+          inputSize: 1 + plan.vocabularySize,
+          tokens: true,
+          task: 'classify',
+          outputSize: plan.classes.length,
+          loadingBytes: fileBytes(file) * TABLE_LOADING_FACTOR,
+        };
+        return { counts: plan.counts, layout };
       }
     }
   });

@@ -23,6 +23,8 @@ export interface LabeledTexts {
   /** Class id to label, sorted. */
   classes: string[];
   counts: SplitCounts;
+  /** Distinct characters of the texts (padding not counted). */
+  vocabularySize: number;
 }
 
 const SHUFFLE_STREAM = 1;
@@ -64,9 +66,13 @@ export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: Data
       ['data', 'labelField'],
     );
   }
+  const vocabularySize = characterVocabulary(texts, false).symbols.length;
+  if (vocabularySize === 0) {
+    throw new DataError(`Every "${spec.textField}" value of "${file.written}" is empty: there is no text to classify.`, ['data', 'textField']);
+  }
   const classIds = new Map(classes.map((name, id) => [name, id]));
   const counts = splitCounts(texts.length, spec.validationSplit, 'texts');
-  return { texts, labels: names.map((name) => classIds.get(name)!), classes, counts };
+  return { texts, labels: names.map((name) => classIds.get(name)!), classes, counts, vocabularySize };
 }
 
 export function loadLabeledText(spec: LabeledTextSpec, file: DataFile, seed: number): Dataset {

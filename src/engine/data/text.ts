@@ -17,6 +17,8 @@ export interface TextPlan extends SplitCounts {
   /** The text's characters as code points. */
   characters: Int32Array;
   chunks: number;
+  /** Distinct characters: the vocabulary. */
+  vocabularySize: number;
 }
 
 export function planText(text: string, spec: TextSpec): TextPlan {
@@ -29,7 +31,15 @@ export function planText(text: string, spec: TextSpec): TextPlan {
       ['data', 'seqLength'],
     );
   }
-  return { characters, chunks, ...splitCounts(chunks, spec.validationSplit, 'sequences') };
+  const distinct = new Set(characters);
+  if (distinct.size < 2) {
+    const only = String.fromCodePoint(characters[0]);
+    throw new DataError(
+      `The text holds one distinct character only (${JSON.stringify(only)}); a language model needs at least 2 to choose from.`,
+      ['data', 'path'],
+    );
+  }
+  return { characters, chunks, vocabularySize: distinct.size, ...splitCounts(chunks, spec.validationSplit, 'sequences') };
 }
 
 export function loadText(spec: TextSpec, file: DataFile): Dataset {

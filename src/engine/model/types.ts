@@ -18,6 +18,8 @@ export interface EngineConfig {
   seqLength: number;
   outputSize: number;
   seed: number;
+  /** The most bytes the engine's own memory (the kernels') may grow to; the whole 32-bit space when omitted. */
+  memoryLimitBytes?: number;
 }
 
 /** A minibatch in the dataset's layout (see `SequenceSplit`). */
