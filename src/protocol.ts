@@ -21,6 +21,8 @@ export interface TrainingJob {
   backend: BackendPreference;
   engine: EngineKind;
   resourcesDir: string;
+  /** All of the run's memory (rnnLab.workerMemoryLimitMb): the run refuses to go past it. */
+  memoryLimitMb: number;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;
 }

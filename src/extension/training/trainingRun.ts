@@ -100,6 +100,7 @@ export class TrainingRun {
       backend: env.backend,
       engine: env.engine,
       resourcesDir: env.resourcesDir,
+      memoryLimitMb: env.memoryLimitMb,
       stopFlag: this.stopFlag,
     };
     this.state = 'running';
@@ -193,7 +194,7 @@ export class TrainingRun {
         this.environment.log.info(`${this.name}: epoch ${event.epoch}/${progress.epochs} train ${event.trainLoss} validation ${event.validationLoss}`);
         break;
       case 'log':
-        this.environment.log[event.level](`${this.name}: ${event.message}`);
+        this.environment.log[event.level](`${this.name}: ${event.message}${event.detail ? `\n${event.detail}` : ''}`);
         break;
       case 'end':
         this.reason = event.reason;
