@@ -71,6 +71,12 @@ export interface ProbeEvent {
   epoch: number;
   /** Indices of the probed validation samples. */
   samples: number[];
+  /**
+   * The recorded time steps, when a probe too large for one record was decimated to every k-th
+   * step (see `MAX_PROBE_VALUES`); absent when every step is recorded. Time-indexed arrays hold
+   * only these steps.
+   */
+  steps?: number[];
   /** The probed inputs: [sample][time][feature] (dense) or [sample][time] token text. */
   inputs: number[][][] | string[][];
   layers: LayerProbe[];

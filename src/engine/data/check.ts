@@ -2,7 +2,6 @@
  * Cheap semantic checks of a spec's data (and of the files it names), for the spec validator:
  * each problem comes back with the JSON path of the spec entry to change.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DataShape } from '../resources/estimate';
 import type { DataSpec, ExperimentSpec } from '../spec/types';
@@ -10,6 +9,7 @@ import { builtinSpecPath, resolveBuiltin } from './builtin';
 import { DataError, type DataIssue } from './errors';
 import {
   missingFileMessage,
+  parseCsvTable,
   readCsvTable,
   readDataFile,
   readTable,
@@ -18,9 +18,11 @@ import {
   type FileDataSpec,
 } from './files';
 import { fieldIssues, planLabeledTexts } from './labeledText';
+import { countByte, countCharacters, countLines, dataFileSize, readDataSample, SAMPLE_BYTES } from './sample';
 import { columnIssues, planWindows, readSeriesColumns } from './series';
 import { splitCounts, type SplitCounts } from './split';
-import { planText } from './text';
+import { planText, planTextCounts } from './text';
+import { codePoints } from './vocabulary';
 
 export type { DataIssue } from './errors';
 
@@ -66,18 +68,11 @@ function syntheticLayout(data: DataSpec & { type: 'sine' | 'adding' | 'copy' }):
   }
 }
 
-/** A file's size, or 0 when it cannot be read (its check says why). */
-function fileBytes(file: DataFile): number {
-  try {
-    return statSync(file.absolute).size;
-  } catch {
-    return 0;
-  }
-}
-
 /** Bytes a loader holds per byte of the file: the text as UTF-16, and for tables every cell as a string. */
 const TEXT_LOADING_FACTOR = 12;
 const TABLE_LOADING_FACTOR = 24;
+/** The vocabulary assumed for a sampled JSON file of labelled texts: bytes. */
+const SAMPLED_JSON_VOCABULARY = 256;
 
 function planData(data: DataSpec, context: CheckContext): DataPlan {
   switch (data.type) {
@@ -88,62 +83,85 @@ function planData(data: DataSpec, context: CheckContext): DataPlan {
     case 'csv':
     case 'text':
     case 'labeled-text':
-      return planFileData(data, userDataFile(data.path, context.specDir));
+      return planFileData(data, userDataFile(data.path, context.specDir), context.complete ?? false);
     case 'builtin': {
       const builtin = resolveBuiltin(data, context.resourcesDir);
-      const plan = planFileData(builtin.data, builtin.file);
+      const plan = planFileData(builtin.data, builtin.file, context.complete ?? false);
       if ('counts' in plan) return plan;
       return { issues: plan.issues.map((issue) => ({ ...issue, path: builtinSpecPath(issue.path) })) };
     }
   }
 }
 
-/** Reads and validates the file as its loader would, without building the arrays. */
-function planFileData(data: FileDataSpec, file: DataFile): DataPlan {
+/**
+ * Reads and validates the file as its loader would, without building the arrays; with
+ * `complete` false, a file larger than `SAMPLE_BYTES` is checked on its first part and its
+ * rows or characters are counted as the bytes stream by.
+ */
+function planFileData(data: FileDataSpec, file: DataFile, complete: boolean): DataPlan {
   return catchDataErrors((): DataPlan => {
+    const bytes = dataFileSize(file);
+    const sample = complete || bytes <= SAMPLE_BYTES ? undefined : readDataSample(file);
+    const loading = (factor: number) => bytes * factor;
     switch (data.type) {
       case 'csv': {
-        const table = readCsvTable(file);
+        const table = sample ? parseCsvTable(sample.text, file) : readCsvTable(file);
         const issues = columnIssues(table, data, file);
         if (issues.length > 0) return { issues };
         const columns = readSeriesColumns(table, data, file);
+        // The header is a line too.
+        const rows = sample ? countLines(file) - 1 : columns.rows;
         const layout: Layout = {
           seqLength: data.window,
           inputSize: columns.names.length,
           tokens: false,
           task: 'forecast',
           outputSize: data.horizon,
-          loadingBytes: fileBytes(file) * TABLE_LOADING_FACTOR,
+          loadingBytes: loading(TABLE_LOADING_FACTOR),
         };
-        return { counts: planWindows(columns.rows, data), layout };
+        return { counts: planWindows(rows, data), layout };
       }
       case 'text': {
-        const plan = planText(readDataFile(file), data);
+        const plan = sample
+          ? planTextCounts(countCharacters(file), new Set(codePoints(sample.text)).size, data)
+          : planText(readDataFile(file), data);
         const layout: Layout = {
           seqLength: data.seqLength,
           inputSize: plan.vocabularySize,
           tokens: true,
           task: 'tokens',
           outputSize: plan.vocabularySize,
-          loadingBytes: fileBytes(file) * TEXT_LOADING_FACTOR,
+          loadingBytes: loading(TEXT_LOADING_FACTOR),
         };
         return { counts: plan, layout };
       }
       case 'labeled-text': {
-        const table = readTable(file);
-        const issues = fieldIssues(table, data, file);
-        if (issues.length > 0) return { issues };
-        const plan = planLabeledTexts(table, data, file);
+        const json = file.absolute.toLowerCase().endsWith('.json');
+        let counts: SplitCounts;
+        let vocabularySize = SAMPLED_JSON_VOCABULARY;
+        let classes = 2;
+        if (sample && json) {
+          // A part of a JSON array does not parse: its records are counted by their braces, the rest waits for the run.
+          counts = splitCounts(countByte(file, 0x7b), data.validationSplit, 'texts');
+        } else {
+          const table = sample ? parseCsvTable(sample.text, file) : readTable(file);
+          const issues = fieldIssues(table, data, file);
+          if (issues.length > 0) return { issues };
+          const plan = planLabeledTexts(table, data, file, sample !== undefined);
+          counts = sample ? splitCounts(countLines(file) - 1, data.validationSplit, 'texts') : plan.counts;
+          vocabularySize = plan.vocabularySize;
+          classes = Math.max(2, plan.classes.length);
+        }
         const layout: Layout = {
           seqLength: data.maxLength,
           // Padding, then the distinct characters.
-          inputSize: 1 + plan.vocabularySize,
+          inputSize: 1 + vocabularySize,
           tokens: true,
           task: 'classify',
-          outputSize: plan.classes.length,
-          loadingBytes: fileBytes(file) * TABLE_LOADING_FACTOR,
+          outputSize: classes,
+          loadingBytes: loading(TABLE_LOADING_FACTOR),
         };
-        return { counts: plan.counts, layout };
+        return { counts, layout };
       }
     }
   });

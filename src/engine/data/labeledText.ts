@@ -43,8 +43,12 @@ export function fieldIssues(table: Table, spec: LabeledTextSpec, file: DataFile)
     }));
 }
 
-/** The texts, class ids and split; a row without a text or label, or fewer than two classes, is an error. */
-export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: DataFile): LabeledTexts {
+/**
+ * The texts, class ids and split; a row without a text or label, fewer than two classes or no
+ * text at all is an error. For a `sample` of the rows (the validator's), only what the sample
+ * can show is checked: the rows it has, not how many classes or characters the whole file has.
+ */
+export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: DataFile, sample = false): LabeledTexts {
   const issues = fieldIssues(table, spec, file);
   if (issues.length > 0) throw DataError.from(issues[0]);
   const valueOf = (row: Table['rows'][number], field: string, path: SpecPath): string => {
@@ -59,7 +63,7 @@ export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: Data
   );
   const names = table.rows.map((row) => valueOf(row, spec.labelField, ['data', 'labelField']));
   const classes = [...new Set(names)].sort();
-  if (classes.length < 2) {
+  if (classes.length < 2 && !sample) {
     const found = classes.length === 0 ? 'no class' : `one class only ("${classes[0]}")`;
     throw new DataError(
       `Field "${spec.labelField}" of "${file.written}" has ${found}; classification needs at least 2.`,
@@ -67,7 +71,7 @@ export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: Data
     );
   }
   const vocabularySize = characterVocabulary(texts, false).symbols.length;
-  if (vocabularySize === 0) {
+  if (vocabularySize === 0 && !sample) {
     throw new DataError(`Every "${spec.textField}" value of "${file.written}" is empty: there is no text to classify.`, ['data', 'textField']);
   }
   const classIds = new Map(classes.map((name, id) => [name, id]));

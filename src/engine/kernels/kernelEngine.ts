@@ -133,8 +133,8 @@ class KernelEngine implements SequenceModel {
     };
   }
 
-  probe(batch: Batch): ProbeResult {
-    return this.synchronizedReference().probe(batch);
+  probe(batch: Batch, steps?: number[]): ProbeResult {
+    return this.synchronizedReference().probe(batch, steps);
   }
 
   generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number) {
