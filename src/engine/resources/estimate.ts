@@ -141,11 +141,11 @@ function orList(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-/** The estimate in one line: "about 412 MB (parameters 1.2 MB (42,113), BPTT activations …)". */
+/** The estimate in one line: "about 412 MB: 42,113 parameters 493 kB (with gradients and copies), BPTT activations …". */
 export function describeEstimate(estimate: ResourceEstimate): string {
   const { bytes } = estimate;
   const parts = [
-    `parameters ${formatBytes(bytes.parameters)} (${estimate.parameterCount.toLocaleString('en-US')} with gradients)`,
+    `${estimate.parameterCount.toLocaleString('en-US')} parameters ${formatBytes(bytes.parameters)} (with gradients and copies)`,
     `BPTT activations ${formatBytes(bytes.activations)} (${estimate.activationFactors})`,
     `optimizer state ${formatBytes(bytes.optimizer)}`,
     `dataset ${formatBytes(bytes.dataset)}`,
