@@ -111,12 +111,12 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
 }
 
 /**
- * The full data check, in the run rather than the editor, and the resource estimate on it: data
- * the validator only sampled is refused here, and so is a run past the memory limit, before
- * anything is allocated. Returns the bytes left for the engine's own memory.
+ * The data check and the resource estimate, again in the run: a run past the memory limit is
+ * refused before anything is allocated (the loader then reads every byte of the data files, the
+ * full check the validator leaves to the run). Returns the bytes left for the engine's own memory.
  */
 function checkResources(spec: ExperimentSpec, specDir: string, options: RunExperimentOptions): number {
-  const check = checkData(spec, { specDir, resourcesDir: options.resourcesDir, complete: true });
+  const check = checkData(spec, { specDir, resourcesDir: options.resourcesDir });
   if (check.issues.length > 0) throw DataError.from(check.issues[0]);
   const limitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
   if (check.shape === undefined) return limitMb * MB;

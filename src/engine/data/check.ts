@@ -29,11 +29,6 @@ export type { DataIssue } from './errors';
 export interface CheckContext {
   specDir: string;
   resourcesDir: string;
-  /**
-   * Read every byte of the data files, as a run does before it starts. Without it (the
-   * validator) a large file is checked on a bounded prefix and its rows or characters counted.
-   */
-  complete?: boolean;
 }
 
 /** The shape of the data apart from its split. */
@@ -83,10 +78,10 @@ function planData(data: DataSpec, context: CheckContext): DataPlan {
     case 'csv':
     case 'text':
     case 'labeled-text':
-      return planFileData(data, userDataFile(data.path, context.specDir), context.complete ?? false);
+      return planFileData(data, userDataFile(data.path, context.specDir));
     case 'builtin': {
       const builtin = resolveBuiltin(data, context.resourcesDir);
-      const plan = planFileData(builtin.data, builtin.file, context.complete ?? false);
+      const plan = planFileData(builtin.data, builtin.file);
       if ('counts' in plan) return plan;
       return { issues: plan.issues.map((issue) => ({ ...issue, path: builtinSpecPath(issue.path) })) };
     }
@@ -94,14 +89,14 @@ function planData(data: DataSpec, context: CheckContext): DataPlan {
 }
 
 /**
- * Reads and validates the file as its loader would, without building the arrays; with
- * `complete` false, a file larger than `SAMPLE_BYTES` is checked on its first part and its
- * rows or characters are counted as the bytes stream by.
+ * Reads and validates the file as its loader would, without building the arrays. A file larger
+ * than `SAMPLE_BYTES` is checked on its first part and its rows or characters are counted as the
+ * bytes stream by: the loader checks the rest when the run starts.
  */
-function planFileData(data: FileDataSpec, file: DataFile, complete: boolean): DataPlan {
+function planFileData(data: FileDataSpec, file: DataFile): DataPlan {
   return catchDataErrors((): DataPlan => {
     const bytes = dataFileSize(file);
-    const sample = complete || bytes <= SAMPLE_BYTES ? undefined : readDataSample(file);
+    const sample = bytes <= SAMPLE_BYTES ? undefined : readDataSample(file);
     const loading = (factor: number) => bytes * factor;
     switch (data.type) {
       case 'csv': {
