@@ -2,7 +2,7 @@
  * What a run will hold in memory, worked out from its spec and the shape of its data before
  * anything is allocated: the parameters (with their gradients and the engine's copies), the
  * activations kept for backpropagation through time, the optimizer state, the dataset's tensors
- * and the probe records. The validator shows it and refuses a spec past the memory limit; a run
+ * and the probe records. Node and TensorFlow.js themselves (about 100 MB) are not counted. The validator shows it and refuses a spec past the memory limit; a run
  * checks it again, on the full data, before it loads anything.
  */
 import type { TaskKind } from '../data/types';
@@ -25,7 +25,7 @@ export interface DataShape {
   loadingBytes: number;
 }
 
-export type EstimatePart = 'parameters' | 'activations' | 'optimizer' | 'dataset' | 'probes' | 'runtime';
+export type EstimatePart = 'parameters' | 'activations' | 'optimizer' | 'dataset' | 'probes';
 
 export interface ResourceEstimate {
   parameterCount: number;
@@ -42,8 +42,6 @@ export interface ResourceEstimate {
 const FLOAT = 4;
 /** The evaluation batch of the trainer: the kernels' workspace is sized for the larger of it and the training batch. */
 const EVALUATION_BATCH = 256;
-/** Node, TensorFlow.js and the code itself. */
-const RUNTIME_BYTES = 160 * MB;
 /** The largest probe record, in numbers: larger probes are decimated (samples, then steps) to fit. */
 export const MAX_PROBE_VALUES = 2_000_000;
 /** A recorded probe value as a JavaScript number in an array, and as JSON text on its way to the file. */
@@ -106,7 +104,7 @@ export function estimateResources(spec: ExperimentSpec, shape: DataShape): Resou
   const dataset = FLOAT * 2 * samples * (perSample + perTarget) + shape.loadingBytes;
   const recorded = Math.min(probeValues(spec, shape), MAX_PROBE_VALUES);
   const probes = spec.probe.samples > 0 ? FLOAT * P + recorded * (PROBE_VALUE_BYTES + 2 * FLOAT) : 0;
-  const bytes: Record<EstimatePart, number> = { parameters, activations, optimizer, dataset, probes, runtime: RUNTIME_BYTES };
+  const bytes: Record<EstimatePart, number> = { parameters, activations, optimizer, dataset, probes };
   const total = Object.values(bytes).reduce((sum, value) => sum + value, 0);
   return {
     parameterCount: P,
@@ -128,9 +126,8 @@ function keysToLower(spec: ExperimentSpec, bytes: Record<EstimatePart, number>):
     optimizer: ['model.hiddenSize', 'model.layers'],
     dataset: [...samples, sequence],
     probes: ['probe.samples'],
-    runtime: [],
   };
-  const parts = (Object.keys(bytes) as EstimatePart[]).filter((part) => part !== 'runtime').sort((a, b) => bytes[b] - bytes[a]);
+  const parts = (Object.keys(bytes) as EstimatePart[]).sort((a, b) => bytes[b] - bytes[a]);
   const total = parts.reduce((sum, part) => sum + bytes[part], 0);
   const large = parts.filter((part, index) => index === 0 || bytes[part] >= total * 0.25);
   return [...new Set(large.flatMap((part) => keys[part]))];
