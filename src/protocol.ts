@@ -176,6 +176,8 @@ export interface PanelStepRow {
 export interface PanelGradientFlow {
   epoch: number;
   norms: number[][];
+  /** The time steps of the norms when the probe was decimated (see `ProbeEvent.steps`). */
+  steps?: number[];
 }
 
 export interface InitMessage {

@@ -24,6 +24,9 @@ import { validatedSpec } from '../../src/engine/spec/resolve';
 import { probeExtent } from '../../src/engine/train/probes';
 import { trainExperiment } from '../../src/engine/train/trainer';
 import { escapeControlCharacters } from '../../src/cli/terminalText';
+import { gradientRows } from '../../src/charts/gradientFlow';
+import { hiddenStateData } from '../../src/charts/hiddenState';
+import type { ProbeEvent } from '../../src/engine/events';
 
 const root = resolve(__dirname, '../..');
 const resourcesDir = join(root, 'media');
@@ -240,6 +243,22 @@ describe('specs that used to crash at train', () => {
     assert.ok(count * steps.length * 1024 * 6 <= MAX_PROBE_VALUES);
     const small = spec({ data: { type: 'sine', seqLength: 50 }, model: { hiddenSize: 32 }, probe: { samples: 4 } });
     assert.deepEqual(probeExtent(small, { seqLength: 50, validation: { count: 200, inputs: new Float32Array(0) } }), { count: 4 });
+  });
+
+  test('the charts put a decimated probe\'s values at their real time steps', () => {
+    const probe: ProbeEvent = {
+      type: 'probe',
+      epoch: 1,
+      samples: [0],
+      steps: [0, 4, 8],
+      inputs: [[[0.1], [0.2], [0.3]]],
+      layers: [{ layer: 0, quantities: { h: [[[1, 2, 3]]] } }],
+      gradientNorms: [[0.5, 0.6, 0.7]],
+      predictions: { kind: 'forecast', targets: [], predictions: [] },
+    };
+    assert.deepEqual(hiddenStateData(probe, 0, 0, 'h').cells.map((cell) => cell.time), [0, 4, 8]);
+    assert.deepEqual(hiddenStateData(probe, 0, 0, 'h').inputs.map((input) => input.time), [0, 4, 8]);
+    assert.deepEqual(gradientRows(probe).map((row) => row.time), [0, 4, 8]);
   });
 
   test('3000 levels of nesting: one error with its line and column, in a spec and in a weights file', () => {
