@@ -74,7 +74,10 @@ function duplicateKeyDiagnostics(lines: LineIndex, root: Node): SpecDiagnostic[]
   return diagnostics;
 }
 
-/** A number too large for a double (`1e999`) reads as Infinity: an error at each. */
+/**
+ * A number too large for a double (`1e999`) reads as Infinity: an error at each. Semantic, so
+ * that the editor shows it too: a JSON editor only says that the value is out of the schema's range.
+ */
 function infiniteNumberDiagnostics(lines: LineIndex, text: string, root: Node): SpecDiagnostic[] {
   const diagnostics: SpecDiagnostic[] = [];
   const pending: Node[] = [root];
@@ -82,7 +85,7 @@ function infiniteNumberDiagnostics(lines: LineIndex, text: string, root: Node): 
     if (node.type === 'number' && !Number.isFinite(node.value)) {
       const written = text.slice(node.offset, node.offset + node.length);
       const message = `${describePath(getNodePath(node))} is ${written}, a number too large to hold (the largest is about 1.8e308)`;
-      diagnostics.push(diagnosticAt(lines, node, { severity: 'error', message, path: getNodePath(node), origin: 'json' }));
+      diagnostics.push(diagnosticAt(lines, node, { severity: 'error', message, path: getNodePath(node), origin: 'semantic' }));
     }
     pending.push(...(node.children ?? []));
   }
