@@ -21,7 +21,8 @@ import { runExperiment } from '../../src/engine/runExperiment';
 import { RUN_FILES } from '../../src/engine/runs/layout';
 import { checkSpecText, loadSpecFile, type SpecCheck, type SpecLimits } from '../../src/engine/spec/load';
 import { validatedSpec } from '../../src/engine/spec/resolve';
-import { probeExtent } from '../../src/engine/train/probes';
+import type { SequenceModel } from '../../src/engine/model/types';
+import { buildProbe, probeExtent } from '../../src/engine/train/probes';
 import { trainExperiment } from '../../src/engine/train/trainer';
 import { escapeControlCharacters } from '../../src/cli/terminalText';
 import { gradientRows } from '../../src/charts/gradientFlow';
@@ -243,6 +244,29 @@ describe('specs that used to crash at train', () => {
     assert.ok(count * steps.length * 1024 * 6 <= MAX_PROBE_VALUES);
     const small = spec({ data: { type: 'sine', seqLength: 50 }, model: { hiddenSize: 32 }, probe: { samples: 4 } });
     assert.deepEqual(probeExtent(small, { seqLength: 50, validation: { count: 200, inputs: new Float32Array(0) } }), { count: 4 });
+  });
+
+  test('a decimated probe record holds the kept steps only, and fits in one JSON line of a few tens of MB', () => {
+    const run = spec({ data: { type: 'sine', samples: 20, seqLength: 2000 }, model: { cell: 'rnn', hiddenSize: 1024 }, probe: { samples: 4 } });
+    const dataset = loadDataset(run.data, { specDir: scratch, resourcesDir, seed: 1 });
+    let asked: number[] | undefined;
+    // The model's side of a probe is the engines' (tested against PyTorch elsewhere); here only its shape matters.
+    const model = {
+      probe: (batch: { size: number }, steps?: number[]) => {
+        asked = steps;
+        const times = steps?.length ?? 2000;
+        const h = Array.from({ length: batch.size }, () => Array.from({ length: 1024 }, () => new Array<number>(times).fill(0.5)));
+        return { layers: [{ layer: 0, quantities: { h } }], gradientNorms: [new Array<number>(times).fill(1)], outputs: new Float32Array(batch.size) };
+      },
+    } as unknown as SequenceModel;
+    const event = buildProbe(1, run, dataset, model, { outputs: [] });
+    assert.deepEqual(event.samples, [0]);
+    assert.deepEqual(asked, event.steps);
+    assert.equal(event.steps?.length, 1000);
+    assert.equal(event.steps?.[999], 1998);
+    assert.equal((event.inputs as number[][][])[0].length, 1000);
+    assert.equal(event.gradientNorms[0].length, 1000);
+    assert.ok(JSON.stringify(event).length < 50 * MB);
   });
 
   test('the charts put a decimated probe\'s values at their real time steps', () => {
