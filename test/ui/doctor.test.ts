@@ -35,11 +35,19 @@ test('a diagnostic on a sick spec, its Quick Fix applied, trained again: the dia
   await vscode.runCommand('View: Close Editors in Other Groups');
   const squiggle = page.locator('.editor-group-container.active .squiggly-warning');
   await squiggle.first().waitFor({ timeout: 30_000 });
-  // The cursor on the flagged key, then the Quick Fix menu, as a person opens it.
-  await page.locator('.editor-group-container.active .view-lines span', { hasText: /^"training"$/ }).first().click();
-  await page.keyboard.press('Control+.');
+  // The cursor on the flagged key, then the Quick Fix menu, as a person opens it (again if the menu came up before the fixes).
   const fix = page.locator('.action-widget .monaco-list-row', { hasText: /^Stop early: training\.earlyStopping with patience 3$/ });
-  await fix.waitFor({ timeout: 30_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.editor-group-container.active .view-lines span', { hasText: /^"training"$/ }).first().click();
+    await page.keyboard.press('Control+.');
+    try {
+      await fix.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   assert.equal(await page.locator('.action-widget .monaco-list-row', { hasText: 'and Train' }).count() > 0, true, 'Apply and Train is offered');
   await vscode.screenshot('2-doctor-quick-fix', 'doctor-quick-fix.png');
   // The first fix is the preferred one, focused: Enter applies it.
