@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { evidenceChart } from '../../src/charts/doctor';
+import { renderSvg } from '../../src/charts/renderSvg';
 import { diagnoseRunFolder } from '../../src/engine/doctor/diagnoseRun';
 import { Doctor } from '../../src/engine/doctor/doctor';
 import { applyFix, findingJsonPath, findingStillApplies, minimalReplacement } from '../../src/engine/doctor/specEdits';
 import { lowerRateFix } from '../../src/engine/doctor/trainingRules';
+import type { Finding } from '../../src/engine/doctor/types';
 import type { FindingEvent, TrainEvent } from '../../src/engine/events';
 import { runExperiment } from '../../src/engine/runExperiment';
 import { RUN_FILES } from '../../src/engine/runs/layout';
@@ -128,5 +131,26 @@ describe('doctor fixes as spec edits', () => {
     const change = minimalReplacement(text, fixed);
     assert.equal(text.slice(0, change.offset) + change.text + text.slice(change.offset + change.length), fixed);
     assert.equal(change.text, ', "dropout": 0.2, "layers": 2');
+  });
+});
+
+describe('doctor evidence charts', () => {
+  const base: Omit<Finding, 'code' | 'evidence'> = { severity: 'warning', epoch: 3, message: '', fixes: [], path: 'model.cell' };
+
+  test('vanishing gradients: ‖∂L/∂h_t‖ per step on a log scale, the decay written at the first step', async () => {
+    const chart = evidenceChart({ ...base, code: 'vanishing-gradients', evidence: { ratio: 3e-14, gradientNorms: [3e-15, 1e-8, 0.1] } });
+    assert.ok(chart);
+    assert.deepEqual(chart.data.evidence.map((row) => [row.x, row.y]), [[1, 3e-15], [2, 1e-8], [3, 0.1]]);
+    assert.deepEqual(chart.data.marks, [{ x: 1, label: 'step 1 / step 3: 3e-14' }]);
+    const svg = await renderSvg(chart.spec, chart.data);
+    assert.match(svg, /step 1 \/ step 3: 3e-14/);
+    assert.match(svg, /1e-10/, 'a log axis');
+  });
+
+  test('overfitting: train and validation per epoch with the best epoch marked; numbers alone get no chart', () => {
+    const chart = evidenceChart({ ...base, code: 'overfitting', evidence: { bestEpoch: 2, trainLosses: [0.5, 0.3, 0.2], validationLosses: [0.5, 0.3, 0.4] } });
+    assert.deepEqual(chart?.data.marks, [{ x: 2, label: 'best epoch 2' }]);
+    assert.deepEqual(new Set(chart?.data.evidence.map((row) => row.series)), new Set(['train', 'validation']));
+    assert.equal(evidenceChart({ ...base, code: 'dead-units', evidence: { dead: 9, units: 16, share: 0.56 } }), undefined);
   });
 });
