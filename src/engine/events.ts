@@ -22,6 +22,11 @@ export interface StartEvent {
   epochs: number;
   stepsPerEpoch: number;
   baseline: { loss: number; label: string };
+  /**
+   * Set when this start continues a stopped or interrupted run from its checkpoint: the epochs,
+   * steps and training time it had then. The events before it in the file are the run's own.
+   */
+  resumedFrom?: { epoch: number; step: number; durationMs: number };
   time: number;
 }
 

@@ -1,7 +1,7 @@
 /**
- * Runs one experiment (one point of a sweep) from start to finish and records it: the one
- * entry point the CLI and the extension's worker share. Whatever goes wrong, the run folder
- * stays and its summary says why.
+ * Runs one experiment (one point of a sweep) from start to finish and records it, or continues
+ * a stopped or interrupted run from its checkpoint: the entry points the CLI and the
+ * extension's worker share. Whatever goes wrong, the run folder stays and its summary says why.
  */
 import { dirname, resolve } from 'node:path';
 import { initBackend, type BackendPreference } from './backend';
@@ -15,6 +15,7 @@ import { RunWriter } from './runs/runWriter';
 import type { RunSummary, SweepPoint } from './runs/summary';
 import { specChecksum } from './spec/sweep';
 import type { ExperimentSpec } from './spec/types';
+import type { TrainerCheckpoint } from './train/checkpoint';
 import { trainExperiment } from './train/trainer';
 
 export interface RunExperimentOptions {
@@ -39,6 +40,11 @@ export interface RunExperimentOptions {
   shouldStop?(): boolean;
 }
 
+export interface ResumeExperimentOptions extends Omit<RunExperimentOptions, 'spec' | 'sweep' | 'runsRoot'> {
+  /** The run folder to continue; its recorded spec is trained, its data paths read from `specPath`'s folder. */
+  runDir: string;
+}
+
 export interface RunExperimentResult {
   runDir: string;
   summary: RunSummary;
@@ -56,6 +62,20 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     specChecksum: specChecksum(spec),
     sweep: options.sweep,
   });
+  return record(options, writer, spec);
+}
+
+/**
+ * Continues a stopped or interrupted run from its last checkpoint, appending to its files.
+ * Throws, changing nothing, when the run cannot be resumed (see `RunWriter.resume`).
+ */
+export async function resumeExperiment(options: ResumeExperimentOptions): Promise<RunExperimentResult> {
+  const { writer, stored, checkpoint, previously } = RunWriter.resume(options.runDir);
+  const note = `Resumed from the checkpoint after epoch ${checkpoint.epoch} (step ${checkpoint.step}); the run had ${previously}.`;
+  return record(options, writer, stored.spec, { checkpoint, note });
+}
+
+async function record(options: ResumeExperimentOptions | RunExperimentOptions, writer: RunWriter, spec: ExperimentSpec, resume?: Resume): Promise<RunExperimentResult> {
   options.onRunCreated?.(writer.dir);
   const emit = (event: TrainEvent): void => {
     writer.record(event);
@@ -63,21 +83,33 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   };
   let summary: RunSummary;
   try {
-    emit(await trainAndSave(options, writer, emit));
+    emit(await trainAndSave(options, spec, writer, emit, resume));
   } finally {
     summary = writer.close();
   }
   return { runDir: writer.dir, summary };
 }
 
+interface Resume {
+  checkpoint: TrainerCheckpoint;
+  /** Logged after the resumed start event. */
+  note: string;
+}
+
 /** Trains, saves the weights, and returns the end event to record; never throws. */
-async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, emit: (event: TrainEvent) => void): Promise<EndEvent> {
-  const { spec, specPath } = options;
+async function trainAndSave(
+  options: ResumeExperimentOptions | RunExperimentOptions,
+  spec: ExperimentSpec,
+  writer: RunWriter,
+  emit: (event: TrainEvent) => void,
+  resume: Resume | undefined,
+): Promise<EndEvent> {
+  const { specPath } = options;
   try {
     const { backend, note } = await initBackend(options.backend);
     const specDir = dirname(specPath);
     const dataset = loadDataset(spec.data, { specDir, resourcesDir: options.resourcesDir, seed: spec.training.seed });
-    const initialWeights = INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
+    const initialWeights = resume || INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
     let trainerEnd: EndEvent | undefined;
     const outcome = await trainExperiment({
       spec,
@@ -86,8 +118,17 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
       backendNote: note,
       engine: options.engine,
       initialWeights,
+      resumeFrom: resume?.checkpoint,
+      onCheckpoint: (checkpoint) => writer.saveCheckpoint(checkpoint),
       // The end is held back until the weights are saved, so that it means "the folder is complete".
-      onEvent: (event) => (event.type === 'end' ? (trainerEnd = event) : emit(event)),
+      onEvent: (event) => {
+        if (event.type === 'end') {
+          trainerEnd = event;
+          return;
+        }
+        emit(event);
+        if (event.type === 'start' && resume) emit({ type: 'log', level: 'info', message: resume.note });
+      },
       shouldStop: () => options.shouldStop?.() ?? false,
     });
     if (outcome.status !== 'failed') {

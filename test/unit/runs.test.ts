@@ -10,7 +10,8 @@ import { runExperiment, type RunExperimentOptions } from '../../src/engine/runEx
 import { closeAbandonedRun } from '../../src/engine/runs/abandonedRun';
 import { replaceFileAtomically } from '../../src/engine/io/files';
 import { experimentDir, experimentSlug, RUN_FILES, runIdTime } from '../../src/engine/runs/layout';
-import { iterateProbes, listRuns, readRun, STALE_AFTER_MS } from '../../src/engine/runs/runReader';
+import { iterateProbes, listRuns, readRun } from '../../src/engine/runs/runReader';
+import { STALE_AFTER_MS } from '../../src/engine/runs/runLiveness';
 import { RunWriter, SUMMARY_INTERVAL_MS } from '../../src/engine/runs/runWriter';
 import { summarizeEvents, type RunSummary } from '../../src/engine/runs/summary';
 import type { ExperimentSpec } from '../../src/engine/spec/types';

@@ -24,6 +24,7 @@ export function closeAbandonedRun(runDir: string, status: EndEvent['status'], re
   const final: RunSummary = { ...summary, status, reason, endedAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() };
   delete final.pid;
   delete final.hostname;
+  delete final.processStartedAt;
   writeJsonAtomically(join(runDir, RUN_FILES.summary), final);
   return final;
 }

@@ -7,7 +7,7 @@
 import type { StateDict } from '../model/types';
 import type { RunAnnotations } from './annotations';
 import type { MetricEvent } from './runReader';
-import type { StoredSpec } from './runWriter';
+import type { StoredSpec } from './storedSpec';
 import type { RunSummary } from './summary';
 
 export const METRICS_CSV_COLUMNS = [

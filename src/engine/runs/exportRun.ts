@@ -5,7 +5,8 @@ import { readWeightsFile } from '../model/weightsFile';
 import { readAnnotations } from './annotations';
 import { metricsCsv, metricsJson, safetensorsBytes } from './export';
 import { RUN_FILES } from './layout';
-import { isStoredSpec, iterateMetrics, readJson, readSummary } from './runReader';
+import { iterateMetrics, readJson, readSummary } from './runReader';
+import { isStoredSpec } from './storedSpec';
 
 export type MetricsFormat = 'csv' | 'json';
 

@@ -4,16 +4,13 @@
  * reads as `interrupted`; a lost summary is rebuilt from `metrics.jsonl`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ProbeEvent, RunStatus, TrainEvent } from '../events';
 import { iterateJsonLines, type JsonLinesProblems } from '../io/files';
 import { RUN_FILES, runIdTime } from './layout';
-import type { StoredSpec } from './runWriter';
+import { interruptionReason } from './runLiveness';
+import { isStoredSpec, type StoredSpec } from './storedSpec';
 import { summarizeEvents, type RunSummary } from './summary';
-
-/** A run on another host counts as interrupted once its summary is this old. */
-export const STALE_AFTER_MS = 10 * 60_000;
 
 /** Every recorded event but probes. */
 export type MetricEvent = Exclude<TrainEvent, ProbeEvent>;
@@ -72,17 +69,6 @@ export function* iterateProbes(runDir: string, problems?: JsonLinesProblems): Ge
   }
 }
 
-/** Whether a process with this id exists on this machine. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The summary as it stands now: stale `running` turned `interrupted`, a lost one rebuilt. */
 export function readSummary(runDir: string, now = Date.now()): { summary: RunSummary; problems: string[] } {
   const id = basename(runDir);
@@ -103,26 +89,8 @@ export function readSummary(runDir: string, now = Date.now()): { summary: RunSum
   }
 }
 
-/** Why a `running` summary is in fact interrupted, or undefined when it may well be running. */
-function interruptionReason(summary: RunSummary, now: number): string | undefined {
-  if (summary.status !== 'running') {
-    return undefined;
-  }
-  if (summary.hostname === undefined || summary.hostname === hostname()) {
-    if (summary.pid !== undefined && isProcessAlive(summary.pid)) {
-      return undefined;
-    }
-    return `the training process${summary.pid === undefined ? '' : ` (pid ${summary.pid})`} is gone`;
-  }
-  const updatedAt = Date.parse(summary.updatedAt);
-  if (Number.isFinite(updatedAt) && now - updatedAt <= STALE_AFTER_MS) {
-    return undefined;
-  }
-  return `no news from ${summary.hostname} since ${summary.updatedAt}`;
-}
-
 function asInterrupted(summary: RunSummary, reason: string): RunSummary {
-  const { pid: _pid, hostname: _hostname, ...rest } = summary;
+  const { pid: _pid, hostname: _hostname, processStartedAt: _started, ...rest } = summary;
   return { ...rest, status: 'interrupted', reason };
 }
 
@@ -201,8 +169,4 @@ function isSummary(value: unknown): value is RunSummary {
     typeof value.updatedAt === 'string' &&
     typeof value.epochsDone === 'number'
   );
-}
-
-export function isStoredSpec(value: unknown): value is StoredSpec {
-  return isObject(value) && isObject(value.spec) && typeof value.specChecksum === 'string';
 }

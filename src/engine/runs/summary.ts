@@ -60,9 +60,10 @@ export interface RunSummary {
   stepsPerSecondMedian?: number;
   specChecksum?: string;
   sweep?: SweepPoint;
-  /** The training process, while the status is `running`. */
+  /** The training process, while the status is `running`: its id, host and start time (`processStartTime`). */
   pid?: number;
   hostname?: string;
+  processStartedAt?: number;
 }
 
 /** What is known about a run before its first event. */
@@ -75,6 +76,7 @@ export interface RunIdentity {
   sweep?: SweepPoint;
   pid?: number;
   hostname?: string;
+  processStartedAt?: number;
 }
 
 /** Step rates kept for the median; beyond this the kept ones are thinned evenly over the run. */
@@ -82,17 +84,22 @@ const MAX_RATE_SAMPLES = 2048;
 
 /** Folds events into a summary. No I/O and no clock: the caller passes the time. */
 export class SummaryBuilder {
-  private readonly fields: Omit<RunSummary, 'id' | 'experiment' | 'startedAt' | 'updatedAt' | 'durationMs' | 'specChecksum' | 'sweep' | 'pid' | 'hostname'> = {
+  private readonly fields: Omit<RunSummary, 'id' | 'experiment' | 'startedAt' | 'updatedAt' | 'durationMs' | 'specChecksum' | 'sweep' | 'pid' | 'hostname' | 'processStartedAt'> = {
     status: 'running',
     epochsDone: 0,
     steps: 0,
   };
   private endedAt: number | undefined;
+  /** When the current stretch of training began (a resume starts a new one) and the training time before it. */
+  private stretchStart: number;
+  private durationBefore = 0;
   private rates: number[] = [];
   private rateStride = 1;
   private stepsSinceSample = 0;
 
-  constructor(private readonly identity: RunIdentity) {}
+  constructor(private readonly identity: RunIdentity) {
+    this.stretchStart = identity.startedAt;
+  }
 
   add(event: TrainEvent): void {
     const f = this.fields;
@@ -105,6 +112,14 @@ export class SummaryBuilder {
         f.parameterCount = event.parameterCount;
         f.epochsPlanned = event.epochs;
         f.baseline = event.baseline;
+        if (event.resumedFrom) {
+          f.status = 'running';
+          f.reason = undefined;
+          f.divergedAt = undefined;
+          this.endedAt = undefined;
+          this.stretchStart = event.time;
+          this.durationBefore = event.resumedFrom.durationMs;
+        }
         break;
       case 'step':
         f.steps = Math.max(f.steps, event.step);
@@ -139,7 +154,7 @@ export class SummaryBuilder {
 
   /** The summary as of `now` (milliseconds since the epoch). */
   summary(now: number): RunSummary {
-    const { id, experiment, startedAt, specChecksum, sweep, pid, hostname } = this.identity;
+    const { id, experiment, startedAt, specChecksum, sweep, pid, hostname, processStartedAt } = this.identity;
     const running = this.fields.status === 'running';
     return withoutUndefined({
       id,
@@ -148,12 +163,13 @@ export class SummaryBuilder {
       startedAt: new Date(startedAt).toISOString(),
       updatedAt: new Date(now).toISOString(),
       endedAt: this.endedAt === undefined ? undefined : new Date(this.endedAt).toISOString(),
-      durationMs: Math.max(0, (this.endedAt ?? now) - startedAt),
+      durationMs: this.durationBefore + Math.max(0, (this.endedAt ?? now) - this.stretchStart),
       stepsPerSecondMedian: median(this.rates),
       specChecksum,
       sweep,
       pid: running ? pid : undefined,
       hostname: running ? hostname : undefined,
+      processStartedAt: running ? processStartedAt : undefined,
     });
   }
 
