@@ -195,8 +195,8 @@ describe('run store', () => {
 
   test('writes leave exactly the run files, no temp files', () => {
     const writer = writeCompleteRun(freshExperimentDir());
-    // annotations.json is written only when the user adds some.
-    const written = Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.annotations);
+    // annotations.json is written only when the user adds some, checkpoint.json only by the trainer.
+    const written = Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.annotations && file !== RUN_FILES.checkpoint);
     assert.deepEqual(readdirSync(writer.dir).sort(), written.sort());
   });
 
