@@ -104,10 +104,11 @@ function readSummaryFile(runDir: string): RunSummary {
 
 describe('run layout', () => {
   test('the experiment folder is named after the spec file, filesystem-safe', () => {
-    assert.equal(experimentSlug('specs/Adding Problem.rnn.json'), 'adding-problem');
-    assert.equal(experimentSlug('x/lstm_v2.json'), 'lstm_v2');
-    assert.equal(experimentSlug('x/???.rnn.json'), 'experiment');
-    assert.equal(experimentDir('root', 'a/b/My Spec.rnn.json'), join('root', 'my-spec'));
+    assert.equal(experimentSlug('specs/adding-problem.rnn.json'), 'adding-problem');
+    assert.match(experimentSlug('specs/Adding Problem.rnn.json'), /^adding-problem-[0-9a-f]{8}$/);
+    assert.match(experimentSlug('x/lstm_v2.json'), /^lstm_v2-[0-9a-f]{8}$/);
+    assert.match(experimentSlug('x/???.rnn.json'), /^experiment-[0-9a-f]{8}$/);
+    assert.equal(experimentDir('root', 'a/b/my-spec.rnn.json'), join('root', 'my-spec'));
   });
 
   test('run ids sort by start time and encode it', () => {

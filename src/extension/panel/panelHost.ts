@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { EpochEvent, TrainEvent } from '../../engine/events';
 import { readAnnotations } from '../../engine/runs/annotations';
 import { runMetricsText } from '../../engine/runs/exportRun';
-import { experimentDir, RUN_FILES } from '../../engine/runs/layout';
+import { RUN_FILES } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { listRuns, readRun } from '../../engine/runs/runReader';
 import {
   PanelMessageType,
@@ -254,7 +255,7 @@ export class ExperimentPanel implements vscode.Disposable {
   }
 
   private experimentDir(): string {
-    return experimentDir(runsRootFor(this.specUri), this.specUri.fsPath);
+    return specRunsDir(runsRootFor(this.specUri), this.specUri.fsPath);
   }
 
   /** This window's live runs of the experiment, newest first. */

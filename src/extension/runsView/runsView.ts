@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatValue } from '../../engine/format';
 import { readAnnotations } from '../../engine/runs/annotations';
-import { experimentDir } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { listRuns } from '../../engine/runs/runReader';
 import { CoalescedCall } from '../coalescedCall';
 import { runsRootFor } from '../config';
@@ -138,7 +138,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
     const files = await findSpecFiles();
     const next = new Map<string, ExperimentNode>();
     for (const specUri of files) {
-      const dir = experimentDir(runsRootFor(specUri), specUri.fsPath);
+      const dir = specRunsDir(runsRootFor(specUri), specUri.fsPath);
       const existing = this.experiments.get(specUri.toString());
       next.set(specUri.toString(), existing?.dir === dir ? existing : { kind: 'experiment', specUri, dir });
     }
