@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { experimentDir, RUN_FILES } from '../../src/engine/runs/layout';
 import { listRuns, readRun } from '../../src/engine/runs/runReader';
+import type { StartEvent } from '../../src/engine/events';
 import type { RunSummary } from '../../src/engine/runs/summary';
 
 const root = resolve(__dirname, '../..');
@@ -227,5 +228,54 @@ describe('rnn-lab command line', () => {
     const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { type: string; summary: RunSummary };
     assert.equal(last.type, 'summary');
     assert.equal(last.summary.status, 'stopped');
+  });
+
+  test('SIGTERM and SIGHUP stop like Ctrl-C; train --resume continues the run in its folder and its curve goes on', async () => {
+    const resumable = writeSpec('resumable.rnn.json', { ...tinySpec, name: 'resumable', data: { type: 'sine', samples: 400, seqLength: 20 }, training: { epochs: 3, batchSize: 4 } });
+    const runs = runsDir('resumable-runs');
+    const stopAfterFirstEpoch = async (signal: NodeJS.Signals): Promise<{ result: CliResult; runDir: string }> => {
+      const { child, finished } = startCli('train', resumable, '--json', '--runs', runs, '--backend', 'cpu');
+      let seen = '';
+      const onData = (chunk: string): void => {
+        seen += chunk;
+        if (seen.includes('"type":"epoch"')) {
+          child.stdout.off('data', onData);
+          child.kill(signal);
+        }
+      };
+      child.stdout.on('data', onData);
+      const result = await finished;
+      const runLine = JSON.parse(result.stdout.split('\n')[0]) as { runDir: string };
+      return { result, runDir: runLine.runDir };
+    };
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const { result, runDir } = await stopAfterFirstEpoch(signal);
+      assert.equal(result.status, 130, `${signal}: ${result.stderr}`);
+      assert.match(result.stderr, /Stopping after the current step/);
+      const run = readRun(runDir);
+      assert.equal(run.summary.status, 'stopped', signal);
+      assert.equal(run.hasWeights, true, signal);
+      assert.ok(existsSync(join(runDir, RUN_FILES.checkpoint)), signal);
+    }
+
+    const [stopped] = listRuns(experimentDir(runs, resumable)).slice(-1);
+    const runDir = join(experimentDir(runs, resumable), stopped.id);
+    const wrongSpec = await cli('train', tiny, '--resume', runDir, '--runs', runs);
+    assert.equal(wrongSpec.status, 1);
+    assert.match(wrongSpec.stderr, /is not a run of .*tiny\.rnn\.json/);
+
+    const resumed = await cli('train', resumable, '--resume', runDir, '--runs', runs, '--backend', 'cpu');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stdout, /epoch 3\/3/);
+    const run = readRun(runDir);
+    assert.equal(run.summary.status, 'completed');
+    assert.equal(run.summary.epochsDone, 3);
+    const steps = run.metrics.flatMap((event) => (event.type === 'step' ? [event.step] : []));
+    const perEpoch = run.metrics.find((event): event is StartEvent => event.type === 'start')!.stepsPerEpoch;
+    assert.deepEqual(steps, Array.from({ length: 3 * perEpoch }, (_, i) => i + 1), 'every step once, in order');
+    assert.deepEqual(run.metrics.flatMap((event) => (event.type === 'epoch' ? [event.epoch] : [])), [1, 2, 3]);
+    const again = await cli('train', resumable, '--resume', runDir, '--runs', runs);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /completed: there is nothing to resume/);
   });
 });
