@@ -23,6 +23,8 @@ export interface TrainingJob {
   resourcesDir: string;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;
+  /** Continue this stopped or interrupted run folder from its checkpoint instead (`spec` and `sweep` are its own). */
+  resumeRunDir?: string;
 }
 
 export const STOP_REQUESTED = 1;

@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     inline,
     runsView,
     runsTree,
-    ...registerRunActions(runsView, panels, log),
+    ...registerRunActions(runsView, panels, runs, log),
     registerNewExperiment(),
     new ExperimentCodeLens(runs, validation),
     new TrainingStatusBar(runs),

@@ -104,9 +104,8 @@ export class RunWriter {
    */
   static resume(runDir: string, now: () => number = Date.now): ResumedRun {
     const { summary } = readSummary(runDir, now());
-    if (summary.status === 'running') throw new Error(`${runDir} is still training (pid ${summary.pid ?? '?'} on ${summary.hostname ?? 'this host'})`);
-    if (summary.status === 'completed') throw new Error(`${runDir} completed: there is nothing to resume`);
-    if (summary.divergedAt) throw new Error(`${runDir} diverged (${summary.reason ?? 'no reason recorded'}): resuming would diverge again; train it anew`);
+    const problem = resumeProblem(runDir, summary);
+    if (problem) throw new Error(problem);
     const stored = readJson(join(runDir, RUN_FILES.spec));
     if (!isStoredSpec(stored)) throw new Error(`${join(runDir, RUN_FILES.spec)} is missing or unreadable: the run's spec is unknown`);
     const checkpoint = readCheckpoint(runDir);
@@ -171,6 +170,18 @@ export class RunWriter {
     this.lastSummaryWrite = this.now();
     return summary;
   }
+}
+
+/**
+ * Why the run cannot be resumed, or undefined when it can be tried: it is stopped, interrupted
+ * or failed without diverging, and has a checkpoint (which `RunWriter.resume` reads in full).
+ */
+export function resumeProblem(runDir: string, summary: RunSummary = readSummary(runDir).summary): string | undefined {
+  if (summary.status === 'running') return `${runDir} is still training (pid ${summary.pid ?? '?'} on ${summary.hostname ?? 'this host'})`;
+  if (summary.status === 'completed') return `${runDir} completed: there is nothing to resume`;
+  if (summary.divergedAt) return `${runDir} diverged (${summary.reason ?? 'no reason recorded'}): resuming would diverge again; train it anew`;
+  if (!existsSync(join(runDir, RUN_FILES.checkpoint))) return `${join(runDir, RUN_FILES.checkpoint)}: cannot resume from this checkpoint: it is missing`;
+  return undefined;
 }
 
 function sizeOf(path: string): number {

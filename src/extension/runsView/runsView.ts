@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { formatValue } from '../../engine/format';
 import { readAnnotations } from '../../engine/runs/annotations';
 import { specRunsDir } from '../../engine/runs/legacyRuns';
+import { resumeProblem } from '../../engine/runs/runWriter';
 import { listRuns } from '../../engine/runs/runReader';
 import { CoalescedCall } from '../coalescedCall';
 import { runsRootFor } from '../config';
@@ -256,7 +257,8 @@ function runItem(node: RunNode): vscode.TreeItem {
   item.iconPath = runIcon(state);
   item.description = runDescription(node, state);
   item.tooltip = runTooltip(node, state);
-  item.contextValue = node.live ? 'rnnLab.liveRun' : 'rnnLab.run';
+  // Resume Run is offered where it can work: a stopped or interrupted run with a checkpoint.
+  item.contextValue = node.live ? 'rnnLab.liveRun' : node.runDir && node.summary && !resumeProblem(node.runDir, node.summary) ? 'rnnLab.run.resumable' : 'rnnLab.run';
   item.command = { command: 'rnnLab.openRun', title: 'Open Run', arguments: [node] };
   if (node.runDir) item.resourceUri = vscode.Uri.file(node.runDir);
   return item;
