@@ -11,9 +11,25 @@ import type { StateDict } from './types';
 /** A number or nested lists of numbers, as JSON holds a tensor. */
 export type Nested = number | Nested[];
 
+/** The state dict in a weights file; throws an Error that names the file and what is wrong with it. */
 export function readWeightsFile(path: string): StateDict {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { params?: Record<string, Nested> } & Record<string, Nested>;
-  return stateDictFromJson((json.params ?? json) as Record<string, Nested>, path);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not valid JSON, perhaps cut short (${error.message})` : (error as Error).message;
+    throw new Error(`${path}: ${why}`);
+  }
+  const params = typeof json === 'object' && json !== null && !Array.isArray(json) ? ((json as { params?: unknown }).params ?? json) : undefined;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new Error(`${path}: not a weights file (expected { "params": { name: nested lists } })`);
+  }
+  const weights = stateDictFromJson(params as Record<string, Nested>, path);
+  if (Object.keys(weights).length === 0) {
+    throw new Error(`${path}: holds no tensors`);
+  }
+  return weights;
 }
 
 /** Tensors from nested lists; `origin` names the source in error messages. */

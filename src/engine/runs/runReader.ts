@@ -75,9 +75,10 @@ export function readSummary(runDir: string, now = Date.now()): { summary: RunSum
   try {
     const stored = readJson(join(runDir, RUN_FILES.summary));
     if (isSummary(stored)) {
-      const summary = { ...stored, id };
+      const { summary, wrong } = withReadableFields({ ...stored, id });
       const reason = interruptionReason(summary, now);
-      return { summary: reason ? asInterrupted(summary, reason) : summary, problems: [] };
+      const problems = wrong.length > 0 ? [`${RUN_FILES.summary}: fields of the wrong type, shown as "?": ${wrong.join(', ')}`] : [];
+      return { summary: reason ? asInterrupted(summary, reason) : summary, problems };
     }
     const problem = `${RUN_FILES.summary} is ${stored === undefined ? 'missing or unreadable' : 'not a run summary'}`;
     return { summary: rebuildSummary(runDir, problem), problems: [problem] };
@@ -115,9 +116,40 @@ function rebuildSummary(runDir: string, problem: string): RunSummary {
     lastWrite,
   );
   if (summary.status === 'running') {
-    return { ...summary, status: 'interrupted', reason: `${problem}; rebuilt from ${RUN_FILES.metrics}` };
+    return { ...summary, status: 'interrupted', reason: `${problem}; rebuilt from ${RUN_FILES.metrics}`, rebuilt: problem };
   }
-  return summary;
+  return { ...summary, rebuilt: problem };
+}
+
+const TEXT_FIELDS = ['experiment', 'reason', 'backend', 'backendNote', 'engine', 'dataset', 'endedAt', 'specChecksum', 'hostname', 'rebuilt'] as const;
+const NUMBER_FIELDS = [
+  'durationMs', 'epochsDone', 'steps', 'epochsPlanned', 'parameterCount', 'bestValidationLoss', 'bestEpoch', 'lastValidationLoss',
+  'lastTrainLoss', 'bestValidationAccuracy', 'lastValidationAccuracy', 'stepsPerSecondMedian', 'pid', 'processStartedAt',
+] as const;
+
+/**
+ * A stored summary whose text fields of the wrong type read as `?` (numbers of the wrong type
+ * are kept: the formatters print them as `?`), and the names of the fields that were wrong.
+ */
+function withReadableFields(summary: RunSummary): { summary: RunSummary; wrong: string[] } {
+  const fields = summary as unknown as Record<string, unknown>;
+  const wrong: string[] = [
+    ...TEXT_FIELDS.filter((key) => fields[key] !== undefined && typeof fields[key] !== 'string'),
+    ...NUMBER_FIELDS.filter((key) => fields[key] !== undefined && fields[key] !== null && typeof fields[key] !== 'number'),
+  ];
+  const result: Record<string, unknown> = { ...fields };
+  for (const key of TEXT_FIELDS) if (wrong.includes(key)) result[key] = '?';
+  const sweep = fields.sweep as Record<string, unknown> | undefined;
+  if (sweep !== undefined && (!isObject(sweep) || typeof sweep.label !== 'string' || !isObject(sweep.assignments))) {
+    wrong.push('sweep');
+    result.sweep = { label: '?', assignments: {} };
+  }
+  const baseline = fields.baseline as Record<string, unknown> | undefined;
+  if (baseline !== undefined && (!isObject(baseline) || typeof baseline.label !== 'string')) {
+    wrong.push('baseline');
+    delete result.baseline;
+  }
+  return { summary: result as unknown as RunSummary, wrong };
 }
 
 /** The run's metric events in order, parsed one at a time. */

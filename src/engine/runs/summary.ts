@@ -60,6 +60,8 @@ export interface RunSummary {
   stepsPerSecondMedian?: number;
   specChecksum?: string;
   sweep?: SweepPoint;
+  /** Set when `summary.json` was damaged and this summary was rebuilt from the metrics: what was wrong. */
+  rebuilt?: string;
   /** The training process, while the status is `running`: its id, host and start time (`processStartTime`). */
   pid?: number;
   hostname?: string;

@@ -4,12 +4,12 @@
  * runs tree's nodes (a click passes the clicked node and the selection), a run folder's URI,
  * or nothing, in which case a quick pick asks.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseTags, updateAnnotations, type RunAnnotations } from '../../engine/runs/annotations';
 import { deleteRun } from '../../engine/runs/deleteRun';
-import { exportMetricsFile, runWeightsSafetensors } from '../../engine/runs/exportRun';
+import { exportMetricsFile, exportWeightsJson, runWeightsSafetensors } from '../../engine/runs/exportRun';
 import { RUN_FILES } from '../../engine/runs/layout';
 import { readJson } from '../../engine/runs/runReader';
 import { resumeProblem } from '../../engine/runs/runWriter';
@@ -203,7 +203,7 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
       return (
         target &&
         writeExport(log, target, () =>
-          format === 'json' ? copyWeights(node.runDir, target.fsPath) : writeFileSync(target.fsPath, runWeightsSafetensors(node.runDir)),
+          format === 'json' ? exportWeightsJson(node.runDir, target.fsPath) : writeFileSync(target.fsPath, runWeightsSafetensors(node.runDir)),
         )
       );
     }),
@@ -249,14 +249,6 @@ function fileStem(node: RunNode): string {
 
 function saveDialog(node: RunNode, fileName: string, filters: Record<string, string[]>): Thenable<vscode.Uri | undefined> {
   return vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(path.dirname(node.experiment.specUri.fsPath), fileName)), filters, saveLabel: 'Export' });
-}
-
-function copyWeights(runDir: string, target: string): void {
-  try {
-    copyFileSync(path.join(runDir, RUN_FILES.weights), target);
-  } catch (error) {
-    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(`the run in ${runDir} has no saved weights (${RUN_FILES.weights})`) : error;
-  }
 }
 
 /** Runs an export, logs it and says how it went; returns the written file, or undefined on failure. */
