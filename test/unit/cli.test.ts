@@ -166,6 +166,45 @@ describe('rnn-lab command line', () => {
     assert.match(wrongExtension.stderr, /\.csv or \.json/);
   });
 
+  test('damaged run files: a rebuilt summary says so, wrong-type fields print ?, exports of damaged files fail naming them', async () => {
+    const runs = runsDir('damaged-runs');
+    assert.equal((await cli('train', tiny, '--runs', runs, '--backend', 'cpu')).status, 0);
+    assert.equal((await cli('train', tiny, '--runs', runs, '--backend', 'cpu')).status, 0);
+    const [second, first] = listRuns(experimentDir(runs, tiny));
+    const dirOf = (summary: RunSummary) => join(experimentDir(runs, tiny), summary.id);
+    writeFileSync(join(dirOf(first), RUN_FILES.summary), '{"status": "compl');
+    const summaryPath = join(dirOf(second), RUN_FILES.summary);
+    const stored = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(summaryPath, JSON.stringify({ ...stored, durationMs: 'soon', bestValidationLoss: { x: 1 }, bestEpoch: [2], lastValidationLoss: 'low', sweep: { label: { a: 1 } } }));
+
+    const listing = await cli('runs', tiny, '--runs', runs);
+    assert.equal(listing.status, 0, listing.stderr);
+    assert.doesNotMatch(listing.stdout, /object Object|NaN/);
+    const rows = new Map(listing.stdout.trim().split('\n').slice(1).map((row) => [row.split(' ')[0], row]));
+    assert.match(rows.get(first.id)!, new RegExp(`^${first.id} +completed, rebuilt from metrics +\\S+ @\\d `));
+    assert.match(rows.get(second.id)!, new RegExp(`^${second.id} +completed +\\? @\\? +\\? +\\? +\\S+ ago|just now +\\?$`));
+    assert.deepEqual(readRun(dirOf(second)).problems, ['summary.json: fields of the wrong type, shown as "?": durationMs, bestValidationLoss, bestEpoch, lastValidationLoss, sweep']);
+
+    const out = (file: string) => join(work, file);
+    const weightsPath = join(dirOf(first), RUN_FILES.weights);
+    writeFileSync(weightsPath, readFileSync(weightsPath, 'utf8').slice(0, 200));
+    rmSync(join(dirOf(second), RUN_FILES.metrics));
+    const [safetensors, json, metrics] = await Promise.all([
+      cli('export', dirOf(first), '--weights', out('cut.safetensors')),
+      cli('export', dirOf(first), '--weights', out('cut.json')),
+      cli('export', dirOf(second), '--metrics', out('none.csv')),
+    ]);
+    for (const result of [safetensors, json]) {
+      assert.equal(result.status, 1, result.stdout);
+      assert.match(result.stderr, /weights\.json: not valid JSON, perhaps cut short/);
+    }
+    assert.equal(existsSync(join(root, out('cut.json'))), false, 'nothing written');
+    assert.equal(existsSync(join(root, out('cut.safetensors'))), false);
+    assert.equal(metrics.status, 1);
+    assert.match(metrics.stderr, /metrics\.jsonl: no such file; the run recorded no metrics to export/);
+    assert.equal(existsSync(join(root, out('none.csv'))), false);
+  });
+
   test('train --json prints one JSON object per line for every run of a sweep', async () => {
     const runs = runsDir('sweep-runs');
     const result = await cli('train', sweep, '--json', '--runs', runs, '--backend', 'cpu');
