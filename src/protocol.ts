@@ -163,6 +163,8 @@ export interface PanelRunHeader {
   engine?: string;
   cell?: string;
   baseline?: { loss: number; label: string };
+  /** The data file the run read, resolved. */
+  dataFile?: string;
 }
 
 /** One training step, as the loss chart needs it. */

@@ -142,6 +142,7 @@ function renderHeader(): void {
     run.stepsPerSecond ? `${Math.round(run.stepsPerSecond)} steps/s` : undefined,
     run.engine,
     run.cell ? run.cell.toUpperCase() : undefined,
+    run.dataFile ? `data ${run.dataFile}` : undefined,
   ]
     .filter((part) => part !== undefined)
     .join(' · ');

@@ -17,6 +17,8 @@ export interface StartEvent {
   /** Which implementation trained (absent in runs recorded before there was a choice). */
   engine?: EngineKind;
   dataset: string;
+  /** The data file, resolved (absolute), for data read from a file the spec names. */
+  dataFile?: string;
   cell: CellType;
   parameterCount: number;
   epochs: number;

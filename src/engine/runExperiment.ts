@@ -109,6 +109,8 @@ async function trainAndSave(
     const { backend, note } = await initBackend(options.backend);
     const specDir = dirname(specPath);
     const dataset = loadDataset(spec.data, { specDir, resourcesDir: options.resourcesDir, seed: spec.training.seed });
+    // Shown with the run: a relative path may lead outside the workspace, which a trusted one allows.
+    const dataFile = 'path' in spec.data ? resolve(specDir, spec.data.path) : undefined;
     const initialWeights = resume || INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
     let trainerEnd: EndEvent | undefined;
     const outcome = await trainExperiment({
@@ -126,7 +128,7 @@ async function trainAndSave(
           trainerEnd = event;
           return;
         }
-        emit(event);
+        emit(event.type === 'start' && dataFile ? { ...event, dataFile } : event);
         if (event.type === 'start' && resume) emit({ type: 'log', level: 'info', message: resume.note });
       },
       shouldStop: () => options.shouldStop?.() ?? false,

@@ -1,6 +1,7 @@
 /**
  * Diagnostics for the checks a JSON Schema cannot express (missing data files, CSV columns,
- * sweep keys, …), on open and as the user types. The editor's JSON support already reports
+ * sweep keys, …), on open and as the user types; in Restricted Mode data files are only
+ * checked to exist. The editor's JSON support already reports
  * syntax and schema problems through `contributes.jsonValidation`, so those are not repeated.
  */
 import * as vscode from 'vscode';
@@ -20,13 +21,16 @@ export class SpecValidation implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => this.validate(document)),
       vscode.workspace.onDidChangeTextDocument((event) => this.validateSoon(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)),
+      // Trust granted: the data files may now be read, so every open spec is checked in full.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach((document) => this.validate(document))),
     ];
     vscode.workspace.textDocuments.forEach((document) => this.validate(document));
   }
 
   /** Every check, the schema's included: what training needs to know. */
   check(document: vscode.TextDocument): SpecCheck {
-    return checkSpecText(document.getText(), { specPath: document.uri.fsPath, resourcesDir: this.resourcesDir });
+    // In Restricted Mode the data files are checked to exist, never read: a message could show what they hold.
+    return checkSpecText(document.getText(), { specPath: document.uri.fsPath, resourcesDir: this.resourcesDir, readDataFiles: vscode.workspace.isTrusted });
   }
 
   /** Checks the document now and publishes its semantic diagnostics. */

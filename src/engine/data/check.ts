@@ -25,6 +25,8 @@ export type { DataIssue } from './errors';
 export interface CheckContext {
   specDir: string;
   resourcesDir: string;
+  /** False: a file the spec names is only checked to exist (Restricted Mode), so no message shows its content. */
+  readDataFiles?: boolean;
 }
 
 /** What the data would split into, or why it cannot load. */
@@ -44,8 +46,14 @@ function planData(data: DataSpec, context: CheckContext): DataPlan {
       return catchDataErrors(() => ({ counts: splitCounts(data.samples, data.validationSplit, 'samples') }));
     case 'csv':
     case 'text':
-    case 'labeled-text':
-      return planFileData(data, userDataFile(data.path, context.specDir));
+    case 'labeled-text': {
+      const file = userDataFile(data.path, context.specDir);
+      if (context.readDataFiles === false) {
+        const missing = missingFileMessage(file.absolute, file.written);
+        return { issues: missing ? [{ path: file.specPath, message: missing }] : [] };
+      }
+      return planFileData(data, file);
+    }
     case 'builtin': {
       const builtin = resolveBuiltin(data, context.resourcesDir);
       const plan = planFileData(builtin.data, builtin.file);

@@ -40,6 +40,8 @@ export interface RunSummary {
   engine?: EngineKind;
   /** The dataset's one-line description. */
   dataset?: string;
+  /** The data file the spec named, resolved (absolute). */
+  dataFile?: string;
   parameterCount?: number;
   /** ISO 8601 times. `updatedAt` is when the summary was last written. */
   startedAt: string;
@@ -111,6 +113,7 @@ export class SummaryBuilder {
         f.backendNote = event.backendNote;
         f.engine = event.engine;
         f.dataset = event.dataset;
+        f.dataFile = event.dataFile;
         f.parameterCount = event.parameterCount;
         f.epochsPlanned = event.epochs;
         f.baseline = event.baseline;

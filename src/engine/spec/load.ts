@@ -27,6 +27,8 @@ export interface SpecContext {
   specPath: string;
   /** The extension's bundled resources (built-in data sets). */
   resourcesDir: string;
+  /** False in an untrusted workspace: the data files the spec names are checked to exist, never read. */
+  readDataFiles?: boolean;
 }
 
 /** "CommaExpected" → "syntax error: comma expected". */
@@ -82,7 +84,7 @@ export function checkSpecText(text: string, context: SpecContext): SpecCheck {
     const runs = expandSweep(spec).map((run) => run.spec);
     semantic.push(
       ...ignoredSettingIssues(spec, runs),
-      ...dataIssues(spec, { specDir: dirname(context.specPath), resourcesDir: context.resourcesDir }),
+      ...dataIssues(spec, { specDir: dirname(context.specPath), resourcesDir: context.resourcesDir, readDataFiles: context.readDataFiles }),
     );
   }
   diagnostics.push(

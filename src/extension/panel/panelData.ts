@@ -103,6 +103,7 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
     engine: describeEngine(start?.engine, start?.backend),
     cell: start?.cell,
     baseline: start?.baseline,
+    dataFile: start?.dataFile,
   };
 }
 
@@ -125,6 +126,7 @@ export function headerOfRecord(record: RunRecord): PanelRunHeader {
     engine: describeEngine(summary.engine, summary.backend),
     cell: start?.cell,
     baseline: summary.baseline,
+    dataFile: summary.dataFile,
   };
 }
 

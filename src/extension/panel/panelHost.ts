@@ -404,7 +404,11 @@ export class ExperimentPanel implements vscode.Disposable {
     const live = this.liveRunById(id);
     const dir = this.runDirOf(id);
     let note: string | undefined;
-    if (dir && !live?.isActive && existsSync(join(dir, RUN_FILES.weights))) {
+    const hasWeights = dir !== undefined && !live?.isActive && existsSync(join(dir, RUN_FILES.weights));
+    if (hasWeights && !vscode.workspace.isTrusted) {
+      // Weights in the workspace are its content, like its data: sampling from them waits for trust.
+      note = 'sampling from the saved weights waits for Workspace Trust (Restricted Mode)';
+    } else if (dir && hasWeights) {
       const settings = readSettings(this.specUri);
       const length = latestProbe(dir)?.generated?.text.length ?? 200;
       try {

@@ -121,6 +121,7 @@ export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownStrin
       ['Engine', describeEngine(s.engine, s.backend)],
       ['Backend note', s.backendNote],
       ['Data', s.dataset],
+      ['Data file', s.dataFile],
       ['Started', Number.isFinite(Date.parse(s.startedAt)) ? new Date(s.startedAt).toLocaleString() : '?'],
       ['Summary', s.rebuilt ? `rebuilt from ${RUN_FILES.metrics}: ${s.rebuilt}` : undefined],
     );
