@@ -48,7 +48,8 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         runDir,
         specPath,
         backend,
-        engine,
+        // The engine the run was trained with, unless --engine is given.
+        engine: args.some((arg) => arg === '--engine' || arg.startsWith('--engine=')) ? engine : undefined,
         resourcesDir: context.resourcesDir,
         onRunCreated: (dir) => reporter.runCreated(run, dir),
         onEvent: (event) => reporter.event(event),

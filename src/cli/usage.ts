@@ -38,7 +38,8 @@ Commands:
 Options:
   --epochs N        Train for N epochs instead of the spec's training.epochs.
   --resume FOLDER   Continue that stopped or interrupted run of SPEC from its last
-                    checkpoint, in the same folder, with the spec it was started with.
+                    checkpoint, in the same folder, with the spec and (unless --engine is
+                    given) the engine it was started with.
   --json            Print one JSON event per line on stdout instead of text.
   --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
   --engine NAME     kernels (WebAssembly SIMD kernels; the default) or tfjs (the

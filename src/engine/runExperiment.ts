@@ -43,6 +43,8 @@ export interface RunExperimentOptions {
 export interface ResumeExperimentOptions extends Omit<RunExperimentOptions, 'spec' | 'sweep' | 'runsRoot'> {
   /** The run folder to continue; its recorded spec is trained, its data paths read from `specPath`'s folder. */
   runDir: string;
+  /** The engine that trained the run unless another is asked for. */
+  engine?: RunExperimentOptions['engine'];
 }
 
 export interface RunExperimentResult {
@@ -70,9 +72,9 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
  * Throws, changing nothing, when the run cannot be resumed (see `RunWriter.resume`).
  */
 export async function resumeExperiment(options: ResumeExperimentOptions): Promise<RunExperimentResult> {
-  const { writer, stored, checkpoint, previously } = RunWriter.resume(options.runDir);
+  const { writer, stored, checkpoint, previously, engine } = RunWriter.resume(options.runDir);
   const note = `Resumed from the checkpoint after epoch ${checkpoint.epoch} (step ${checkpoint.step}); the run had ${previously}.`;
-  return record(options, writer, stored.spec, { checkpoint, note });
+  return record({ ...options, engine: options.engine ?? engine }, writer, stored.spec, { checkpoint, note });
 }
 
 async function record(options: ResumeExperimentOptions | RunExperimentOptions, writer: RunWriter, spec: ExperimentSpec, resume?: Resume): Promise<RunExperimentResult> {

@@ -25,7 +25,8 @@ function train(job: TrainingJob): void {
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,
   };
   const run = job.resumeRunDir
-    ? resumeExperiment({ ...common, runDir: job.resumeRunDir })
+    ? // A resumed run goes on with the engine it was trained with.
+      resumeExperiment({ ...common, engine: undefined, runDir: job.resumeRunDir })
     : runExperiment({ ...common, spec: job.spec, sweep: job.sweep, runsRoot: job.runsRoot });
   // A run that cannot be resumed rejects, changing nothing: the host reports it as the worker's error.
   void run.then(({ runDir, summary }) => post({ type: WorkerMessageType.Finished, runDir, summary }));

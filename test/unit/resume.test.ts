@@ -55,7 +55,8 @@ describe('checkpoints and resume', () => {
       assert.equal(stopped.summary.epochsDone, 1);
       assert.equal(readCheckpoint(stopped.runDir).epoch, 1, 'the checkpoint of the last finished epoch');
 
-      const resumed = await resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', engine, resourcesDir: scratch });
+      // Without an engine asked for, the run goes on with the one it was trained with.
+      const resumed = await resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', engine: engine === 'tfjs' ? undefined : engine, resourcesDir: scratch });
       assert.equal(resumed.runDir, stopped.runDir, 'the same run folder goes on');
       assert.equal(resumed.summary.status, 'completed', resumed.summary.reason);
       assert.equal(resumed.summary.epochsDone, 3);
@@ -70,6 +71,7 @@ describe('checkpoints and resume', () => {
       assert.deepEqual(record.problems, []);
       const starts = record.metrics.filter((event) => event.type === 'start');
       assert.equal(starts.length, 2);
+      assert.deepEqual(starts.map((start) => start.type === 'start' && start.engine), [engine, engine]);
       assert.deepEqual(starts[1].type === 'start' && starts[1].resumedFrom && { ...starts[1].resumedFrom, durationMs: 0 }, { epoch: 1, step: 6, durationMs: 0 });
       assert.ok(record.metrics.some((event) => event.type === 'log' && /Resumed from the checkpoint after epoch 1 \(step 6\); the run had stopped/.test(event.message)));
       assert.ok(record.summary.durationMs <= whole.summary.durationMs * 4 + 5000, 'the pause is not counted');
@@ -90,7 +92,7 @@ describe('checkpoints and resume', () => {
     );
     assert.deepEqual(readdirSync(stopped.runDir).map((name) => [name, readFileSync(join(stopped.runDir, name), 'utf8')]), before);
     writeFileSync(join(stopped.runDir, RUN_FILES.checkpoint), '{"format":"rnn-lab-checkpoint","version":1,"epoch":1');
-    await assert.rejects(resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', resourcesDir: scratch }), /checkpoint\.json: cannot resume from this checkpoint: it is unreadable/);
+    await assert.rejects(resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', resourcesDir: scratch }), /checkpoint\.safetensors: cannot resume from this checkpoint: it is unreadable/);
   });
 
   test('a checkpoint is written at the start and at every epoch end; the run folder keeps no temp files', async () => {

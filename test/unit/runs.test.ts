@@ -196,7 +196,7 @@ describe('run store', () => {
 
   test('writes leave exactly the run files, no temp files', () => {
     const writer = writeCompleteRun(freshExperimentDir());
-    // annotations.json is written only when the user adds some, checkpoint.json only by the trainer.
+    // annotations.json is written only when the user adds some, checkpoint.safetensors only by the trainer.
     const written = Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.annotations && file !== RUN_FILES.checkpoint);
     assert.deepEqual(readdirSync(writer.dir).sort(), written.sort());
   });
@@ -413,5 +413,16 @@ describe('closing an abandoned run (a crashed worker)', () => {
     assert.equal(record.summary.reason, 'the training worker ran out of memory');
     assert.equal(record.summary.pid, undefined);
     assert.deepEqual(record.metrics.map((e) => e.type), ['start', 'step', 'step', 'end']);
+  });
+
+  test('its duration runs until it was closed, not just until its summary was last written', () => {
+    let now = 1_000_000;
+    const writer = createRun(freshExperimentDir(), () => now);
+    writer.record(start);
+    now += 1000;
+    writer.record(step(1, 1));
+    const summary = closeAbandonedRun(writer.dir, 'failed', 'the training worker crashed', now + 60_000);
+    assert.equal(summary.durationMs, 61_000);
+    assert.equal(readRun(writer.dir).summary.durationMs, 61_000);
   });
 });

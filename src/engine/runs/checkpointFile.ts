@@ -1,17 +1,22 @@
 /**
- * A run's `checkpoint.json`: the trainer's checkpoint of the last finished epoch, replaced
- * atomically and durably at every epoch end, with the length the run's event files had at
- * that moment, so that a resumed run continues them from exactly there.
+ * A run's `checkpoint.safetensors`: the trainer's checkpoint of the last finished epoch, with
+ * the length the run's event files had at that moment, so that a resumed run continues them
+ * from exactly there. Binary (safetensors: the weights as `weights.<name>`, the optimizer state
+ * as `optimizer.<name>.<state>`, the counters as JSON metadata), so that it stays small and
+ * fast for large models, and PyTorch can read it; replaced atomically and durably.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { replaceFileAtomically } from '../io/files';
 import type { StateDict } from '../model/types';
 import type { TrainerCheckpoint } from '../train/checkpoint';
+import { parseSafetensors, safetensorsBytes } from './export';
 import { RUN_FILES } from './layout';
 
 const FORMAT = 'rnn-lab-checkpoint';
-const VERSION = 1;
+const VERSION = '1';
+const WEIGHTS = 'weights.';
+const OPTIMIZER = 'optimizer.';
 
 export interface RunCheckpoint extends TrainerCheckpoint {
   /** Bytes of `metrics.jsonl` and `probes.jsonl` when the checkpoint was taken. */
@@ -19,82 +24,56 @@ export interface RunCheckpoint extends TrainerCheckpoint {
   probesBytes: number;
 }
 
-type StoredTensors = Record<string, { shape: number[]; data: number[] }>;
+/** The counters of a checkpoint, stored as its metadata. */
+type Counters = Omit<RunCheckpoint, 'weights' | 'training'> & { optimizerStep: number; dropoutRandom: number };
 
 /** Writes the checkpoint, reaching the disk before it returns. */
 export function writeCheckpoint(runDir: string, checkpoint: RunCheckpoint): void {
   const { weights, training, ...rest } = checkpoint;
-  const stored = {
-    format: FORMAT,
-    version: VERSION,
-    ...rest,
-    optimizerStep: training.optimizerStep,
-    dropoutRandom: training.dropoutRandom,
-    weights: storedTensors(weights),
-    optimizer: storedTensors(training.optimizer),
-  };
-  replaceFileAtomically(join(runDir, RUN_FILES.checkpoint), (tempPath) => writeFileSync(tempPath, JSON.stringify(stored)), true);
+  const counters: Counters = { ...rest, optimizerStep: training.optimizerStep, dropoutRandom: training.dropoutRandom };
+  const bytes = safetensorsBytes({ ...prefixed(WEIGHTS, weights), ...prefixed(OPTIMIZER, training.optimizer) }, { format: FORMAT, version: VERSION, counters: JSON.stringify(counters) });
+  replaceFileAtomically(join(runDir, RUN_FILES.checkpoint), (tempPath) => writeFileSync(tempPath, bytes), true);
 }
 
 /** The run's checkpoint; throws an Error naming the file when it is missing or damaged. */
 export function readCheckpoint(runDir: string): RunCheckpoint {
   const path = join(runDir, RUN_FILES.checkpoint);
-  let value: Record<string, unknown>;
+  let parsed: ReturnType<typeof parseSafetensors>;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    parsed = parseSafetensors(readFileSync(path));
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is missing' : `it is unreadable (${(error as Error).message})`;
     throw new Error(`${path}: cannot resume from this checkpoint: ${why}`);
   }
-  const problem = checkpointProblem(value);
-  if (problem) throw new Error(`${path}: not a checkpoint this version can resume from: ${problem}`);
-  const earlyStopping = value.earlyStopping as RunCheckpoint['earlyStopping'];
-  return {
-    epoch: value.epoch as number,
-    step: value.step as number,
-    elapsedMs: value.elapsedMs as number,
-    shuffler: value.shuffler as number,
-    earlyStopping: { best: earlyStopping.best, sinceBest: earlyStopping.sinceBest },
-    metricsBytes: value.metricsBytes as number,
-    probesBytes: value.probesBytes as number,
-    weights: tensors(value.weights as StoredTensors, path),
-    training: {
-      optimizerStep: value.optimizerStep as number,
-      dropoutRandom: value.dropoutRandom as number,
-      optimizer: tensors(value.optimizer as StoredTensors, path),
-    },
-  };
+  const { tensors, metadata } = parsed;
+  let counters: Counters | undefined;
+  try {
+    counters = metadata.format === FORMAT && metadata.version === VERSION ? (JSON.parse(metadata.counters) as Counters) : undefined;
+  } catch {
+    counters = undefined;
+  }
+  const problem = counters ? countersProblem(counters) : `format "${metadata.format}" version ${metadata.version}`;
+  if (!counters || problem) throw new Error(`${path}: not a checkpoint this version can resume from: ${problem}`);
+  const { optimizerStep, dropoutRandom, ...rest } = counters;
+  return { ...rest, weights: unprefixed(WEIGHTS, tensors), training: { optimizerStep, dropoutRandom, optimizer: unprefixed(OPTIMIZER, tensors) } };
 }
 
-function checkpointProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'it is not an object';
-  const fields = value as Record<string, unknown>;
-  if (fields.format !== FORMAT || fields.version !== VERSION) return `format "${String(fields.format)}" version ${String(fields.version)}`;
+function countersProblem(counters: Counters): string | undefined {
+  const fields = counters as unknown as Record<string, unknown>;
   const counts = ['epoch', 'step', 'elapsedMs', 'shuffler', 'metricsBytes', 'probesBytes', 'optimizerStep', 'dropoutRandom'];
   const bad = counts.find((key) => !(Number.isInteger(fields[key]) && (fields[key] as number) >= 0));
   if (bad) return `"${bad}" is not a whole number`;
-  const early = fields.earlyStopping as Record<string, unknown> | undefined;
+  const early = counters.earlyStopping as { best?: unknown; sinceBest?: unknown } | undefined;
   if (typeof early !== 'object' || early === null || !(early.best === null || typeof early.best === 'number') || !Number.isInteger(early.sinceBest)) {
     return '"earlyStopping" is damaged';
-  }
-  for (const key of ['weights', 'optimizer']) {
-    if (typeof fields[key] !== 'object' || fields[key] === null) return `"${key}" is missing`;
   }
   return undefined;
 }
 
-function storedTensors(weights: StateDict): StoredTensors {
-  return Object.fromEntries(Object.entries(weights).map(([name, { shape, data }]) => [name, { shape, data: Array.from(data) }]));
+function prefixed(prefix: string, tensors: StateDict): StateDict {
+  return Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [`${prefix}${name}`, tensor]));
 }
 
-function tensors(stored: StoredTensors, path: string): StateDict {
-  const result: StateDict = {};
-  for (const [name, entry] of Object.entries(stored)) {
-    const size = Array.isArray(entry?.shape) ? entry.shape.reduce((a: number, b: number) => a * b, 1) : NaN;
-    if (!Array.isArray(entry?.data) || entry.data.length !== size || entry.data.some((v) => typeof v !== 'number')) {
-      throw new Error(`${path}: the tensor "${name}" is damaged`);
-    }
-    result[name] = { shape: entry.shape, data: Float32Array.from(entry.data) };
-  }
-  return result;
+function unprefixed(prefix: string, tensors: StateDict): StateDict {
+  return Object.fromEntries(Object.entries(tensors).flatMap(([name, tensor]) => (name.startsWith(prefix) ? [[name.slice(prefix.length), tensor]] : [])));
 }

@@ -19,7 +19,7 @@ export const RUN_FILES = {
   /** The final weights in PyTorch state-dict layout. */
   weights: 'weights.json',
   /** The last finished epoch's weights and optimizer state, to resume from (`RunCheckpoint`). */
-  checkpoint: 'checkpoint.json',
+  checkpoint: 'checkpoint.safetensors',
   /** What the user added afterwards: a name, a note, tags (`RunAnnotations`), replaced atomically. */
   annotations: 'annotations.json',
 } as const;

@@ -46,6 +46,8 @@ export interface ResumedRun {
   checkpoint: RunCheckpoint;
   /** Why the run had ended before, for the log. */
   previously: string;
+  /** The engine that trained it (absent in runs recorded before there was a choice). */
+  engine?: RunSummary['engine'];
 }
 
 export class RunWriter {
@@ -121,7 +123,7 @@ export class RunWriter {
     };
     const writer = new RunWriter(id, runDir, identity, now);
     for (const event of iterateMetrics(runDir)) writer.builder.add(event);
-    return { writer, stored, checkpoint, previously: `${summary.status}${summary.reason ? `: ${summary.reason}` : ''}` };
+    return { writer, stored, checkpoint, previously: `${summary.status}${summary.reason ? `: ${summary.reason}` : ''}`, engine: summary.engine };
   }
 
   /** Appends the event to its file and keeps the summary current. */
