@@ -201,6 +201,18 @@ describe('run store', () => {
     assert.deepEqual(readdirSync(writer.dir).sort(), written.sort());
   });
 
+  test('temp files left by a writer that died between writing and renaming are removed when the run is closed', () => {
+    const writer = createRun(freshExperimentDir());
+    const dead = `.${RUN_FILES.summary}.${2 ** 22 + 99}-1.tmp`;
+    const live = `.${RUN_FILES.annotations}.${process.ppid}-3.tmp`;
+    writeFileSync(join(writer.dir, dead), '{"half":');
+    writeFileSync(join(writer.dir, live), '{"being written by a live process":');
+    writer.close();
+    const files = readdirSync(writer.dir);
+    assert.ok(!files.includes(dead), 'the dead writer\'s temp file is gone');
+    assert.ok(files.includes(live), 'a live process\'s temp file is left to it');
+  });
+
   test('a failed atomic replace keeps the old file and leaves no temp file', () => {
     const dir = join(scratch, 'atomic');
     mkdirSync(dir, { recursive: true });

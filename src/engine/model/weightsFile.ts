@@ -46,9 +46,10 @@ export function stateDictFromJson(params: Record<string, Nested>, origin: string
   return weights;
 }
 
-export function writeWeightsFile(path: string, weights: StateDict): void {
+/** Writes a weights file atomically; `durable`: flushed to the disk before it returns (see `replaceFileAtomically`). */
+export function writeWeightsFile(path: string, weights: StateDict, durable = false): void {
   const params = Object.fromEntries(Object.entries(weights).map(([name, { shape, data }]) => [name, nest(data, shape)]));
-  replaceFileAtomically(path, (tempPath) => writeFileSync(tempPath, JSON.stringify({ format: 'pytorch-state-dict', params })));
+  replaceFileAtomically(path, (tempPath) => writeFileSync(tempPath, JSON.stringify({ format: 'pytorch-state-dict', params })), durable);
 }
 
 export function flatten(value: Nested): number[] {

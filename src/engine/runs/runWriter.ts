@@ -136,9 +136,9 @@ export class RunWriter {
     }
   }
 
-  /** Writes `weights.json` (atomically, as `writeWeightsFile` does). */
+  /** Writes `weights.json` atomically and durably. */
   saveWeights(weights: StateDict): void {
-    writeWeightsFile(join(this.dir, RUN_FILES.weights), weights);
+    writeWeightsFile(join(this.dir, RUN_FILES.weights), weights, true);
   }
 
   /** Writes the checkpoint with the event files' lengths, and the summary, all flushed to the disk. */
