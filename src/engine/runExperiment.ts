@@ -77,7 +77,12 @@ export async function resumeExperiment(options: ResumeExperimentOptions): Promis
   return record({ ...options, engine: options.engine ?? engine }, writer, stored.spec, { checkpoint, note });
 }
 
-async function record(options: ResumeExperimentOptions | RunExperimentOptions, writer: RunWriter, spec: ExperimentSpec, resume?: Resume): Promise<RunExperimentResult> {
+async function record(
+  options: ResumeExperimentOptions | RunExperimentOptions,
+  writer: RunWriter,
+  spec: ExperimentSpec,
+  resume?: Resume,
+): Promise<RunExperimentResult> {
   options.onRunCreated?.(writer.dir);
   const emit = (event: TrainEvent): void => {
     writer.record(event);

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 
 /** True (after saying why) when the workspace is not trusted; `doing` is e.g. "training", `to` e.g. "train". */
-export function refusedInRestrictedMode(doing: string, to: string, because = 'it reads the workspace\'s data files and runs for minutes of CPU'): boolean {
+export function refusedInRestrictedMode(doing: string, to: string, because = "it reads the workspace's data files and runs for minutes of CPU"): boolean {
   if (vscode.workspace.isTrusted) {
     return false;
   }

@@ -175,7 +175,8 @@ describe('rnn-lab command line', () => {
     writeFileSync(join(dirOf(first), RUN_FILES.summary), '{"status": "compl');
     const summaryPath = join(dirOf(second), RUN_FILES.summary);
     const stored = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
-    writeFileSync(summaryPath, JSON.stringify({ ...stored, durationMs: 'soon', bestValidationLoss: { x: 1 }, bestEpoch: [2], lastValidationLoss: 'low', sweep: { label: { a: 1 } } }));
+    const damaged = { durationMs: 'soon', bestValidationLoss: { x: 1 }, bestEpoch: [2], lastValidationLoss: 'low', sweep: { label: { a: 1 } } };
+    writeFileSync(summaryPath, JSON.stringify({ ...stored, ...damaged }));
 
     const listing = await cli('runs', tiny, '--runs', runs);
     assert.equal(listing.status, 0, listing.stderr);
@@ -183,7 +184,9 @@ describe('rnn-lab command line', () => {
     const rows = new Map(listing.stdout.trim().split('\n').slice(1).map((row) => [row.split(' ')[0], row]));
     assert.match(rows.get(first.id)!, new RegExp(`^${first.id} +completed, rebuilt from metrics +\\S+ @\\d `));
     assert.match(rows.get(second.id)!, new RegExp(`^${second.id} +completed +\\? @\\? +\\? +\\? +(\\S+ ago|just now) +\\?$`));
-    assert.deepEqual(readRun(dirOf(second)).problems, ['summary.json: fields of the wrong type, shown as "?": durationMs, bestValidationLoss, bestEpoch, lastValidationLoss, sweep']);
+    assert.deepEqual(readRun(dirOf(second)).problems, [
+      'summary.json: fields of the wrong type, shown as "?": durationMs, bestValidationLoss, bestEpoch, lastValidationLoss, sweep',
+    ]);
 
     const out = (file: string) => join(work, file);
     const weightsPath = join(dirOf(first), RUN_FILES.weights);
@@ -270,7 +273,12 @@ describe('rnn-lab command line', () => {
   });
 
   test('SIGTERM and SIGHUP stop like Ctrl-C; train --resume continues the run in its folder and its curve goes on', async () => {
-    const resumable = writeSpec('resumable.rnn.json', { ...tinySpec, name: 'resumable', data: { type: 'sine', samples: 400, seqLength: 20 }, training: { epochs: 3, batchSize: 4 } });
+    const resumable = writeSpec('resumable.rnn.json', {
+      ...tinySpec,
+      name: 'resumable',
+      data: { type: 'sine', samples: 400, seqLength: 20 },
+      training: { epochs: 3, batchSize: 4 },
+    });
     const runs = runsDir('resumable-runs');
     const stopAfterFirstEpoch = async (signal: NodeJS.Signals): Promise<{ result: CliResult; runDir: string }> => {
       const { child, finished } = startCli('train', resumable, '--json', '--runs', runs, '--backend', 'cpu');

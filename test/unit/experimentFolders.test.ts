@@ -12,7 +12,19 @@ import { sineSpec } from './sineSpec';
 const scratch = mkdtempSync(join(tmpdir(), 'rnn-folders-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const NAMES = ['A B.rnn.json', 'a-b.rnn.json', 'A-B.json', 'a-b.json', 'a b.rnn.json', 'データ.rnn.json', '模型.rnn.json', 'Ä.rnn.json', 'ä.rnn.json', '???.rnn.json', '!!!.rnn.json'];
+const NAMES = [
+  'A B.rnn.json',
+  'a-b.rnn.json',
+  'A-B.json',
+  'a-b.json',
+  'a b.rnn.json',
+  'データ.rnn.json',
+  '模型.rnn.json',
+  'Ä.rnn.json',
+  'ä.rnn.json',
+  '???.rnn.json',
+  '!!!.rnn.json',
+];
 
 /** A run of `specName` recorded the way runs were before folder names were distinct. */
 function legacyRun(root: string, specName: string): string {
@@ -34,7 +46,9 @@ describe('experiment folders', () => {
 
   test('runs recorded in a shared folder before are found, each listed only with its own spec', () => {
     const root = join(scratch, 'runs');
-    const ids = Object.fromEntries(['A B.rnn.json', 'a-b.rnn.json', 'A-B.json', 'データ.rnn.json', 'モデル.rnn.json'].map((name) => [name, legacyRun(root, name)]));
+    const ids = Object.fromEntries(
+      ['A B.rnn.json', 'a-b.rnn.json', 'A-B.json', 'データ.rnn.json', 'モデル.rnn.json'].map((name) => [name, legacyRun(root, name)]),
+    );
     assert.equal(legacyExperimentSlug('A B.rnn.json'), legacyExperimentSlug('a-b.rnn.json'), 'they did share one');
     for (const [name, id] of Object.entries(ids)) {
       const specPath = join(scratch, 'specs', name);

@@ -21,7 +21,10 @@ const textSpec = JSON.stringify({ name: 'secret', data: { type: 'text', path: 'd
 describe('validation in an untrusted workspace', () => {
   test('a CSV is checked to exist, never read: its header appears in no message', () => {
     const trusted = checkSpecText(csvSpec, { specPath, resourcesDir });
-    assert.ok(trusted.diagnostics.some((d) => /secret_a/.test(d.message)), 'trusted: the missing column is named with the columns there are');
+    assert.ok(
+      trusted.diagnostics.some((d) => /secret_a/.test(d.message)),
+      'trusted: the missing column is named with the columns there are',
+    );
     const restricted = checkSpecText(csvSpec, { specPath, resourcesDir, readDataFiles: false });
     assert.deepEqual(restricted.diagnostics, []);
     assert.ok(restricted.spec);
@@ -29,19 +32,32 @@ describe('validation in an untrusted workspace', () => {
 
   test('a text file is not read either; a missing file is still reported', () => {
     const restricted = checkSpecText(textSpec, { specPath, resourcesDir, readDataFiles: false });
-    assert.deepEqual(restricted.diagnostics.map((d) => d.message), []);
-    const missing = checkSpecText(JSON.stringify({ name: 'x', data: { type: 'text', path: 'data/none.txt' } }), { specPath, resourcesDir, readDataFiles: false });
-    assert.deepEqual(missing.diagnostics.map((d) => d.message), [`Data file not found: "data/none.txt" (looked for ${join(scratch, 'project', 'data', 'none.txt')}).`]);
+    assert.deepEqual(
+      restricted.diagnostics.map((d) => d.message),
+      [],
+    );
+    const missing = checkSpecText(JSON.stringify({ name: 'x', data: { type: 'text', path: 'data/none.txt' } }), {
+      specPath,
+      resourcesDir,
+      readDataFiles: false,
+    });
+    assert.deepEqual(
+      missing.diagnostics.map((d) => d.message),
+      [`Data file not found: "data/none.txt" (looked for ${join(scratch, 'project', 'data', 'none.txt')}).`],
+    );
   });
 });
 
-describe('data outside the spec\'s folder', () => {
+describe("data outside the spec's folder", () => {
   test('a data path leading out of the project trains, and the run records the resolved file', async () => {
     const outside = join(scratch, 'elsewhere', 'series.csv');
     mkdirSync(join(scratch, 'elsewhere'));
     writeFileSync(outside, `value\n${Array.from({ length: 80 }, (_, i) => Math.sin(i / 3).toFixed(4)).join('\n')}\n`);
     const base = sineSpec('outside', {}, { epochs: 1, batchSize: 8 });
-    const spec = { ...base, data: { type: 'csv' as const, path: '../elsewhere/series.csv', columns: [], target: 'value', window: 5, horizon: 1, validationSplit: 0.2 } };
+    const spec = {
+      ...base,
+      data: { type: 'csv' as const, path: '../elsewhere/series.csv', columns: [], target: 'value', window: 5, horizon: 1, validationSplit: 0.2 },
+    };
     const { summary, runDir } = await runExperiment({ spec, specPath, runsRoot: join(scratch, 'runs'), backend: 'cpu', resourcesDir });
     assert.equal(summary.status, 'completed', summary.reason);
     assert.equal(summary.dataFile, outside);

@@ -56,7 +56,13 @@ describe('checkpoints and resume', () => {
       assert.equal(readCheckpoint(stopped.runDir).epoch, 1, 'the checkpoint of the last finished epoch');
 
       // Without an engine asked for, the run goes on with the one it was trained with.
-      const resumed = await resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', engine: engine === 'tfjs' ? undefined : engine, resourcesDir: scratch });
+      const resumed = await resumeExperiment({
+        runDir: stopped.runDir,
+        specPath,
+        backend: 'cpu',
+        engine: engine === 'tfjs' ? undefined : engine,
+        resourcesDir: scratch,
+      });
       assert.equal(resumed.runDir, stopped.runDir, 'the same run folder goes on');
       assert.equal(resumed.summary.status, 'completed', resumed.summary.reason);
       assert.equal(resumed.summary.epochsDone, 3);
@@ -71,9 +77,18 @@ describe('checkpoints and resume', () => {
       assert.deepEqual(record.problems, []);
       const starts = record.metrics.filter((event) => event.type === 'start');
       assert.equal(starts.length, 2);
-      assert.deepEqual(starts.map((start) => start.type === 'start' && start.engine), [engine, engine]);
-      assert.deepEqual(starts[1].type === 'start' && starts[1].resumedFrom && { ...starts[1].resumedFrom, durationMs: 0 }, { epoch: 1, step: 6, durationMs: 0 });
-      assert.ok(record.metrics.some((event) => event.type === 'log' && /Resumed from the checkpoint after epoch 1 \(step 6\); the run had stopped/.test(event.message)));
+      assert.deepEqual(
+        starts.map((start) => start.type === 'start' && start.engine),
+        [engine, engine],
+      );
+      assert.deepEqual(starts[1].type === 'start' && starts[1].resumedFrom && { ...starts[1].resumedFrom, durationMs: 0 }, {
+        epoch: 1,
+        step: 6,
+        durationMs: 0,
+      });
+      assert.ok(
+        record.metrics.some((event) => event.type === 'log' && /Resumed from the checkpoint after epoch 1 \(step 6\); the run had stopped/.test(event.message)),
+      );
       assert.ok(record.summary.durationMs <= whole.summary.durationMs * 4 + 5000, 'the pause is not counted');
     });
   }
@@ -81,7 +96,10 @@ describe('checkpoints and resume', () => {
   test('only a stopped, interrupted or failed (not diverged) run with a checkpoint is resumed; a refusal changes nothing', async () => {
     const spec = resumeSpec('adam');
     const completed = await train({ ...spec, training: { ...spec.training, epochs: 1 } }, 'kernels', 'refusals');
-    await assert.rejects(resumeExperiment({ runDir: completed.runDir, specPath, backend: 'cpu', resourcesDir: scratch }), /completed: there is nothing to resume/);
+    await assert.rejects(
+      resumeExperiment({ runDir: completed.runDir, specPath, backend: 'cpu', resourcesDir: scratch }),
+      /completed: there is nothing to resume/,
+    );
 
     const stopped = await train(spec, 'kernels', 'refusals', () => true);
     rmSync(join(stopped.runDir, RUN_FILES.checkpoint));
@@ -90,9 +108,15 @@ describe('checkpoints and resume', () => {
       resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', resourcesDir: scratch }),
       new RegExp(`${RUN_FILES.checkpoint}: cannot resume from this checkpoint: it is missing`),
     );
-    assert.deepEqual(readdirSync(stopped.runDir).map((name) => [name, readFileSync(join(stopped.runDir, name), 'utf8')]), before);
+    assert.deepEqual(
+      readdirSync(stopped.runDir).map((name) => [name, readFileSync(join(stopped.runDir, name), 'utf8')]),
+      before,
+    );
     writeFileSync(join(stopped.runDir, RUN_FILES.checkpoint), '{"format":"rnn-lab-checkpoint","version":1,"epoch":1');
-    await assert.rejects(resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', resourcesDir: scratch }), /checkpoint\.safetensors: cannot resume from this checkpoint: it is unreadable/);
+    await assert.rejects(
+      resumeExperiment({ runDir: stopped.runDir, specPath, backend: 'cpu', resourcesDir: scratch }),
+      /checkpoint\.safetensors: cannot resume from this checkpoint: it is unreadable/,
+    );
   });
 
   test('a checkpoint is written at the start and at every epoch end; the run folder keeps no temp files', async () => {

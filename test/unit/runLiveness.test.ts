@@ -33,7 +33,7 @@ describe('whether a run is still training', () => {
     assert.equal(summary.pid, process.pid);
     assert.equal(summary.hostname, hostname());
     assert.equal(summary.processStartedAt, processStartTime(process.pid));
-    assert.ok(Math.abs(summary.processStartedAt! - (Date.now() - process.uptime() * 1000)) < 3000, 'the start time is this process\'s');
+    assert.ok(Math.abs(summary.processStartedAt! - (Date.now() - process.uptime() * 1000)) < 3000, "the start time is this process's");
   });
 
   test('a pid now used by another process (a sleep) does not keep a dead run running', { skip: !readsStartTimes && 'no /proc here' }, async () => {
@@ -48,7 +48,11 @@ describe('whether a run is still training', () => {
     assert.equal(summary.pid, undefined);
 
     // A run recorded before start times were kept: the sleep started after the run did, so it is not its trainer.
-    const legacy = runningRun('legacy', ({ processStartedAt: _, ...summary }) => ({ ...summary, pid, startedAt: new Date(Date.now() - 3_600_000).toISOString() }));
+    const legacy = runningRun('legacy', ({ processStartedAt: _, ...summary }) => ({
+      ...summary,
+      pid,
+      startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    }));
     assert.equal(listRuns(legacy)[0].status, 'interrupted');
   });
 

@@ -18,7 +18,8 @@ export function readWeightsFile(path: string): StateDict {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not valid JSON, perhaps cut short (${error.message})` : (error as Error).message;
+    const why =
+      code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not valid JSON, perhaps cut short (${error.message})` : (error as Error).message;
     throw new Error(`${path}: ${why}`);
   }
   const params = typeof json === 'object' && json !== null && !Array.isArray(json) ? ((json as { params?: unknown }).params ?? json) : undefined;

@@ -31,7 +31,8 @@ type Counters = Omit<RunCheckpoint, 'weights' | 'training'> & { optimizerStep: n
 export function writeCheckpoint(runDir: string, checkpoint: RunCheckpoint): void {
   const { weights, training, ...rest } = checkpoint;
   const counters: Counters = { ...rest, optimizerStep: training.optimizerStep, dropoutRandom: training.dropoutRandom };
-  const bytes = safetensorsBytes({ ...prefixed(WEIGHTS, weights), ...prefixed(OPTIMIZER, training.optimizer) }, { format: FORMAT, version: VERSION, counters: JSON.stringify(counters) });
+  const tensors = { ...prefixed(WEIGHTS, weights), ...prefixed(OPTIMIZER, training.optimizer) };
+  const bytes = safetensorsBytes(tensors, { format: FORMAT, version: VERSION, counters: JSON.stringify(counters) });
   replaceFileAtomically(join(runDir, RUN_FILES.checkpoint), (tempPath) => writeFileSync(tempPath, bytes), true);
 }
 

@@ -65,6 +65,9 @@ export function interruptionReason(summary: RunSummary, now: number): string | u
     return stale(process);
   }
   // Runs recorded before start times were kept: the trainer started before its run did.
-  const reused = summary.processStartedAt === undefined ? started > Date.parse(summary.startedAt) + SAME_START_MS : Math.abs(started - summary.processStartedAt) > SAME_START_MS;
+  const reused =
+    summary.processStartedAt === undefined
+      ? started > Date.parse(summary.startedAt) + SAME_START_MS
+      : Math.abs(started - summary.processStartedAt) > SAME_START_MS;
   return reused ? `${process} is gone: that pid now belongs to a process started at ${new Date(started).toISOString()}` : undefined;
 }

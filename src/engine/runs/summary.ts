@@ -88,7 +88,10 @@ const MAX_RATE_SAMPLES = 2048;
 
 /** Folds events into a summary. No I/O and no clock: the caller passes the time. */
 export class SummaryBuilder {
-  private readonly fields: Omit<RunSummary, 'id' | 'experiment' | 'startedAt' | 'updatedAt' | 'durationMs' | 'specChecksum' | 'sweep' | 'pid' | 'hostname' | 'processStartedAt'> = {
+  private readonly fields: Omit<
+    RunSummary,
+    'id' | 'experiment' | 'startedAt' | 'updatedAt' | 'durationMs' | 'specChecksum' | 'sweep' | 'pid' | 'hostname' | 'processStartedAt'
+  > = {
     status: 'running',
     epochsDone: 0,
     steps: 0,

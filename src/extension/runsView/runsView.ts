@@ -258,7 +258,8 @@ function runItem(node: RunNode): vscode.TreeItem {
   item.description = runDescription(node, state);
   item.tooltip = runTooltip(node, state);
   // Resume Run is offered where it can work: a stopped or interrupted run with a checkpoint.
-  item.contextValue = node.live ? 'rnnLab.liveRun' : node.runDir && node.summary && !resumeProblem(node.runDir, node.summary) ? 'rnnLab.run.resumable' : 'rnnLab.run';
+  const resumable = node.runDir !== undefined && node.summary !== undefined && !resumeProblem(node.runDir, node.summary);
+  item.contextValue = node.live ? 'rnnLab.liveRun' : resumable ? 'rnnLab.run.resumable' : 'rnnLab.run';
   item.command = { command: 'rnnLab.openRun', title: 'Open Run', arguments: [node] };
   if (node.runDir) item.resourceUri = vscode.Uri.file(node.runDir);
   return item;

@@ -265,7 +265,8 @@ suite('runs view', () => {
     const summary = readSummary(stopped.runDir!);
     assert.equal(summary.status, 'completed');
     assert.equal(summary.epochsDone, 3);
-    const events = readFileSync(path.join(stopped.runDir!, RUN_FILES.metrics), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; step?: number });
+    const lines = readFileSync(path.join(stopped.runDir!, RUN_FILES.metrics), 'utf8').trim().split('\n');
+    const events = lines.map((line) => JSON.parse(line) as { type: string; step?: number });
     const steps = events.filter((event) => event.type === 'step').map((event) => event.step);
     assert.deepEqual(steps, steps.map((_, i) => i + 1), 'every step once, in order');
     const none = await vscode.commands.executeCommand('rnnLab.resumeRun', await nodeOf(seeded.best));
