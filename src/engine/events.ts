@@ -3,9 +3,9 @@
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
 import type { EngineKind } from './engineKind';
+import type { EndStatus } from './runs/runStatus';
 import type { CellType } from './spec/types';
 
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 export type Backend = 'wasm' | 'cpu';
 export type ProbeQuantity = 'h' | 'c' | 'i' | 'f' | 'g' | 'o' | 'r' | 'z' | 'n';
 
@@ -95,7 +95,7 @@ export interface LogEvent {
 
 export interface EndEvent {
   type: 'end';
-  status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  status: EndStatus;
   reason?: string;
   /** For a diverged run: where it happened. */
   divergedAt?: { epoch: number; step: number };

@@ -129,7 +129,7 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
       for (const indices of batchIndices(dataset.train.count, batchSize, shuffler)) {
         await yieldToEventLoop();
         if (options.shouldStop()) {
-          return { status: 'stopped', reason: `stopped by the user at epoch ${epoch}, step ${step}` };
+          return { status: 'stopped', reason: stopReason(epoch, sampleCount > 0, step) };
         }
         step += 1;
         const result = model.trainStep(gatherBatch(dataset, dataset.train, indices), learningRate);
@@ -171,6 +171,15 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
     }
     throw error;
   }
+}
+
+/**
+ * Where a stop request found the run, counted as its step events count epochs (the epoch of the
+ * last step), so that the reason agrees with the "epoch 5/40" the views show beside it.
+ */
+function stopReason(epoch: number, steppedThisEpoch: boolean, step: number): string {
+  if (step === 0) return 'stopped by the user before the first step';
+  return steppedThisEpoch ? `stopped by the user at epoch ${epoch}, step ${step}` : `stopped by the user after epoch ${epoch - 1}, step ${step}`;
 }
 
 function divergence(spec: ExperimentSpec, epoch: number, step: number, loss: number, gradNorm: number): Omit<EndEvent, 'type' | 'time'> {

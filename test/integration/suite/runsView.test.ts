@@ -249,7 +249,7 @@ suite('runs view', () => {
   test('Resume Run continues a stopped run in its own folder, its curve going on, until it completes', async function () {
     this.timeout(120_000);
     const [run] = await train(SPEC);
-    await waitFor('the first finished epoch', () => run.epochs.length >= 1, 60_000);
+    await waitFor('the first finished epoch', () => run.progress.epochsDone >= 1, 60_000);
     run.stop();
     const stopped = await waitFor('the stopped run in the tree', async () => {
       const node = (await runNodes()).find((candidate) => candidate.runDir === run.runDir);

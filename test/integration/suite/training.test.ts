@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
+import type { TrainingRun } from '../../../src/extension/training/trainingRun';
 import { codeLensTitles, readSummary, rnnLab, runFileExists, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 suite('training', () => {
@@ -29,7 +30,7 @@ suite('training', () => {
     assert.ok(run, 'a run was queued');
     const during = await waitFor('a live CodeLens summary', async () => {
       const titles = await codeLensTitles(uri);
-      return titles[0] === '■ Stop' && /^epoch \d+\/4 · loss [\d.e-]+ · \d+ steps\/s$/.test(titles[1]) && titles;
+      return titles[0] === '■ Stop' && /^epoch \d+\/4 · loss [\d.e-]+ · median \d+ steps\/s$/.test(titles[1]) && titles;
     });
     assert.equal(during.length, 2);
     await waitForEnd(run);
@@ -59,6 +60,62 @@ suite('training', () => {
     const summary = readSummary(run.runDir!);
     assert.equal(summary.status, 'stopped');
     assert.ok(runFileExists(run.runDir!, 'weights.json'), 'the weights are kept');
+  });
+
+  test('the CodeLens, the Stop button\'s context and the status bar follow a run\'s status in the same turn', async () => {
+    const api = await rnnLab();
+    const uri = workspaceFile('sine-medium.rnn.json');
+    const config = vscode.workspace.getConfiguration('rnnLab');
+    // The longest refresh period: only progress may wait for it, never a change of status.
+    await config.update('codeLensRefreshMs', 5000, vscode.ConfigurationTarget.Workspace);
+    const refreshes: string[] = [];
+    const watch = api.codeLens.onDidChangeCodeLenses(() => refreshes.push(run?.state ?? 'none'));
+    let run: TrainingRun | undefined;
+    try {
+      const ended = new Promise<{ refreshes: string[]; context: readonly string[]; statusBar?: string }>((resolve) => {
+        const subscription = api.runs.onDidEnd((done) => {
+          if (done !== run) return;
+          subscription.dispose();
+          resolve({ refreshes: [...refreshes], context: api.trainingContext.specs, statusBar: api.statusBar.shownText });
+        });
+      });
+      [run] = await train('sine-medium.rnn.json');
+      await waitFor('the first steps', () => run!.progress.step > 0);
+      assert.deepEqual(api.trainingContext.specs, [uri.fsPath], 'Stop in the editor title while it trains');
+      assert.match(api.statusBar.shownText ?? '', /RNN Lab: 1 training/);
+      const atEnd = await ended;
+      assert.equal(run.state, 'completed');
+      assert.equal(atEnd.refreshes.at(-1), 'completed', `the CodeLens refreshed as the run ended (refreshes: ${atEnd.refreshes.join(', ')})`);
+      assert.deepEqual(atEnd.context, [], 'no Stop in the editor title once it ended');
+      assert.equal(atEnd.statusBar, undefined, 'no status bar item once it ended');
+      const titles = await codeLensTitles(uri);
+      assert.deepEqual(titles.slice(0, 2), ['▶ Train', 'Open panel']);
+    } finally {
+      watch.dispose();
+      await config.update('codeLensRefreshMs', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('Stop: the CodeLens says stopping at once, and the reason names the epoch and step the views show', async () => {
+    const api = await rnnLab();
+    const uri = workspaceFile('slow.rnn.json');
+    const [run] = await train('slow.rnn.json');
+    await waitFor('the first steps', () => run.progress.step >= 3);
+    let refreshedAs: string | undefined;
+    const watch = api.codeLens.onDidChangeCodeLenses(() => (refreshedAs ??= run.state));
+    const asked = performance.now();
+    try {
+      await vscode.commands.executeCommand('rnnLab.stop', uri);
+      assert.equal(refreshedAs, 'stopping', 'the CodeLens refreshed as the stop was asked');
+      assert.match((await codeLensTitles(uri)).join(' | '), /stopping…|last run:/);
+      await waitForEnd(run, 5000);
+    } finally {
+      watch.dispose();
+    }
+    console.log(`      Stop took ${Math.round(performance.now() - asked)} ms from the command to the run's end`);
+    const { epoch, step } = run.progress;
+    assert.match(run.reason ?? '', new RegExp(`^stopped by the user (at|after) epoch ${epoch}, step ${step}$`));
+    assert.equal(readSummary(run.runDir!).reason, run.reason);
   });
 
   test('two experiments train at once', async () => {
