@@ -22,6 +22,8 @@ export interface TrainingJob {
   backend: BackendPreference;
   engine: EngineKind;
   resourcesDir: string;
+  /** All of the run's memory (rnnLab.workerMemoryLimitMb): the run refuses to go past it. */
+  memoryLimitMb: number;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;
   /** Continue this stopped or interrupted run folder from its checkpoint instead (`spec` and `sweep` are its own). */
@@ -177,6 +179,8 @@ export interface PanelStepRow {
 export interface PanelGradientFlow {
   epoch: number;
   norms: number[][];
+  /** The time steps of the norms when the probe was decimated (see `ProbeEvent.steps`). */
+  steps?: number[];
 }
 
 export interface InitMessage {

@@ -11,7 +11,7 @@ import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
 import { JsonReporter, TextReporter, type PlannedRun, type TrainReporter } from './trainReport';
-import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, parseCommandArgs, UsageError } from './usage';
+import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, LIMIT_OPTIONS, parseCommandArgs, specLimits, UsageError } from './usage';
 import { checkSpec } from './validateCommand';
 
 export async function trainCommand(args: string[], context: CliContext): Promise<number> {
@@ -21,6 +21,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     runs: { type: 'string' },
     resume: { type: 'string' },
     ...ENGINE_OPTIONS,
+    ...LIMIT_OPTIONS,
   });
   if (positionals.length !== 1) {
     throw new UsageError('train takes exactly one spec file');
@@ -33,6 +34,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
   }
 
   const specPath = positionals[0];
+  const limits = specLimits(values);
   if (values.resume !== undefined) {
     if (epochs !== undefined) throw new UsageError('--resume continues a run with its recorded spec: --epochs cannot change it');
     const runsRoot = values.runs ?? defaultRunsRoot(specPath);
@@ -51,6 +53,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         // The engine the run was trained with, unless --engine is given.
         engine: args.some((arg) => arg === '--engine' || arg.startsWith('--engine=')) ? engine : undefined,
         resourcesDir: context.resourcesDir,
+        memoryLimitMb: limits.memoryLimitMb,
         onRunCreated: (dir) => reporter.runCreated(run, dir),
         onEvent: (event) => reporter.event(event),
         shouldStop,
@@ -60,7 +63,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     reporter.allFinished([{ ...run, result: result.value }]);
     return result.stopped ? EXIT.interrupted : result.value.summary.status === 'failed' ? EXIT.failed : EXIT.ok;
   }
-  const spec = checkSpec(specPath, context, values.json ? process.stderr : process.stdout);
+  const spec = checkSpec(specPath, context, values.json ? process.stderr : process.stdout, limits);
   if (!spec) {
     return EXIT.failed;
   }
@@ -88,6 +91,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         backend,
         engine,
         resourcesDir: context.resourcesDir,
+        memoryLimitMb: limits.memoryLimitMb,
         onRunCreated: (runDir) => reporter.runCreated(run, runDir),
         onEvent: (event) => reporter.event(event),
         shouldStop,

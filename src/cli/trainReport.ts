@@ -11,6 +11,7 @@ import { formatSweepValue } from '../engine/spec/sweep';
 import { describeEngine, formatDuration, formatPercent, formatStepsPerSecond, formatValue } from '../engine/format';
 import { formatTable } from './format';
 import { ProgressLine, progressBar } from './progress';
+import { escapeControlCharacters } from './terminalText';
 
 /** One run of a `train` command: its place in the sweep and, once done, its result. */
 export interface PlannedRun {
@@ -165,6 +166,7 @@ export class TextReporter implements TrainReporter {
 
   private print(text: string, stream: NodeJS.WriteStream = process.stdout): void {
     this.progress?.clear();
-    stream.write(`${text}\n`);
+    // Dataset descriptions and reasons quote the user's files (CSV headers): no control characters reach the terminal.
+    stream.write(`${escapeControlCharacters(text)}\n`);
   }
 }

@@ -78,6 +78,12 @@ export interface ProbeEvent {
   epoch: number;
   /** Indices of the probed validation samples. */
   samples: number[];
+  /**
+   * The recorded time steps, when a probe too large for one record was decimated to every k-th
+   * step (see `MAX_PROBE_VALUES`); absent when every step is recorded. Time-indexed arrays hold
+   * only these steps.
+   */
+  steps?: number[];
   /** The probed inputs: [sample][time][feature] (dense) or [sample][time] token text. */
   inputs: number[][][] | string[][];
   layers: LayerProbe[];
@@ -91,6 +97,8 @@ export interface LogEvent {
   type: 'log';
   level: 'info' | 'warn' | 'error';
   message: string;
+  /** For the log only, never a terminal or a notification: the stack of an error. */
+  detail?: string;
 }
 
 export interface EndEvent {

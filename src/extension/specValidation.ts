@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { checkSpecText, type SpecCheck, type SpecDiagnostic } from '../engine/spec/load';
+import { readSettings } from './config';
 import { isSpecUri } from './specFiles';
 
 const TYPING_DELAY_MS = 300;
@@ -29,8 +30,15 @@ export class SpecValidation implements vscode.Disposable {
 
   /** Every check, the schema's included: what training needs to know. */
   check(document: vscode.TextDocument): SpecCheck {
-    // In Restricted Mode the data files are checked to exist, never read: a message could show what they hold.
-    return checkSpecText(document.getText(), { specPath: document.uri.fsPath, resourcesDir: this.resourcesDir, readDataFiles: vscode.workspace.isTrusted });
+    const { workerMemoryLimitMb, maxSweepRuns } = readSettings(document.uri);
+    return checkSpecText(document.getText(), {
+      specPath: document.uri.fsPath,
+      resourcesDir: this.resourcesDir,
+      memoryLimitMb: workerMemoryLimitMb,
+      maxSweepRuns,
+      // In Restricted Mode the data files are checked to exist, never read: a message could show what they hold.
+      readDataFiles: vscode.workspace.isTrusted,
+    });
   }
 
   /** Checks the document now and publishes its semantic diagnostics. */

@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { replaceFileAtomically } from '../io/files';
+import { nestingProblem } from '../io/jsonNesting';
 import type { StateDict } from './types';
 
 /** A number or nested lists of numbers, as JSON holds a tensor. */
@@ -15,7 +16,11 @@ export type Nested = number | Nested[];
 export function readWeightsFile(path: string): StateDict {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    // Checked before parsing: flattening nested lists recurses once per level.
+    const nesting = nestingProblem(text);
+    if (nesting !== undefined) throw new Error(`the weights are ${nesting.message}; a weights file is 4 levels deep`);
+    json = JSON.parse(text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { formatAge, formatRunResult, formatStepsPerSecond, formatValue } from '../../engine/format';
 import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { listRuns } from '../../engine/runs/runReader';
-import { expandSweep } from '../../engine/spec/sweep';
+import { describeEstimate } from '../../engine/resources/estimate';
+import { countSweepRuns } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
 import type { RunManager } from '../training/runManager';
 import { SPEC_SELECTOR } from '../specFiles';
@@ -53,11 +54,13 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
         lens(describeActive(active), 'rnnLab.openPanel', [uri]),
       ];
     }
-    const lenses = [lens('▶ Train', 'rnnLab.train', [uri, { sweep: false }])];
-    const spec = this.validation.check(document).spec;
+    const { spec, estimate } = this.validation.check(document);
+    // The hover of Train: what the run will hold in memory (the largest run, for a sweep).
+    const memory = estimate === undefined ? undefined : `Memory: ${describeEstimate(estimate)}`;
+    const lenses = [lens('▶ Train', 'rnnLab.train', [uri, { sweep: false }], memory)];
     if (spec?.sweep) {
-      const count = expandSweep(spec).length;
-      lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }]));
+      const count = countSweepRuns(Object.values(spec.sweep));
+      lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }], memory));
     }
     lenses.push(lens('Open panel', 'rnnLab.openPanel', [uri]));
     const last = listRuns(specRunsDir(runsRootFor(uri), uri.fsPath))[0];

@@ -146,7 +146,8 @@ export function probeIndex(runDir: string): { probeEpochs: number[]; gradients: 
 }
 
 export function gradientFlow(probe: ProbeEvent): PanelGradientFlow {
-  return { epoch: probe.epoch, norms: probe.gradientNorms.map((layer) => layer.slice(0, PROBE_LIMITS.time)) };
+  const norms = probe.gradientNorms.map((layer) => layer.slice(0, PROBE_LIMITS.time));
+  return probe.steps === undefined ? { epoch: probe.epoch, norms } : { epoch: probe.epoch, norms, steps: probe.steps.slice(0, PROBE_LIMITS.time) };
 }
 
 /** One probe epoch of a run folder, or undefined when it has none. */
@@ -177,6 +178,7 @@ export function capProbe(probe: ProbeEvent): ProbeEvent {
   return {
     ...probe,
     samples: probe.samples.slice(0, samples),
+    ...(probe.steps === undefined ? {} : { steps: probe.steps.slice(0, time) }),
     inputs,
     layers: probe.layers.map(capLayer),
     gradientNorms: probe.gradientNorms.map((layer) => layer.slice(0, time)),

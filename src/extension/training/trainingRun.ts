@@ -101,6 +101,7 @@ export class TrainingRun {
       backend: env.backend,
       engine: env.engine,
       resourcesDir: env.resourcesDir,
+      memoryLimitMb: env.memoryLimitMb,
       stopFlag: this.stopFlag,
       resumeRunDir: this.resumeRunDir,
     };
@@ -195,7 +196,8 @@ export class TrainingRun {
         log.info(`${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${event.trainLoss} validation ${event.validationLoss}`);
         break;
       case 'log':
-        log[event.level](`${this.name}: ${event.message}`);
+        log[event.level](`${this.name}: ${event.message}${event.detail ? `
+${event.detail}` : ''}`);
         break;
       default:
         break;
