@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     runsView,
     runsTree,
     ...doctor.disposables,
-    ...registerRunActions(runsView, panels, log),
+    ...registerRunActions(runsView, panels, runs, log),
     registerNewExperiment(),
     codeLens,
     statusBar,

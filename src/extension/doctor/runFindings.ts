@@ -5,8 +5,10 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../engine/doctor/types';
-import { experimentDir, RUN_FILES } from '../../engine/runs/layout';
-import { isStoredSpec, listRuns, readJson } from '../../engine/runs/runReader';
+import { RUN_FILES } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
+import { listRuns, readJson } from '../../engine/runs/runReader';
+import { isStoredSpec } from '../../engine/runs/storedSpec';
 import type { RunSummary } from '../../engine/runs/summary';
 import type { ExperimentSpec } from '../../engine/spec/types';
 import { runsRootFor } from '../config';
@@ -35,7 +37,7 @@ export function runFindingsFor(runs: RunManager, specUri: vscode.Uri): RunFindin
       run.findings.map((finding) => ({ finding, runSpec: run.sweepRun.spec, runDir: run.runDir, runId: run.runDir?.split(/[\\/]/).at(-1), sweepLabel: run.sweepRun.label || undefined })),
     );
   }
-  const dir = experimentDir(runsRootFor(specUri), specUri.fsPath);
+  const dir = specRunsDir(runsRootFor(specUri), specUri.fsPath);
   const summaries = listRuns(dir).filter((summary) => summary.status !== 'running');
   return latestRuns(summaries).flatMap((summary) => {
     const runDir = join(dir, summary.id);

@@ -99,6 +99,7 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
     cell: start?.cell,
     baseline: start?.baseline,
     findings: run.findings,
+    dataFile: start?.dataFile,
   };
 }
 
@@ -122,6 +123,7 @@ export function headerOfRecord(record: RunRecord): PanelRunHeader {
     cell: start?.cell,
     baseline: summary.baseline,
     findings: summary.findings,
+    dataFile: summary.dataFile,
   };
 }
 
