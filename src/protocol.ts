@@ -168,6 +168,8 @@ export interface PanelStepRow {
   step: number;
   epoch: number;
   loss: number;
+  /** Milliseconds since the run started, for the wall-clock axis (absent in older runs). */
+  elapsedMs?: number;
 }
 
 /** ‖∂L/∂h_t‖ of one probe epoch: [layer][time]. */
@@ -394,6 +396,10 @@ export interface PanelState {
   runId?: string;
   smoothing?: number;
   logScale?: boolean;
+  /** The loss chart's x axis: 'step', 'epoch' or 'time'. */
+  lossAxis?: string;
+  /** The Compare view's smoothing weight. */
+  compareSmoothing?: number;
   layer?: number;
   quantity?: string;
   sample?: number;

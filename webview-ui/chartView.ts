@@ -93,6 +93,15 @@ export class ChartView {
     return Math.max(240, this.element.clientWidth - room);
   }
 
+  /**
+   * A plot height that fills `share` of the panel's height below the chart's top (less room for
+   * the axes, legend and export buttons), at least `min` pixels: charts use the panel's height.
+   */
+  fillHeight(share: number, min: number, room = 110): number {
+    const top = this.element.getBoundingClientRect().top + window.scrollY;
+    return Math.max(min, Math.floor((window.innerHeight - top) * share - room));
+  }
+
   get isRendered(): boolean {
     return this.view !== undefined;
   }

@@ -49,10 +49,14 @@ const views = {
   hidden,
   gradient: new GradientView(),
   predictions: new PredictionsView((temperature) => shownRun && postToHost({ type: PanelMessageType.Generate, runId: shownRun.id, temperature })),
-  compare: new CompareView(state.compare ?? [], (runIds) => {
-    saveState({ compare: runIds });
-    postToHost({ type: PanelMessageType.RequestCompare, runIds });
-  }),
+  compare: new CompareView(
+    state.compare ?? [],
+    (runIds) => {
+      saveState({ compare: runIds });
+      postToHost({ type: PanelMessageType.RequestCompare, runIds });
+    },
+    state.compareSmoothing,
+  ),
   sweep: new SweepView(
     (groupId) => {
       saveState({ sweepGroup: groupId });
@@ -205,6 +209,7 @@ function receive(message: ToWebviewMessage): void {
       runSelect.value = message.header.id;
       probeEpochs = message.probeEpochs.slice();
       views.loss.load(message.header, message.steps, message.epochs);
+      views.predictions.setEpochs(views.loss.epochEvents);
       views.gradient.load(message.gradients);
       if (changed) {
         hidden.clear();
@@ -221,6 +226,7 @@ function receive(message: ToWebviewMessage): void {
       if (shownRun && shownRun.id !== message.header.id) return;
       setHeader(message.header);
       views.loss.append(message.header, message.steps, message.epochs);
+      views.predictions.setEpochs(views.loss.epochEvents);
       views.gradient.append(message.gradients);
       if (message.probeEpochs.length > 0) {
         probeEpochs.push(...message.probeEpochs.filter((e) => !probeEpochs.includes(e)));

@@ -90,7 +90,7 @@ export function quantityColorDomain(quantity: ProbeQuantity, absMax = 1, nonline
   }
 }
 
-/** The heatmap's datasets from a probe; `sample` is a position in `probe.samples`. */
+/** The heatmap's datasets from a probe; `sample` is a position in `probe.samples`. Dense features go by their names (`x0`, `x1` … without). */
 export function hiddenStateData(probe: ProbeEvent, sample: number, layer: number, quantity: ProbeQuantity): HiddenStateData {
   const units = probe.layers.find((l) => l.layer === layer)?.quantities[quantity]?.[sample] ?? [];
   const cells = units.flatMap((series, unit) => series.map((value, time) => ({ unit, time, value })));
@@ -101,7 +101,7 @@ export function hiddenStateData(probe: ProbeEvent, sample: number, layer: number
     if (typeof step === 'string') {
       tokens.push({ time, token: VISIBLE_WHITESPACE[step] ?? step });
     } else {
-      step.forEach((value, f) => inputs.push({ time, feature: `x${f}`, value }));
+      step.forEach((value, f) => inputs.push({ time, feature: probe.featureNames?.[f] ?? `x${f}`, value }));
     }
   });
   const absMax = cells.reduce((max, c) => (Number.isFinite(c.value) ? Math.max(max, Math.abs(c.value)) : max), 0);

@@ -34,6 +34,8 @@ export interface StepEvent {
   gradNorm: number;
   learningRate: number;
   stepsPerSecond: number;
+  /** Milliseconds since the run started (absent in runs recorded before it was). */
+  elapsedMs?: number;
 }
 
 export interface EpochEvent {
@@ -41,6 +43,7 @@ export interface EpochEvent {
   epoch: number;
   trainLoss: number;
   validationLoss: number;
+  /** Classify and token tasks: the mean over the epoch's batches, each before its update (dropout on). */
   trainAccuracy?: number;
   validationAccuracy?: number;
   /** The naive baseline's loss on the same validation data. */
@@ -55,7 +58,18 @@ export interface LayerProbe {
 }
 
 export type PredictionProbe =
-  | { kind: 'forecast'; targets: number[][]; predictions: number[][] }
+  | {
+      kind: 'forecast';
+      /** Standardised, as the model sees them (see `scale`). */
+      targets: number[][];
+      predictions: number[][];
+      /** The target column's name, e.g. "temp_max". */
+      target?: string;
+      /** To bring targets and predictions back to the data's units: value × std + mean. */
+      scale?: { mean: number; std: number };
+      /** The input feature that is the target series itself (its past), when one is. */
+      targetFeature?: number;
+    }
   | { kind: 'classify'; classes: string[]; labels: number[]; predicted: number[]; confusion: number[][]; accuracy: number }
   | { kind: 'tokens'; vocabulary: string[]; labels: number[][]; predicted: number[][] };
 
@@ -73,6 +87,8 @@ export interface ProbeEvent {
   samples: number[];
   /** The probed inputs: [sample][time][feature] (dense) or [sample][time] token text. */
   inputs: number[][][] | string[][];
+  /** Dense inputs: each feature's name (a CSV column), in feature order. */
+  featureNames?: string[];
   layers: LayerProbe[];
   /** ‖∂L/∂h_t‖ over the probe samples: [layer][time]. */
   gradientNorms: number[][];

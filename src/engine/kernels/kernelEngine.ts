@@ -116,20 +116,20 @@ class KernelEngine implements SequenceModel {
       const clip = this.config.training.clipNorm;
       this.update(learningRate, clip > 0 && gradNorm > clip ? clip / (gradNorm + CLIP_EPSILON) : 1);
     }
-    return { loss, gradNorm };
+    return { loss, gradNorm, ...this.accuracyCounts(workspace, batch.size) };
   }
 
   evaluate(batch: Batch): EvaluationResult {
     const workspace = this.load(batch);
     workspace.stack.forward(this.weights, batch.size, false);
     const loss = this.headForwardAndLoss(workspace, batch.size);
-    const task = this.config.task;
-    return {
-      loss,
-      correct: task === 'forecast' ? undefined : this.memory.ints(workspace.correct)[0],
-      counted: task === 'forecast' ? undefined : this.rows(batch.size),
-      outputs: this.batchMajorOutputs(workspace, batch.size),
-    };
+    return { loss, ...this.accuracyCounts(workspace, batch.size), outputs: this.batchMajorOutputs(workspace, batch.size) };
+  }
+
+  /** The correct predictions the loss kernel counted, and of how many (none for a forecast). */
+  private accuracyCounts(workspace: { correct: KernelBuffer }, size: number): { correct?: number; counted?: number } {
+    if (this.config.task === 'forecast') return {};
+    return { correct: this.memory.ints(workspace.correct)[0], counted: this.rows(size) };
   }
 
   probe(batch: Batch): ProbeResult {

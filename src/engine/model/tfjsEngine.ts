@@ -50,16 +50,19 @@ class TfjsEngine implements SequenceModel {
 
   trainStep(batch: Batch, learningRate: number): StepResult {
     const gradients: ParameterMap = new Map();
+    let counted: number | undefined;
     const scalars = tf.tidy(() => {
       const pass = this.forward(batch, true);
+      counted = this.config.task === 'forecast' ? undefined : pass.head.outputs.shape[0];
       const backward = this.backward(pass);
       for (const [name, gradient] of backward.gradients) {
         gradients.set(name, tf.keep(gradient));
       }
       const squares = [...gradients.values()].map((g) => tf.sum(tf.square(g)));
-      return tf.stack([pass.loss.loss, tf.sqrt(tf.addN(squares))]);
+      const correct = pass.loss.correct ?? tf.scalar(Number.NaN);
+      return tf.stack([pass.loss.loss, tf.sqrt(tf.addN(squares)), correct]);
     });
-    const [loss, gradNorm] = scalars.dataSync();
+    const [loss, gradNorm, correct] = scalars.dataSync();
     scalars.dispose();
     if (Number.isFinite(loss) && Number.isFinite(gradNorm)) {
       const clip = this.config.training.clipNorm;
@@ -69,7 +72,7 @@ class TfjsEngine implements SequenceModel {
       this.params = updated;
     }
     disposeAll(gradients);
-    return { loss, gradNorm };
+    return { loss, gradNorm, ...(counted === undefined ? {} : { correct, counted }) };
   }
 
   evaluate(batch: Batch): EvaluationResult {

@@ -99,6 +99,8 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
     for (let epoch = 1; epoch <= epochs; epoch++) {
       let lossSum = 0;
       let sampleCount = 0;
+      let correct = 0;
+      let counted = 0;
       for (const indices of batchIndices(dataset.train.count, batchSize, shuffler)) {
         await yieldToEventLoop();
         if (options.shouldStop()) {
@@ -111,7 +113,18 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
         }
         lossSum += result.loss * indices.length;
         sampleCount += indices.length;
-        onEvent({ type: 'step', epoch, step, loss: result.loss, gradNorm: result.gradNorm, learningRate, stepsPerSecond: rate.tick() });
+        correct += result.correct ?? 0;
+        counted += result.counted ?? 0;
+        onEvent({
+          type: 'step',
+          epoch,
+          step,
+          loss: result.loss,
+          gradNorm: result.gradNorm,
+          learningRate,
+          stepsPerSecond: rate.tick(),
+          elapsedMs: Date.now() - started,
+        });
       }
       const validation = evaluate(model, dataset);
       if (!Number.isFinite(validation.loss)) {
@@ -122,6 +135,7 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
         epoch,
         trainLoss: lossSum / sampleCount,
         validationLoss: validation.loss,
+        ...(counted > 0 ? { trainAccuracy: correct / counted } : {}),
         validationAccuracy: validation.accuracy,
         baselineLoss: dataset.baseline.loss,
         elapsedMs: Date.now() - started,

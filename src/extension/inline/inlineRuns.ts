@@ -5,7 +5,7 @@
  * summary.
  */
 import * as path from 'node:path';
-import type { BaselineRow, EpochRow } from '../../charts/loss';
+import { epochRow, type BaselineRow, type EpochRow } from '../../charts/loss';
 import type { SparkRow } from '../../charts/editorCharts';
 import { downsampleExtrema } from '../../charts/series';
 import type { TrainEvent } from '../../engine/events';
@@ -59,7 +59,7 @@ class RunTrace {
         }
         break;
       case 'epoch':
-        this.epochs.push({ epoch: event.epoch, step: this.lastStep, trainLoss: event.trainLoss, validationLoss: event.validationLoss });
+        this.epochs.push(epochRow(event, this.lastStep));
         break;
       default:
         return;

@@ -26,7 +26,7 @@ export function liveRunId(run: TrainingRun): string {
 }
 
 export function stepRow(event: StepEvent): PanelStepRow {
-  return { step: event.step, epoch: event.epoch, loss: event.loss };
+  return { step: event.step, epoch: event.epoch, loss: event.loss, ...(event.elapsedMs !== undefined ? { elapsedMs: event.elapsedMs } : {}) };
 }
 
 /** Step rows thinned to `max`, keeping the extremes of the loss. */
@@ -208,12 +208,12 @@ function capPredictions(predictions: PredictionProbe, rows: number, samples: num
   }
 }
 
-/** A recorded run as one entry of the comparison. */
-export function compareRunOfRecord(record: RunRecord): PanelCompareRun {
+/** A recorded run as one entry of the comparison, by the name the user gave it, else its sweep label or id. */
+export function compareRunOfRecord(record: RunRecord, annotations?: RunAnnotations): PanelCompareRun {
   const { summary } = record;
   return {
     id: summary.id,
-    label: summary.sweep?.label || summary.id,
+    label: runDisplayName(summary, annotations),
     status: summary.status,
     epochs: record.metrics
       .filter((event): event is EpochEvent => event.type === 'epoch')

@@ -193,7 +193,7 @@ export class ExperimentPanel implements vscode.Disposable {
       case PanelMessageType.RequestCompare:
         this.post({
           type: PanelMessageType.Compare,
-          runs: message.runIds.filter((id) => this.runDirOf(id)).map((id) => compareRunOfRecord(readRun(this.runDirOf(id)!))),
+          runs: message.runIds.filter((id) => this.runDirOf(id)).map((id) => compareRunOfRecord(readRun(this.runDirOf(id)!), readAnnotations(this.runDirOf(id)!))),
         });
         return;
       case PanelMessageType.Command:
