@@ -19,6 +19,9 @@ export interface StepRow {
   loss: number;
   /** The debiased moving average of `loss` (see `smoothDebiased`). */
   smoothed: number;
+  /** The train and validation loss of the step's epoch once it ended (NaN before), for the crosshair's readout. */
+  epochTrainLoss: number;
+  epochValidationLoss: number;
 }
 
 /** A row of the `epochs` dataset: one finished epoch. */
@@ -83,10 +86,16 @@ export type StepInput = Pick<StepEvent, 'step' | 'loss'> & { epoch?: number; ela
 
 /**
  * Step rows with the `smoothed` column computed from `steps` in order. `stepsPerEpoch` (0 when
- * unknown) places each step on the epoch axis.
+ * unknown) places each step on the epoch axis; `epochs` gives each step its epoch's losses.
  */
-export function stepRows(steps: readonly StepInput[], weight: number, stepsPerEpoch = 0): StepRow[] {
+export function stepRows(
+  steps: readonly StepInput[],
+  weight: number,
+  stepsPerEpoch = 0,
+  epochs: readonly Pick<EpochEvent, 'epoch' | 'trainLoss' | 'validationLoss'>[] = [],
+): StepRow[] {
   const smoothed = smoothDebiased(steps.map((s) => s.loss), weight);
+  const ended = new Map(epochs.map((e) => [e.epoch, e]));
   return steps.map((s, i) => ({
     step: s.step,
     epochs: stepsPerEpoch > 0 ? s.step / stepsPerEpoch : (s.epoch ?? 0),
@@ -94,6 +103,8 @@ export function stepRows(steps: readonly StepInput[], weight: number, stepsPerEp
     seconds: s.elapsedMs === undefined ? Number.NaN : s.elapsedMs / 1000,
     loss: s.loss,
     smoothed: smoothed[i],
+    epochTrainLoss: ended.get(s.epoch ?? 0)?.trainLoss ?? Number.NaN,
+    epochValidationLoss: ended.get(s.epoch ?? 0)?.validationLoss ?? Number.NaN,
   }));
 }
 
@@ -136,7 +147,7 @@ export function spacedXAxis(width: number | 'container' | undefined, integer: bo
  * with points, each its own legend entry, on the same x axis) and the baseline as a labelled
  * horizontal rule. The x axis counts steps, epochs or seconds (`xAxis`). A crosshair follows the
  * pointer to the nearest step; its tooltip reads every series there (the step's raw and smoothed
- * loss, the train and validation loss of its epoch).
+ * loss, the train and validation loss of its epoch: pass the epochs to `stepRows`).
  *
  * Datasets: `steps` (`StepRow`), `epochs` (`EpochRow`), `baseline` (`BaselineRow`, one row).
  * Parameters: `ZOOM_PARAM` (zoom and pan, both axes), `CROSSHAIR_PARAM`.
@@ -203,15 +214,12 @@ export function lossChartSpec(options: LossChartOptions = {}): TopLevelSpec {
 
 /**
  * A vertical rule at the step nearest the pointer, with a tooltip of every series at that step:
- * its raw and smoothed loss, and the train and validation loss of its epoch (looked up in `epochs`).
+ * its raw and smoothed loss, and the train and validation loss of its epoch.
  */
 function crosshairLayer(theme: ChartTheme, field: string, x: object) {
   return {
     data: { name: 'steps' },
-    transform: [
-      { filter: `isFinite(datum.${field}) && isFinite(datum.loss)` },
-      { lookup: 'epoch', from: { data: { name: 'epochs' }, key: 'epoch', fields: ['trainLoss', 'validationLoss'] } },
-    ],
+    transform: [{ filter: `isFinite(datum.${field}) && isFinite(datum.loss)` }],
     params: [{ name: CROSSHAIR_PARAM, select: { type: 'point' as const, fields: [field], nearest: true, on: 'pointermove', clear: 'pointerout' } }],
     mark: { type: 'rule' as const, color: theme.muted, strokeWidth: 1 },
     encoding: {
@@ -223,8 +231,8 @@ function crosshairLayer(theme: ChartTheme, field: string, x: object) {
         { field: 'seconds', type: 'quantitative' as const, title: 'time (s)', format: '.1f' },
         { field: 'loss', type: 'quantitative' as const, title: LOSS_SERIES[0], format: '.4~g' },
         { field: 'smoothed', type: 'quantitative' as const, title: 'smoothed', format: '.4~g' },
-        { field: 'trainLoss', type: 'quantitative' as const, title: `${LOSS_SERIES[1]} (its epoch)`, format: '.4~g' },
-        { field: 'validationLoss', type: 'quantitative' as const, title: `${LOSS_SERIES[2]} (its epoch)`, format: '.4~g' },
+        { field: 'epochTrainLoss', type: 'quantitative' as const, title: `${LOSS_SERIES[1]} (its epoch)`, format: '.4~g' },
+        { field: 'epochValidationLoss', type: 'quantitative' as const, title: `${LOSS_SERIES[2]} (its epoch)`, format: '.4~g' },
       ],
     },
   };

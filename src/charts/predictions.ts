@@ -167,7 +167,7 @@ export function residualChartSpec(options: ForecastChartOptions = {}): TopLevelS
     data: { name: 'forecast' },
     transform: [{ filter: 'isFinite(datum.residual)' }],
     layer: [
-      { mark: { type: 'rule', color: theme.muted, strokeDash: [4, 4] }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: theme.muted, strokeDash: [4, 4] }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
       {
         mark: { type: 'point', filled: true, size: 22, opacity: 0.7, color: theme.palette[1] },
         encoding: {
@@ -197,7 +197,7 @@ export function sequenceChartSpec(options: ForecastChartOptions = {}): TopLevelS
     data: { name: 'sequence' },
     transform: [{ filter: 'isFinite(datum.value)' }],
     layer: [
-      { mark: { type: 'rule', color: theme.muted, strokeDash: [2, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
+      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: theme.muted, strokeDash: [2, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
       {
         mark: { type: 'line', strokeWidth: 1.5, point: { size: 20, filled: true } },
         encoding: {

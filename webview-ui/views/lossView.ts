@@ -106,9 +106,11 @@ export class LossView {
       void this.chart.replace(this.datasets());
       return;
     }
-    const rows = this.stepRows().slice(this.steps.length - fresh.length);
     const epochRows = newEpochs.map((e) => this.epochRow(e));
-    void this.chart.insert({ steps: rows, epochs: epochRows, baseline: newBaseline });
+    // An epoch that ended gives its steps the epoch's losses (the crosshair's readout): all steps are sent again then.
+    const rows = newEpochs.length > 0 ? this.stepRows() : this.stepRows().slice(this.steps.length - fresh.length);
+    if (newEpochs.length > 0) void this.chart.replace({ steps: rows });
+    void this.chart.insert({ steps: newEpochs.length > 0 ? [] : rows, epochs: epochRows, baseline: newBaseline });
     if (this.hasAccuracy) void this.accuracyChart.insert({ epochs: epochRows });
   }
 
@@ -138,7 +140,7 @@ export class LossView {
   }
 
   private stepRows() {
-    return stepRows(this.steps, this.smoothing, this.header?.stepsPerEpoch ?? 0);
+    return stepRows(this.steps, this.smoothing, this.header?.stepsPerEpoch ?? 0, this.epochs);
   }
 
   private epochRow(event: EpochEvent) {
