@@ -85,7 +85,7 @@ test('the panel follows a run and shows its views', { timeout: 300_000 }, async 
   await vscode.screenshot('5-gradient-flow', 'panel-gradient-flow.png');
 
   await openTab('Predictions');
-  await panel().locator('[data-chart="predictions"] .mark-line path').first().waitFor({ timeout: 30_000 });
+  await panel().locator('[data-chart="predictions"] .mark-symbol path').first().waitFor({ timeout: 30_000 });
   await vscode.screenshot('6-predictions');
 
   await openTab('Compare');
