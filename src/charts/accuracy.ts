@@ -1,8 +1,8 @@
 /** Accuracy per epoch (classification and token tasks): train and validation, beside the loss chart. */
 import type { TopLevelSpec } from 'vega-lite';
 import { chartSizing, type ChartSize, VEGA_LITE_SCHEMA } from './layout';
-import { spacedXAxis } from './loss';
-import { labelledEpochRule, splitColor } from './lossLayers';
+import { LOSS_SERIES, spacedXAxis } from './loss';
+import { labelledEpochRule } from './lossLayers';
 import { DEFAULT_THEME, themeConfig, type ChartTheme } from './theme';
 
 export interface AccuracyChartOptions extends ChartSize {
@@ -10,7 +10,8 @@ export interface AccuracyChartOptions extends ChartSize {
 }
 
 /**
- * Train and validation accuracy per epoch, lines with points in the loss chart's split colours,
+ * Train and validation accuracy per epoch, lines with points in the colours (and legend names) of
+ * the loss chart's per-epoch series,
  * and the best validation epoch as a rule labelled "best 62.0% @ epoch 6". Epochs without an
  * accuracy (a run recorded before train accuracy was) are left out of that split.
  *
@@ -29,14 +30,20 @@ export function accuracyChartSpec(options: AccuracyChartOptions = {}): TopLevelS
       {
         transform: [
           { fold: ['trainAccuracy', 'validationAccuracy'], as: ['series', 'accuracy'] },
-          { calculate: "datum.series === 'trainAccuracy' ? 'train' : 'validation'", as: 'split' },
+          { calculate: `datum.series === 'trainAccuracy' ? '${LOSS_SERIES[1]}' : '${LOSS_SERIES[2]}'`, as: 'split' },
           { filter: 'isFinite(datum.accuracy)' },
         ],
         mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 1.5 },
         encoding: {
           x,
           y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', axis: { format: '.0%' }, scale: { zero: false } },
-          color: { ...splitColor(theme), field: 'split' },
+          color: {
+            field: 'split',
+            type: 'nominal',
+            title: null,
+            scale: { domain: [LOSS_SERIES[1], LOSS_SERIES[2]], range: [theme.palette[2], theme.palette[1]] },
+            legend: { orient: 'top', direction: 'horizontal' },
+          },
           tooltip: [
             { field: 'epoch', type: 'quantitative', title: 'epoch' },
             { field: 'split', type: 'nominal', title: 'split' },

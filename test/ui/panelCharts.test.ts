@@ -189,10 +189,9 @@ test('a CSV forecast: the loss chart reads well, predictions in the data\'s unit
     await openTab(window, 'Loss');
     await window.screenshot('5-loss-600px-two-runs');
 
-    // Full width: the spec's editor group closes, the panel takes the editor area.
-    await window.runCommand('View: Focus First Editor Group');
-    await window.runCommand('View: Close Editor Group');
-    await window.page.setViewportSize({ width: 1400, height: 900 });
+    // A wide panel: no side bar, a wide window.
+    await window.runCommand('View: Toggle Primary Side Bar Visibility');
+    await window.page.setViewportSize({ width: 2000, height: 1250 });
     await window.page.waitForTimeout(1000);
     assert.ok((await panelWidth(window)) > 900, `full width: ${await panelWidth(window)} px`);
     for (const tab of tabs) {
@@ -215,6 +214,8 @@ test('Compare tells four runs of two sweeps apart: a colour each, unique labels,
   try {
     await window.openFile('cells.rnn.json');
     const done = async (count: number) => {
+      // The spec's editor (the panel opens beside it and takes the focus).
+      await window.runCommand('View: Focus First Editor Group');
       await window.clickCodeLens(/^▶ Train sweep \(2 runs\)$/);
       await panel(window).locator('h1').waitFor({ timeout: 60_000 });
       await openTab(window, 'Compare');
@@ -226,6 +227,9 @@ test('Compare tells four runs of two sweeps apart: a colour each, unique labels,
       }
     };
     await done(2);
+    // The second sweep with another seed, so that its curves differ from the first one's.
+    writeFileSync(join(window.workspace, 'cells.rnn.json'), JSON.stringify({ ...SPECS['cells.rnn.json'], training: { ...SPECS['cells.rnn.json'].training, seed: 7 } }, null, 2));
+    await window.page.waitForTimeout(1500);
     await done(4);
     await setPanelWidth(window, 600);
     await panel(window).locator('[data-chart="compare"] g.mark-line').first().waitFor({ timeout: 30_000 });

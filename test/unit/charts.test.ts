@@ -588,11 +588,11 @@ test('accuracy chart: train and validation per epoch, the best validation epoch 
   );
   const spec = accuracyChartSpec({ width: WIDTH });
   const texts = svgTexts(await renderSvg(spec, { epochs: accuracy }));
-  for (const t of ['accuracy', 'epoch', 'train', 'validation', 'best 62.0% @ epoch 3']) assert.ok(texts.includes(t), `${t} in ${texts.join('|')}`);
+  for (const t of ['accuracy', 'epoch', 'train, epoch mean', 'validation', 'best 62.0% @ epoch 3']) assert.ok(texts.includes(t), `${t} in ${texts.join('|')}`);
   assert.ok(texts.some((t) => t.endsWith('%')), 'percent ticks');
   await withView(spec, { epochs: accuracy }, (view) => {
     assert.deepEqual(lines(view).map((line) => line.points), [5, 5], 'a line per split, a point per epoch');
-    assert.deepEqual(lines(view).map((line) => line.stroke), [DEFAULT_THEME.palette[0], DEFAULT_THEME.palette[1]]);
+    assert.deepEqual(lines(view).map((line) => line.stroke), [DEFAULT_THEME.palette[2], DEFAULT_THEME.palette[1]], "the loss chart's per-epoch colours");
   });
   // A run recorded before train accuracy was: the validation line alone.
   const old = accuracy.map((row) => ({ ...row, trainAccuracy: undefined }));

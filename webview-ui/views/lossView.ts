@@ -125,11 +125,12 @@ export class LossView {
     this.accuracyChart.element.hidden = !accuracy;
     const xAxis = this.axisSelect.value as LossAxis;
     const loss = this.chart.render(
-      lossChartSpec({ theme, logScale: this.logInput.checked, xAxis, width: this.chart.plotWidth(), height: this.chart.fillHeight(accuracy ? 0.6 : 1, 240) }),
+      lossChartSpec({ theme, logScale: this.logInput.checked, xAxis, width: this.chart.plotWidth(), height: accuracy ? this.chart.fillHeight(0.58, 200, 150) : this.chart.fillHeight(1, 240) }),
       this.datasets(),
     );
     if (!accuracy) return loss;
-    const accuracyHeight = Math.max(160, Math.round(this.chart.fillHeight(0.4, 160) - 60));
+    // Below the loss chart, in the rest of the panel's height.
+    const accuracyHeight = this.chart.fillHeight(0.42, 140, 170);
     const chart = accuracyChartSpec({ theme, width: this.accuracyChart.plotWidth(), height: accuracyHeight });
     return Promise.all([loss, this.accuracyChart.render(chart, { epochs: this.epochs.map((e) => this.epochRow(e)) })]).then(() => undefined);
   }
