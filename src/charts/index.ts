@@ -32,6 +32,8 @@ export { gradientFlowChartSpec, gradientRows, GRADIENT_LAYER_PARAM } from './gra
 export type { ForecastRow, SequenceRow, ConfusionRow, ForecastChartOptions, ConfusionChartOptions } from './predictions';
 export { forecastScatterSpec, residualChartSpec, sequenceChartSpec, forecastRows, sequenceRows, confusionChartSpec, confusionRows } from './predictions';
 
+export { accuracySentence, bestEpoch, epochCaption } from './epochFigures';
+
 export type { ActivationSpan } from './activations';
 export { activationSpans, activationColor } from './activations';
 

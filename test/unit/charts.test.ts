@@ -16,6 +16,9 @@ import {
   runStyles,
   uniqueRunLabels,
   accuracyChartSpec,
+  accuracySentence,
+  bestEpoch,
+  epochCaption,
   confusionChartSpec,
   confusionRows,
   differingConfig,
@@ -580,6 +583,21 @@ test('confusion chart: a cell per class pair with its count, a colour legend, ac
     assert.equal(fillOf('88'), DEFAULT_THEME.background, 'light text on the darkest cells');
     assert.equal(fillOf('12'), DEFAULT_THEME.foreground);
   });
+});
+
+test('accuracy sentences: the whole validation split\'s figure, its epoch, best or last, and the best beside it', () => {
+  const epochsOf = (accuracies: number[]) => accuracies.map((validationAccuracy, k) => ({ epoch: k + 1, validationLoss: 1 - validationAccuracy, validationAccuracy }));
+  // Copy: the run list's 92.4% (the epoch's accuracy), not the probed samples' 90%.
+  const copy = epochsOf([0.5, 0.7, 0.85, 0.9, 0.91, 0.915, 0.92, 0.924]);
+  assert.equal(accuracySentence('tokens', copy, 8), 'Next-token validation accuracy 92.4% at epoch 8 (best and last).');
+  // Reviews, stopped early: the last epoch's 56%, and the best 62% at epoch 6 that the run list shows.
+  const reviews = epochsOf([0.5, 0.52, 0.55, 0.58, 0.6, 0.62, 0.6, 0.58, 0.56]);
+  assert.equal(accuracySentence('classify', reviews, 9, 0.56), 'Validation accuracy 56.0% at epoch 9 (last); best 62.0% at epoch 6.');
+  assert.equal(accuracySentence('classify', reviews, 6, 0.62), 'Validation accuracy 62.0% at epoch 6 (best).');
+  assert.equal(epochCaption(reviews, 3), 'epoch 3');
+  assert.equal(bestEpoch(reviews), 6);
+  // A forecast's best epoch is its lowest validation loss.
+  assert.equal(bestEpoch([0.3, 0.1, 0.2].map((validationLoss, k) => ({ epoch: k + 1, validationLoss }))), 2);
 });
 
 test('accuracy chart: train and validation per epoch, the best validation epoch labelled', async () => {

@@ -5,10 +5,12 @@
  * figure says which epoch it comes from, and whether that is the best or the last.
  */
 import {
+  accuracySentence,
   activationColor,
   activationSpans,
   confusionChartSpec,
   confusionRows,
+  epochCaption,
   forecastRows,
   forecastScatterSpec,
   residualChartSpec,
@@ -16,7 +18,6 @@ import {
   sequenceRows,
 } from '../../src/charts';
 import type { EpochEvent, GeneratedText, ProbeEvent } from '../../src/engine/events';
-import { formatPercent } from '../../src/engine/format';
 import { ChartView } from '../chartView';
 import { h, labelled, setOptions } from '../dom';
 import { saveState, savedState } from '../host';
@@ -160,20 +161,9 @@ export class PredictionsView {
     return this.sequence.render(spec, { sequence: sequenceRows(probe.predictions, inputs, sample) });
   }
 
-  /** "epoch 9 (last)", "epoch 6 (best)" or "epoch 4 (best so far)": where the probe's figures come from. */
+  /** Where the probe's figures come from: "epoch 9 (last)". */
   private epochCaption(): string {
-    const epoch = this.probe!.epoch;
-    const best = this.bestEpoch();
-    const last = this.epochs.at(-1)?.epoch;
-    const tag = epoch === best && epoch === last ? 'best and last' : epoch === best ? 'best' : epoch === last ? 'last' : undefined;
-    return tag ? `epoch ${epoch} (${tag})` : `epoch ${epoch}`;
-  }
-
-  /** The epoch with the best validation figure: the highest accuracy where there is one, else the lowest loss. */
-  private bestEpoch(): number | undefined {
-    const byAccuracy = this.epochs.some((e) => e.validationAccuracy !== undefined);
-    const score = (e: EpochEvent) => (byAccuracy ? (e.validationAccuracy ?? -Infinity) : -e.validationLoss);
-    return this.epochs.reduce<EpochEvent | undefined>((best, e) => (!best || score(e) > score(best) ? e : best), undefined)?.epoch;
+    return epochCaption(this.epochs, this.probe!.epoch);
   }
 
   /**
@@ -192,12 +182,7 @@ export class PredictionsView {
       this.summary.textContent = `Predictions against targets on ${predictions.targets.length} validation samples, ${units}, at ${this.epochCaption()}.`;
       return;
     }
-    const shown = this.epochs.find((e) => e.epoch === probe.epoch);
-    const accuracy = predictions.kind === 'classify' ? predictions.accuracy : shown?.validationAccuracy;
-    const what = predictions.kind === 'classify' ? 'Validation accuracy' : 'Next-token validation accuracy';
-    const best = this.epochs.find((e) => e.epoch === this.bestEpoch());
-    const bestNote = best && best.epoch !== probe.epoch && best.validationAccuracy !== undefined ? `; best ${formatPercent(best.validationAccuracy)} at epoch ${best.epoch}` : '';
-    this.summary.textContent = `${what} ${formatPercent(accuracy)} at ${this.epochCaption()}${bestNote}.`;
+    this.summary.textContent = accuracySentence(predictions.kind, this.epochs, probe.epoch, predictions.kind === 'classify' ? predictions.accuracy : undefined);
   }
 
   /** Confusion cells that fit the panel: up to 64 px, at least 28 px. */
