@@ -94,9 +94,12 @@ export class CompareView {
     if (this.visible || started.length > 0) this.request(this.chosen);
   }
 
-  /** Every listed run's style, in the run list's order, so a run keeps its colour as others are ticked. */
+  /**
+   * Every listed run's style, oldest run first (the list is newest first), so that a run keeps its
+   * colour as others are ticked and as new runs come.
+   */
   private styles(): Map<string, RunStyle> {
-    return runStyles(this.runs.map((run) => run.id), currentTheme().palette);
+    return runStyles(this.runs.map((run) => run.id).reverse(), currentTheme().palette);
   }
 
   setData(runs: PanelCompareRun[]): void {
