@@ -113,7 +113,9 @@ export class PredictionsView {
     this.empty.hidden = this.probe !== undefined;
     this.chart.element.hidden = kind !== 'forecast' && kind !== 'classify';
     this.residuals.element.hidden = kind !== 'forecast';
-    const sequences = kind === 'forecast' && this.probe!.predictions.kind === 'forecast' && this.probe!.predictions.targetFeature !== undefined ? this.probe!.samples : [];
+    // A sequence needs the target among the inputs, at every step (a decimated probe keeps only some).
+    const forecast = this.probe?.predictions.kind === 'forecast' ? this.probe.predictions : undefined;
+    const sequences = forecast?.targetFeature !== undefined && this.probe!.steps === undefined ? this.probe!.samples : [];
     this.sequenceSection.hidden = sequences.length === 0;
     setOptions(
       this.sequenceSelect,
