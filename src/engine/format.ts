@@ -11,6 +11,14 @@ export function formatValue(value: number | null | undefined): string {
   return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
 }
 
+/** A number for a log line: at most six significant digits (`0.0123457`, `1.23457e-7`); `-` when absent. */
+export function formatLogNumber(value: number | null | undefined): string {
+  if (value === undefined || value === null) {
+    return '-';
+  }
+  return Number.isFinite(value) ? Number(value.toPrecision(6)).toString() : String(value);
+}
+
 /** A sweep value as it appears in a run label: strings bare, everything else as JSON. */
 export function formatSweepValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);

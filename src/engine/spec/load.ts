@@ -86,7 +86,7 @@ export function checkSpecText(text: string, context: SpecContext): SpecCheck {
     );
   }
   diagnostics.push(
-    ...issues.map((issue) => locateIssue(lines, root, issue, 'json')),
+    ...issues.map((issue) => locateIssue(lines, root, issue, issue.origin ?? 'json')),
     ...semantic.map((issue) => locateIssue(lines, root, issue, 'semantic')),
   );
   diagnostics.sort((a, b) => a.offset - b.offset);

@@ -9,6 +9,7 @@ import type { BackendPreference } from '../../engine/backend';
 import type { EngineKind } from '../../engine/engineKind';
 import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../../engine/events';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
+import { formatLogNumber } from '../../engine/format';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
 import type { SweepRun } from '../../engine/spec/sweep';
 import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../../protocol';
@@ -190,7 +191,7 @@ export class TrainingRun {
       case 'epoch':
         progress.validationLoss = event.validationLoss;
         this.epochs.push(event);
-        this.environment.log.info(`${this.name}: epoch ${event.epoch}/${progress.epochs} train ${event.trainLoss} validation ${event.validationLoss}`);
+        this.environment.log.info(`${this.name}: epoch ${event.epoch}/${progress.epochs} train ${formatLogNumber(event.trainLoss)} validation ${formatLogNumber(event.validationLoss)}`);
         break;
       case 'log':
         this.environment.log[event.level](`${this.name}: ${event.message}`);
