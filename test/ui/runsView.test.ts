@@ -122,3 +122,37 @@ test('without experiments, the view offers New Experiment…, which writes and o
     rmSync(empty, { recursive: true, force: true });
   }
 });
+
+test('New Experiment… proposes a free name, and names a CSV experiment after its data file beside the other specs', { timeout: 180_000 }, async () => {
+  const page = vscode.page;
+  const input = page.locator('.quick-input-widget input.input');
+  /** Waits until the simple file dialog shows `path`, and returns what it shows. */
+  const dialogShows = async (path: string) => {
+    for (let tries = 0; !(await input.inputValue()).endsWith(path); tries++) {
+      assert.ok(tries < 100, `the dialog proposes ${path} (it shows ${await input.inputValue()})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return input.inputValue();
+  };
+  // sine.rnn.json exists in the examples: the proposal is the next free name.
+  await vscode.runCommand('RNN Lab: New Experiment…');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sine wave' }).click();
+  assert.equal(await dialogShows('/sine-2.rnn.json'), join(vscode.workspace, 'sine-2.rnn.json'));
+  await vscode.screenshot('7-free-name');
+  await input.press('Enter');
+  await page.locator('.tab.active[aria-label^="sine-2.rnn.json"]').waitFor({ timeout: 30_000 });
+  assert.match(readFileSync(join(vscode.workspace, 'sine-2.rnn.json'), 'utf8'), /"name": "sine-2"/);
+
+  // A CSV series: the data file is in data/, the spec goes beside the examples, named after the file.
+  await vscode.runCommand('RNN Lab: New Experiment…');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'CSV series' }).click();
+  await input.waitFor();
+  await input.fill(join(vscode.workspace, 'data', 'seattle-weather.csv'));
+  await input.press('Enter');
+  assert.equal(await dialogShows('/seattle-weather.rnn.json'), join(vscode.workspace, 'seattle-weather.rnn.json'));
+  await vscode.screenshot('8-csv-name');
+  await input.press('Enter');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'temp_max' }).click();
+  await page.locator('.tab.active[aria-label^="seattle-weather.rnn.json"]').waitFor({ timeout: 30_000 });
+  assert.match(readFileSync(join(vscode.workspace, 'seattle-weather.rnn.json'), 'utf8'), /"path": "data\/seattle-weather\.csv"/);
+});

@@ -12,6 +12,7 @@ import type { ExperimentSpec } from '../spec/types';
 import { batchIndices, gatherBatch } from './batches';
 import { buildProbe, MAX_PREDICTIONS, type ValidationOutputs } from './probes';
 import { StepRate } from './stepRate';
+import { passTestGate } from './testGate';
 
 export interface TrainOptions {
   spec: ExperimentSpec;
@@ -97,6 +98,7 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
   let step = 0;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
+      if (epoch > 1) await passTestGate(spec.name, options.shouldStop);
       let lossSum = 0;
       let sampleCount = 0;
       for (const indices of batchIndices(dataset.train.count, batchSize, shuffler)) {
