@@ -105,8 +105,10 @@ test('after a sweep, each value of the sweep list shows its result, the winner s
   try {
     await vscode.openFile('inline-sweep.rnn.json');
     await vscode.clickCodeLens(/^▶ Train sweep \(3 runs\)$/);
-    await vscode.codeLenses(/^last run:/).waitFor({ timeout: 180_000 });
-    await waitForText(/★/, 10_000);
+    // The headline above and beside the name is the sweep's best run, labelled as such.
+    await vscode.codeLenses(/^sweep best: model\.cell=\w+ · val [\d.e-]+ \(best at epoch \d+\)/).waitFor({ timeout: 180_000 });
+    await waitForText(/★/, 30_000);
+    await waitForText(/"val [\d.e-]+ · sweep best: model\.cell=\w+"/, 30_000);
     await vscode.runCommand('View: Close Editors in Other Groups');
     const found = await attachments();
     assert.equal(found.filter(isImage).length, 4, 'a sparkline beside the name and beside each of the 3 values');
