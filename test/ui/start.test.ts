@@ -99,6 +99,9 @@ test('the bare address opens the examples with RNN Lab loaded; SIGTERM to npm st
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, '1-bare-address.png') });
     assert.match(await page.title(), /Extension Development Host/);
+  } catch (error) {
+    process.kill(-started.npm.pid!, 'SIGTERM');
+    throw error;
   } finally {
     await browser.close();
   }
@@ -110,8 +113,13 @@ test('the same address at the next start; SIGHUP (the terminal closing) and Ctrl
   const port = await freePort();
   for (const signal of ['SIGHUP', 'SIGINT'] as const) {
     const started = await npmStart(port);
-    assert.equal(started.address, `http://127.0.0.1:${port}/`, 'the address does not change between starts');
-    await eventually('code-server to answer at the address', async () => (await fetch(`${started.address}healthz`).catch(() => undefined))?.ok === true);
+    try {
+      assert.equal(started.address, `http://127.0.0.1:${port}/`, 'the address does not change between starts');
+      await eventually('code-server to answer at the address', async () => (await fetch(`${started.address}healthz`).catch(() => undefined))?.ok === true);
+    } catch (error) {
+      process.kill(-started.npm.pid!, 'SIGTERM');
+      throw error;
+    }
     // The terminal signals its whole foreground process group.
     process.kill(-started.npm.pid!, signal);
     await assertStopped(started, port);
