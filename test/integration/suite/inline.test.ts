@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { InlineDecoration } from '../../../src/extension/inline/inlineCharts';
-import { codeLensTitles, holdAtTestGate, openSpec, readSummary, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
+import { codeLensTitles, holdAtTestGate, hoverText, openSpec, readSummary, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 /** The decorations of a file after a fresh redraw. */
 async function decorations(file: string): Promise<InlineDecoration[]> {
@@ -18,16 +18,6 @@ async function decorations(file: string): Promise<InlineDecoration[]> {
 
 async function nameDecoration(file: string): Promise<InlineDecoration | undefined> {
   return (await decorations(file)).find((d) => d.kind === 'name');
-}
-
-/** RNN Lab's hover Markdown at a position, through the public command (the JSON schema's hovers left out). */
-async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
-  return hovers
-    .flatMap((hover) => hover.contents)
-    .map((content) => (typeof content === 'string' ? content : content.value))
-    .filter((text) => text.includes('command:rnnLab.'))
-    .join('\n');
 }
 
 function lineOf(document: vscode.TextDocument, text: string): number {
@@ -76,7 +66,7 @@ suite('inline charts', () => {
     try {
       const during = await waitFor('a live loss beside the name, the run at the gate', async () => {
         const name = await nameDecoration('inline.rnn.json');
-        return run.isActive && run.epochs.length === 1 && name?.text.startsWith('loss ') && name;
+        return run.isActive && run.progress.epochsDone === 1 && name?.text.startsWith('loss ') && name;
       });
       assert.match(during.text, /^loss [\d.e-]+$/);
       assert.equal(during.hasImage, true, 'the live sparkline');
