@@ -2,8 +2,9 @@
  * A hold for the tests, so that none of them depends on how fast a machine trains: when the
  * environment names a gate folder (`RNN_LAB_TEST_GATE_DIR`, set only by the test launchers) and
  * it holds a file named after the experiment, a run of that experiment waits before each epoch
- * after its first until the file is removed or the run is stopped. A test can then look at a
- * run that is surely still training, whatever the machine's speed. Unset, it costs nothing.
+ * after the first it trains (a resumed run's too) until the file is removed or the run is
+ * stopped. A test can then look at a run that is surely still training, whatever the machine's
+ * speed. Unset, it costs nothing.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { formatAge, formatRunResult, formatStepsPerSecond, formatValue } from '../../engine/format';
-import { experimentDir } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { headlineRun } from '../../engine/runs/headline';
 import { listRuns } from '../../engine/runs/runReader';
 import type { RunSummary } from '../../engine/runs/summary';
@@ -65,7 +65,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
       lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }], memory));
     }
     lenses.push(lens('Open panel', 'rnnLab.openPanel', [uri]));
-    const stored = listRuns(experimentDir(runsRootFor(uri), uri.fsPath));
+    const stored = listRuns(specRunsDir(runsRootFor(uri), uri.fsPath));
     const headline = headlineRun(stored, (summary) => summary);
     if (headline) {
       const shown = headline.run;
