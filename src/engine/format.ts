@@ -17,6 +17,14 @@ export function formatValue(value: number | null | undefined): string {
   return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
 }
 
+/** A number for a log line: at most six significant digits (`0.0123457`, `1.23457e-7`); `-` when absent. */
+export function formatLogNumber(value: number | null | undefined): string {
+  if (value === undefined || value === null) {
+    return '-';
+  }
+  return Number.isFinite(value) ? Number(value.toPrecision(6)).toString() : String(value);
+}
+
 /** A count (epochs, steps, parameters); `?` when it is not a finite number (a damaged summary's field). */
 export function formatCount(value: number | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : '?';

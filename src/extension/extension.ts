@@ -9,6 +9,7 @@ import { ExperimentCodeLens } from './inline/codeLens';
 import { ExperimentPanels } from './panel/experimentPanel';
 import { InlineCharts } from './inline/inlineCharts';
 import { registerNewExperiment } from './runsView/newExperiment';
+import { registerOpenExample } from './openExample';
 import { registerRunActions } from './runsView/runActions';
 import { RunManager } from './training/runManager';
 import { RunsTreeProvider } from './runsView/runsView';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     runsTree,
     ...registerRunActions(runsView, panels, runs, log),
     registerNewExperiment(),
+    registerOpenExample(),
     codeLens,
     statusBar,
     trainingContext,

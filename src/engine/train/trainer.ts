@@ -13,6 +13,7 @@ import { batchIndices, gatherBatch } from './batches';
 import type { TrainerCheckpoint } from './checkpoint';
 import { buildProbe, MAX_PREDICTIONS, type ValidationOutputs } from './probes';
 import { StepRate } from './stepRate';
+import { passTestGate } from './testGate';
 
 export interface TrainOptions {
   spec: ExperimentSpec;
@@ -148,7 +149,9 @@ async function runEpochs(
   const rate = new StepRate();
   if (!resumeFrom) checkpoint(0);
   try {
-    for (let epoch = (resumeFrom?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
+    const firstEpoch = (resumeFrom?.epoch ?? 0) + 1;
+    for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+      if (epoch > firstEpoch) await passTestGate(spec.name, options.shouldStop);
       let lossSum = 0;
       let sampleCount = 0;
       let correct = 0;

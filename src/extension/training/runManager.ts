@@ -57,7 +57,11 @@ export class RunManager implements vscode.Disposable {
       engine: settings.engine,
       memoryLimitMb: settings.workerMemoryLimitMb,
       log: this.log,
-      onChange: (run: TrainingRun) => this.changed.fire(run),
+      onChange: (run: TrainingRun) => {
+        this.changed.fire(run);
+        // The run's folder exists now: the next queued run may start.
+        if (run.runDir !== undefined) this.startQueued();
+      },
       onEnd: (run: TrainingRun) => {
         this.ended.fire(run);
         this.startQueued();
@@ -98,17 +102,18 @@ export class RunManager implements vscode.Disposable {
     this.ended.dispose();
   }
 
+  /**
+   * Starts queued runs, oldest first, up to `rnnLab.maxConcurrentRuns`; one at a time: the next
+   * waits until the one before it has its run folder, so that a sweep's runs start (and their
+   * folders sort) in grid order.
+   */
   private startQueued(): void {
-    const limit = readSettings().maxConcurrentRuns;
-    let running = this.runs.filter((run) => run.state === 'running' || run.state === 'stopping').length;
-    for (const run of this.runs) {
-      if (running >= limit) {
-        break;
-      }
-      if (run.state === 'queued') {
-        run.start();
-        running += 1;
-      }
+    if (this.runs.some((run) => run.state === 'running' && run.runDir === undefined)) {
+      return;
+    }
+    const running = this.runs.filter((run) => run.state === 'running' || run.state === 'stopping').length;
+    if (running < readSettings().maxConcurrentRuns) {
+      this.runs.find((run) => run.state === 'queued')?.start();
     }
   }
 }

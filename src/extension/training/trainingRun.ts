@@ -9,6 +9,7 @@ import type { BackendPreference } from '../../engine/backend';
 import type { EngineKind } from '../../engine/engineKind';
 import type { TrainEvent } from '../../engine/events';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
+import { formatLogNumber } from '../../engine/format';
 import { RunFollower, type RunState } from '../../engine/runs/runFollower';
 import { isActiveStatus, type RunStatus } from '../../engine/runs/runStatus';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
@@ -193,7 +194,7 @@ export class TrainingRun {
         log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; backend ${event.backend}`);
         break;
       case 'epoch':
-        log.info(`${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${event.trainLoss} validation ${event.validationLoss}`);
+        log.info(`${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${formatLogNumber(event.trainLoss)} validation ${formatLogNumber(event.validationLoss)}`);
         break;
       case 'log':
         log[event.level](`${this.name}: ${event.message}${event.detail ? `

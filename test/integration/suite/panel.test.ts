@@ -10,7 +10,7 @@ import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
 import type { ExperimentPanels } from '../../../src/extension/panel/experimentPanel';
-import { hoverText, readSummary, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
+import { holdAtTestGate, hoverText, readSummary, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 async function panels(): Promise<ExperimentPanels> {
   return (await rnnLab()).panels;
@@ -50,11 +50,22 @@ suite('experiment panel', () => {
     const watch = panel.onDidPost((message) => messages.push({ at: Date.now(), message }));
     // The panel's script (loaded under the CSP) says it is ready, and the host answers with the run list.
     await waitFor('the webview to be ready', () => messages.some((m) => m.message.type === PanelMessageType.RunList), 20_000);
+    const isProgress = (m: { message: ToWebviewMessage }) => m.message.type === PanelMessageType.RunProgress;
+    // Held after its first epoch until its progress has reached the panel, however fast the machine trains.
+    const release = holdAtTestGate('sine-small');
     const [run] = await train('sine.rnn.json');
+    try {
+      await waitFor('progress while the run waits after its first epoch', () => run.progress.epochsDone === 1 && messages.some(isProgress));
+    } finally {
+      release();
+    }
     await waitForEnd(run);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor('the last progress message, saying the run completed, and the last probe', () =>
+      messages.some((m) => m.message.type === PanelMessageType.RunProgress && m.message.header.status === 'completed') &&
+      messages.some((m) => m.message.type === PanelMessageType.Probe),
+    );
     watch.dispose();
-    const progress = messages.filter((m) => m.message.type === PanelMessageType.RunProgress);
+    const progress = messages.filter(isProgress);
     assert.ok(progress.length >= 2, `${progress.length} progress messages`);
     const steps = progress.flatMap((m) => (m.message.type === PanelMessageType.RunProgress ? m.message.steps : []));
     const loaded = messages.filter((m) => m.message.type === PanelMessageType.RunLoaded && m.message.header.id === panel.shownRunId);
@@ -136,7 +147,7 @@ suite('experiment panel', () => {
     const [first] = await train('slow.rnn.json');
     await waitFor('the first run to be followed', () => first.runDir !== undefined && panel.shownRunId === first.runDir.split(/[\\/]/).at(-1));
     first.stop();
-    await waitForEnd(first, 5000);
+    await waitForEnd(first);
     const firstId = panel.shownRunId!;
     const [second] = await train('slow.rnn.json');
     await waitFor('the new run to be followed', () => second.runDir !== undefined && second.progress.step > 0 && panel.shownRunId !== firstId && panel.shownRunId);

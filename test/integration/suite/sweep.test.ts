@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
-import { codeLensTitles, readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
+import { codeLensTitles, holdAtTestGate, readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
 
 const SPEC = 'sweep-three.rnn.json';
 
@@ -90,8 +90,11 @@ suite('sweep', () => {
   test('stopping a sweep cancels its queued runs (they never start) and stops the training one', async () => {
     const config = vscode.workspace.getConfiguration('rnnLab');
     await config.update('maxConcurrentRuns', 1, vscode.ConfigurationTarget.Workspace);
+    let release = () => {};
     try {
       const uri = workspaceFile(SPEC);
+      // The first run waits after its first epoch until the sweep is stopped, however fast the machine trains.
+      release = holdAtTestGate('sweep-three');
       const runs = await train(SPEC, true);
       await waitFor('the first run to train', () => runs[0].progress.step > 0, 60_000);
       assert.deepEqual(runs.map((run) => run.state), ['running', 'queued', 'queued']);
@@ -99,11 +102,15 @@ suite('sweep', () => {
       const panel = (await rnnLab()).panels.show(uri);
 
       // rnnLab.stop asks: the sweep comes first ("Stop the sweep (3 runs)").
-      const stopping = vscode.commands.executeCommand('rnnLab.stop', uri);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      let answered = false;
+      const stopping = Promise.resolve(vscode.commands.executeCommand('rnnLab.stop', uri)).then(() => (answered = true));
+      // Accept the quick pick's first item once it shows (accepting before that does nothing).
+      await waitFor('the quick pick to be answered', async () => {
+        if (!answered) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return answered;
+      });
       await stopping;
-      await waitForEnd(runs[0], 10_000);
+      await waitForEnd(runs[0]);
       assert.equal(runs[0].state, 'stopped');
       assert.deepEqual(runs.slice(1).map((run) => [run.state, run.reason]), [
         ['cancelled', 'removed from the queue before it started'],
@@ -118,6 +125,7 @@ suite('sweep', () => {
       }, 20_000);
       assert.deepEqual(sweep.runs.map((run) => run.status), ['stopped', 'cancelled', 'cancelled']);
     } finally {
+      release();
       await config.update('maxConcurrentRuns', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
