@@ -5,10 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runExperiment } from '../engine/runExperiment';
-import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerMessage } from '../protocol';
+import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerReplyTo } from '../protocol';
 import { generateFromRun } from './generation';
 
-function post(message: WorkerMessage): void {
+/** Posts a message to the host: only the replies the protocol pairs with the job's kind. */
+function post<J extends WorkerJob>(_job: J, message: WorkerReplyTo<J>): void {
   parentPort?.postMessage(message);
 }
 
@@ -22,16 +23,16 @@ function train(job: TrainingJob): void {
     backend: job.backend,
     engine: job.engine,
     resourcesDir: job.resourcesDir,
-    onRunCreated: (runDir) => post({ type: WorkerMessageType.RunCreated, runDir }),
-    onEvent: (event) => post({ type: WorkerMessageType.Event, event }),
+    onRunCreated: (runDir) => post(job, { type: WorkerMessageType.RunCreated, runDir }),
+    onEvent: (event) => post(job, { type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,
-  }).then(({ runDir, summary }) => post({ type: WorkerMessageType.Finished, runDir, summary }));
+  }).then(({ runDir, summary }) => post(job, { type: WorkerMessageType.Finished, runDir, summary }));
 }
 
 function generate(job: GenerationJob): void {
   generateFromRun(job).then(
-    (generated) => post({ type: WorkerMessageType.Generated, generated }),
-    (error: unknown) => post({ type: WorkerMessageType.Generated, error: error instanceof Error ? error.message : String(error) }),
+    (generated) => post(job, { type: WorkerMessageType.Generated, generated }),
+    (error: unknown) => post(job, { type: WorkerMessageType.Generated, error: error instanceof Error ? error.message : String(error) }),
   );
 }
 

@@ -11,7 +11,7 @@ import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../../engin
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
 import type { SweepRun } from '../../engine/spec/sweep';
-import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../../protocol';
+import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerReplyTo } from '../../protocol';
 
 /** `cancelled`: taken out of the queue before it started (it has no run folder). */
 export type RunState = 'queued' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed' | 'cancelled';
@@ -106,7 +106,7 @@ export class TrainingRun {
     env.log.info(`Training ${this.name} from ${this.specUri.fsPath}`);
     const worker = new Worker(env.workerPath, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: env.memoryLimitMb } });
     this.worker = worker;
-    worker.on('message', (message: WorkerMessage) => this.receive(message));
+    worker.on('message', (message: WorkerReplyTo<TrainingJob>) => this.receive(message));
     worker.on('error', (error: Error & { code?: string }) => {
       const reason =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -155,7 +155,7 @@ export class TrainingRun {
     }
   }
 
-  private receive(message: WorkerMessage): void {
+  private receive(message: WorkerReplyTo<TrainingJob>): void {
     switch (message.type) {
       case WorkerMessageType.RunCreated:
         this.runDir = message.runDir;

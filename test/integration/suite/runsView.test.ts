@@ -14,7 +14,7 @@ import { experimentDir, RUN_FILES } from '../../../src/engine/runs/layout';
 import { RunWriter } from '../../../src/engine/runs/runWriter';
 import { loadSpecFile } from '../../../src/engine/spec/load';
 import type { RunNode, RunsViewNode } from '../../../src/extension/runsView/runsViewItems';
-import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
+import { ToWebviewType, type ToWebviewMessage } from '../../../src/protocol';
 import { name, publisher } from '../../../package.json';
 import { rnnLab, stopAllRuns, train, waitFor, workspaceFile } from './support';
 
@@ -188,9 +188,9 @@ suite('runs view', () => {
     assert.ok(panel, 'the experiment panel is open');
     const messages: ToWebviewMessage[] = [];
     const watch = panel.onDidPost((message) => messages.push(message));
-    const focus = await waitFor('the focus message', () => messages.find((m) => m.type === PanelMessageType.Focus));
+    const focus = await waitFor('the focus message', () => messages.find((m) => m.type === ToWebviewType.Focus));
     watch.dispose();
-    assert.ok(focus.type === PanelMessageType.Focus);
+    assert.ok(focus.type === ToWebviewType.Focus);
     assert.equal(focus.view, 'compare');
     assert.deepEqual([...(focus.compareRunIds ?? [])].sort(), [a.id, b.id].sort());
   });
