@@ -7,8 +7,7 @@
  * (which would keep it alive) and exits by itself when the run ends. Stopping is a flag in
  * shared memory that the training loop polls between steps.
  */
-import type { BackendPreference } from './engine/backend';
-import type { EngineKind } from './engine/engineKind';
+import type { BackendPreference, EngineKind } from './engine/engineKind';
 import type { EpochEvent, GeneratedText, ProbeEvent, RunStatus, TrainEvent } from './engine/events';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
 import type { ExperimentSpec } from './engine/spec/types';

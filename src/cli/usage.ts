@@ -1,7 +1,6 @@
 /** The command line's usage text, exit codes and argument parsing. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { BackendPreference } from '../engine/backend';
-import { ENGINE_KINDS, type EngineKind } from '../engine/engineKind';
+import { ENGINE_KINDS, type BackendPreference, type EngineKind } from '../engine/engineKind';
 
 export const EXIT = {
   ok: 0,

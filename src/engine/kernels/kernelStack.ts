@@ -165,7 +165,7 @@ export class KernelStack {
       this.memory.floats(layer.dh).fill(0, 0, B * H);
       if (layer.dc) this.memory.floats(layer.dc).fill(0, 0, B * H);
       // The pre-activation gradients of the input side and the recurrent side (the same but for GRU's n gate).
-      let dIn = this.dz.pointer;
+      const dIn = this.dz.pointer;
       let dRec = this.dz.pointer;
       if (cell === 'rnn') {
         k.rnn_backward(T, B, H, layer.hs.pointer, copies[l].whh.pointer, this.dz.pointer, dhs, layer.dh.pointer, this.config.relu ? 1 : 0);

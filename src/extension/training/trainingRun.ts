@@ -5,8 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { BackendPreference } from '../../engine/backend';
-import type { EngineKind } from '../../engine/engineKind';
+import type { BackendPreference, EngineKind } from '../../engine/engineKind';
 import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../../engine/events';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
