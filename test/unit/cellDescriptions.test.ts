@@ -10,7 +10,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import { KERNEL_CELLS } from '../../src/engine/kernels/kernelCells';
-import { CELL_TYPES, CELLS, gateCount, quantityLabel, quantityTitle } from '../../src/engine/model/cellDescriptions';
+import { CELL_TYPES, CELLS, gateCount, quantityLabel, quantityTitle, type CellDescription } from '../../src/engine/model/cellDescriptions';
 import { createCell } from '../../src/engine/model/cells';
 import { parameterShapes } from '../../src/engine/model/initialization';
 import { clipScale } from '../../src/engine/model/optimizerRules';
@@ -31,7 +31,7 @@ test('the schema offers exactly the described cells, each with its description',
 
 for (const type of CELL_TYPES) {
   test(`${type}: the tfjs cell, the parameter shapes and the kernel cell follow its description`, () => {
-    const description = CELLS[type];
+    const description: CellDescription = CELLS[type];
     const cell = createCell({ cell: type, nonlinearity: 'tanh' });
     assert.equal(cell.description, description);
     assert.equal(KERNEL_CELLS[type].description, description);

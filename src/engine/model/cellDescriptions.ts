@@ -1,12 +1,11 @@
 /**
  * Each recurrent cell described once: its gate blocks in PyTorch's order, what a probe records of
  * it, whether it carries a cell state, and the `torch.nn` module whose equations and parameter
- * names it shares. Also each probe quantity's name and range. The parameter shapes and their
- * initialization, the tfjs cells, the kernel stack, the probes and the charts read these facts
- * from here; a pure module (no tfjs), so the webview can read it too.
+ * names it shares. Also each probe quantity's name and range. The spec's `CellType` and the
+ * events' `ProbeQuantity` are the keys of these tables, and the parameter shapes, the tfjs cells,
+ * the kernel cells, the probes and the charts read the facts from here (a unit test holds the
+ * schema's cell list to them); a pure module (no tfjs), so the webview can read it too.
  */
-import type { ProbeQuantity } from '../events';
-import type { CellType } from '../spec/types';
 
 export interface CellDescription {
   /**
@@ -22,11 +21,14 @@ export interface CellDescription {
   readonly torchModule: 'RNN' | 'LSTM' | 'GRU';
 }
 
-export const CELLS: Readonly<Record<CellType, CellDescription>> = {
+export const CELLS = {
   rnn: { gates: ['h'], quantities: ['h'], hasCellState: false, torchModule: 'RNN' },
   lstm: { gates: ['i', 'f', 'g', 'o'], quantities: ['h', 'c', 'i', 'f', 'g', 'o'], hasCellState: true, torchModule: 'LSTM' },
   gru: { gates: ['r', 'z', 'n'], quantities: ['h', 'r', 'z', 'n'], hasCellState: false, torchModule: 'GRU' },
-};
+} as const satisfies Record<string, CellDescription>;
+
+/** The spec's `model.cell`: one of the described cells. */
+export type CellType = keyof typeof CELLS;
 
 /** The cell types, in the schema's order. */
 export const CELL_TYPES = Object.keys(CELLS) as CellType[];
@@ -46,7 +48,7 @@ export interface QuantityDescription {
   readonly range: 'gate' | 'tanh' | 'state' | 'hidden';
 }
 
-export const QUANTITIES: Readonly<Record<ProbeQuantity, QuantityDescription>> = {
+export const QUANTITIES = {
   h: { name: 'hidden state', range: 'hidden' },
   c: { name: 'cell state', range: 'state' },
   i: { name: 'input gate', range: 'gate' },
@@ -56,7 +58,10 @@ export const QUANTITIES: Readonly<Record<ProbeQuantity, QuantityDescription>> = 
   r: { name: 'reset gate', range: 'gate' },
   z: { name: 'update gate', range: 'gate' },
   n: { name: 'candidate', range: 'tanh' },
-};
+} as const satisfies Record<string, QuantityDescription>;
+
+/** What a probe can record of a cell: h, the cell state c, or a gate. */
+export type ProbeQuantity = keyof typeof QUANTITIES;
 
 /** A chart's title of a quantity, e.g. "forget gate f". */
 export function quantityTitle(quantity: ProbeQuantity): string {
