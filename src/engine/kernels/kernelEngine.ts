@@ -289,7 +289,8 @@ class KernelEngine implements SequenceModel {
     this.step += 1;
     const [p, g, s1, s2] = [this.params.pointer, this.gradients.pointer, this.state1.pointer, this.state2.pointer];
     const first = this.step === 1 ? 1 : 0;
-    if (optimizer === 'adam') k.adam_update(n, p, g, s1, s2, learningRate, scale, ADAM_BETA1, ADAM_BETA2, OPTIMIZER_EPSILON, 1 - ADAM_BETA1 ** this.step, 1 - ADAM_BETA2 ** this.step);
+    const [beta1, beta2] = [ADAM_BETA1, ADAM_BETA2];
+    if (optimizer === 'adam') k.adam_update(n, p, g, s1, s2, learningRate, scale, beta1, beta2, OPTIMIZER_EPSILON, 1 - beta1 ** this.step, 1 - beta2 ** this.step);
     else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first);
     else k.momentum_update(n, p, g, s1, s2, learningRate, scale, RMSPROP_ALPHA, OPTIMIZER_EPSILON, momentum, first);
     this.refreshCopies();
