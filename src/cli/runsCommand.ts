@@ -1,7 +1,7 @@
 /** `rnn-lab runs SPEC`: the recorded runs of a spec, newest first. */
 import { defaultRunsRoot, experimentDir } from '../engine/runs/layout';
 import { listRuns } from '../engine/runs/runReader';
-import { formatAge, formatDuration, formatValue } from '../engine/format';
+import { formatAge, formatCount, formatDuration, formatValue } from '../engine/format';
 import { formatTable } from './format';
 import { EXIT, parseCommandArgs, UsageError } from './usage';
 
@@ -20,8 +20,8 @@ export function runsCommand(args: string[]): number {
   const now = Date.now();
   const rows = summaries.map((summary) => [
     summary.id,
-    summary.status,
-    summary.bestValidationLoss === undefined ? '-' : `${formatValue(summary.bestValidationLoss)} @${summary.bestEpoch}`,
+    summary.rebuilt ? `${summary.status}, rebuilt from metrics` : summary.status,
+    summary.bestValidationLoss === undefined ? '-' : `${formatValue(summary.bestValidationLoss)} @${formatCount(summary.bestEpoch)}`,
     formatValue(summary.lastValidationLoss),
     formatDuration(summary.durationMs),
     formatAge(now - Date.parse(summary.startedAt)),
