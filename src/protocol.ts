@@ -79,7 +79,7 @@ export interface GenerationResultMessage {
 export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage;
 
 /** What a worker answers a job with: a training job's run folder, events and end; a generation job's sample. */
-export type WorkerReplyTo<J extends WorkerJob> = J extends GenerationJob ? GenerationResultMessage : RunCreatedMessage | EventMessage | FinishedMessage;
+export type WorkerReplyTo<J extends WorkerJob> = J extends GenerationJob ? GenerationResultMessage : Exclude<WorkerMessage, GenerationResultMessage>;
 
 // ---------------------------------------------------------------------------------------------
 // Host ↔ experiment panel (webview). Everything the panel shows arrives by these messages; every
@@ -392,8 +392,7 @@ export type FromWebviewMessage =
   | SaveMetricsMessage
   | RequestSweepMessage;
 
-/** The message of a type, in either direction. */
-export type ToWebviewOf<T extends ToWebviewType> = Extract<ToWebviewMessage, { type: T }>;
+/** The webview message of a type. */
 export type FromWebviewOf<T extends FromWebviewType> = Extract<FromWebviewMessage, { type: T }>;
 
 /**
