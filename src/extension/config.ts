@@ -2,6 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendPreference, EngineKind } from '../engine/engineKind';
+import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
+import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
 
 export interface Settings {
   runsFolder: string;
@@ -10,6 +12,7 @@ export interface Settings {
   maxConcurrentRuns: number;
   codeLensRefreshMs: number;
   workerMemoryLimitMb: number;
+  maxSweepRuns: number;
 }
 
 export function readSettings(scope?: vscode.Uri): Settings {
@@ -20,7 +23,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
     engine: config.get<EngineKind>('engine', 'kernels'),
     maxConcurrentRuns: Math.max(1, config.get<number>('maxConcurrentRuns', 2)),
     codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
-    workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', 4096)),
+    workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', DEFAULT_MEMORY_LIMIT_MB)),
+    maxSweepRuns: Math.max(1, config.get<number>('maxSweepRuns', DEFAULT_MAX_SWEEP_RUNS)),
   };
 }
 

@@ -23,6 +23,7 @@ function train(job: TrainingJob): void {
     backend: job.backend,
     engine: job.engine,
     resourcesDir: job.resourcesDir,
+    memoryLimitMb: job.memoryLimitMb,
     onRunCreated: (runDir) => post(job, { type: WorkerMessageType.RunCreated, runDir }),
     onEvent: (event) => post(job, { type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,

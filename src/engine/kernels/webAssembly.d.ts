@@ -8,10 +8,13 @@ declare namespace WebAssembly {
     constructor(bytes: ArrayBufferView | ArrayBuffer);
   }
   class Instance {
+    /** `imports` gives the module what it imports, e.g. `{ env: { memory } }`. */
     constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
     readonly exports: Record<string, unknown>;
   }
   class Memory {
+    /** Sizes in pages of 64 KiB. */
+    constructor(descriptor: { initial: number; maximum?: number });
     readonly buffer: ArrayBuffer;
     /** Grows by `delta` pages of 64 KiB; the previous size in pages. */
     grow(delta: number): number;

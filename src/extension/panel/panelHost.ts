@@ -331,7 +331,10 @@ export class ExperimentPanel implements vscode.Disposable {
       const probes = dir ? probeIndex(dir) : { probeEpochs: [], gradients: [] };
       this.followed = { run: live, subscription: live.onEvent((event) => this.follow(live, event)) };
       reply({ type: ToWebviewType.RunLoaded, header: headerOfLiveRun(live), ...history, ...probes });
-      if (live.latestProbe) this.post({ type: ToWebviewType.Probe, runId: id, probe: capProbe(live.latestProbe) });
+      // The newest probe: the files may hold one that the stream has not brought yet.
+      const newest = Math.max(live.progress.latestProbe?.epoch ?? -Infinity, probes.probeEpochs.at(-1) ?? -Infinity);
+      const probe = Number.isFinite(newest) ? this.probeMessage(id, newest) : undefined;
+      if (probe) this.post(probe);
       return;
     }
     if (!dir) return;
@@ -419,7 +422,8 @@ export class ExperimentPanel implements vscode.Disposable {
   /** A probe epoch of a run, or undefined when the run recorded none at that epoch. */
   private probeMessage(id: string, epoch: number): ProbeMessage | undefined {
     const live = this.liveRunById(id);
-    const probe = live?.latestProbe?.epoch === epoch ? live.latestProbe : this.runDirOf(id) ? readProbe(this.runDirOf(id)!, epoch) : undefined;
+    const latest = live?.progress.latestProbe;
+    const probe = latest?.epoch === epoch ? latest : this.runDirOf(id) ? readProbe(this.runDirOf(id)!, epoch) : undefined;
     return probe ? { type: ToWebviewType.Probe, runId: id, probe: capProbe(probe) } : undefined;
   }
 
@@ -446,7 +450,7 @@ export class ExperimentPanel implements vscode.Disposable {
         this.log.warn(`Experiment panel: ${note}`);
       }
     }
-    const probe = live?.latestProbe ?? (dir ? latestProbe(dir) : undefined);
+    const probe = live?.progress.latestProbe ?? (dir ? latestProbe(dir) : undefined);
     const generated = probe && capProbe(probe).generated;
     const recorded = generated ? `the sample recorded at epoch ${probe.epoch}, temperature ${generated.temperature}` : 'this run recorded no generated text';
     return { type: ToWebviewType.Generated, runId: id, source: 'probe', generated, note: note ? `${note}; showing ${recorded}` : recorded };
