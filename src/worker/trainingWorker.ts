@@ -4,7 +4,8 @@
  * errors reach the host as the worker's `error`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runExperiment } from '../engine/runExperiment';
+import type { TrainEvent } from '../engine/events';
+import { resumeExperiment, runExperiment } from '../engine/runExperiment';
 import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerReplyTo } from '../protocol';
 import { generateFromRun } from './generation';
 
@@ -15,19 +16,22 @@ function post<J extends WorkerJob>(_job: J, message: WorkerReplyTo<J>): void {
 
 function train(job: TrainingJob): void {
   const stopFlag = new Int32Array(job.stopFlag);
-  void runExperiment({
-    spec: job.spec,
-    sweep: job.sweep,
+  const common = {
     specPath: job.specPath,
-    runsRoot: job.runsRoot,
     backend: job.backend,
     engine: job.engine,
     resourcesDir: job.resourcesDir,
     memoryLimitMb: job.memoryLimitMb,
-    onRunCreated: (runDir) => post(job, { type: WorkerMessageType.RunCreated, runDir }),
-    onEvent: (event) => post(job, { type: WorkerMessageType.Event, event }),
+    onRunCreated: (runDir: string) => post(job, { type: WorkerMessageType.RunCreated, runDir }),
+    onEvent: (event: TrainEvent) => post(job, { type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,
-  }).then(({ runDir, summary }) => post(job, { type: WorkerMessageType.Finished, runDir, summary }));
+  };
+  const run = job.resumeRunDir
+    ? // A resumed run goes on with the engine it was trained with.
+      resumeExperiment({ ...common, engine: undefined, runDir: job.resumeRunDir })
+    : runExperiment({ ...common, spec: job.spec, sweep: job.sweep, runsRoot: job.runsRoot });
+  // A run that cannot be resumed rejects, changing nothing: the host reports it as the worker's error.
+  void run.then(({ runDir, summary }) => post(job, { type: WorkerMessageType.Finished, runDir, summary }));
 }
 
 function generate(job: GenerationJob): void {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerType } from '../spec/types';
 import { ADAM_BETA1 as BETA1, ADAM_BETA2 as BETA2, OPTIMIZER_EPSILON as EPSILON, RMSPROP_ALPHA as ALPHA } from './optimizerRules';
-import type { ParameterMap } from './parameters';
+import { disposeAll, type ParameterMap } from './parameters';
 
 export interface Optimizer {
   /**
@@ -13,6 +13,10 @@ export interface Optimizer {
    * The optimizer keeps its own state; the caller owns and disposes the old parameters.
    */
   update(params: ParameterMap, gradients: ParameterMap, learningRate: number, gradientScale: number): ParameterMap;
+  /** The updates made so far and the state tensors by key (`<parameter>.m`, …); the optimizer keeps owning them. */
+  snapshot(): { step: number; state: ParameterMap };
+  /** Replaces the state (taking ownership of the tensors) and the update count. */
+  restore(step: number, state: ParameterMap): void;
   dispose(): void;
 }
 
@@ -82,10 +86,16 @@ export function createOptimizer(type: OptimizerType, momentum: number): Optimize
       state = next;
       return updated;
     },
+    snapshot() {
+      return { step, state };
+    },
+    restore(restoredStep, restored) {
+      disposeAll(state);
+      state = new Map(restored);
+      step = restoredStep;
+    },
     dispose() {
-      for (const tensor of state.values()) {
-        tensor.dispose();
-      }
+      disposeAll(state);
       state.clear();
     },
   };

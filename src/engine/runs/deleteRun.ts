@@ -4,11 +4,10 @@
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { TEMP_FILE } from '../io/files';
 import { RUN_FILES } from './layout';
 
 const KNOWN_FILES: ReadonlySet<string> = new Set(Object.values(RUN_FILES));
-/** What `replaceFileAtomically` leaves behind when its process dies between writing and renaming. */
-const TEMP_FILE = /^\..+\.tmp$/;
 /** At least one of these marks a run folder. */
 const MARKERS: readonly string[] = [RUN_FILES.summary, RUN_FILES.spec, RUN_FILES.metrics];
 

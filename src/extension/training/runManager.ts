@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
-import { TrainingRun } from './trainingRun';
+import type { SweepPoint } from '../../engine/runs/summary';
+import { TrainingRun, type RunEnvironment } from './trainingRun';
 
 export class RunManager implements vscode.Disposable {
   private readonly runs: TrainingRun[] = [];
@@ -27,9 +28,28 @@ export class RunManager implements vscode.Disposable {
    * `asSweep` records the runs as one sweep group.
    */
   enqueue(specUri: vscode.Uri, sweepRuns: SweepRun[], asSweep = false): TrainingRun[] {
-    const settings = readSettings(specUri);
     const points = asSweep ? groupedSweepPoints(sweepRuns) : undefined;
-    const environment = {
+    const environment = this.environment(specUri);
+    return this.add(sweepRuns.map((sweepRun, i) => new TrainingRun(specUri, sweepRun, environment, points?.[i])));
+  }
+
+  /** Queues the continuation of a stopped or interrupted run folder, with its recorded spec and sweep point. */
+  resume(specUri: vscode.Uri, runDir: string, stored: { spec: SweepRun['spec']; sweep?: SweepPoint }): TrainingRun {
+    const sweepRun: SweepRun = { spec: stored.spec, assignments: stored.sweep?.assignments ?? {}, label: stored.sweep?.label ?? '' };
+    const [run] = this.add([new TrainingRun(specUri, sweepRun, this.environment(specUri), stored.sweep, runDir)]);
+    return run;
+  }
+
+  private add(queued: TrainingRun[]): TrainingRun[] {
+    this.runs.push(...queued);
+    queued.forEach((run) => this.changed.fire(run));
+    this.startQueued();
+    return queued;
+  }
+
+  private environment(specUri: vscode.Uri): RunEnvironment {
+    const settings = readSettings(specUri);
+    return {
       workerPath: this.workerPath,
       resourcesDir: this.resourcesDir,
       runsRoot: runsRootFor(specUri),
@@ -43,11 +63,6 @@ export class RunManager implements vscode.Disposable {
         this.startQueued();
       },
     };
-    const queued = sweepRuns.map((sweepRun, i) => new TrainingRun(specUri, sweepRun, environment, points?.[i]));
-    this.runs.push(...queued);
-    queued.forEach((run) => this.changed.fire(run));
-    this.startQueued();
-    return queued;
   }
 
   /** Runs queued or training, oldest first. */
