@@ -6,7 +6,7 @@
 import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
-import { PanelMessageType } from '../src/protocol';
+import { FromWebviewType } from '../src/protocol';
 import { h } from './dom';
 import { postToHost } from './host';
 
@@ -115,6 +115,6 @@ export class ChartView {
   private async export(format: 'png' | 'svg'): Promise<void> {
     if (!this.view) return;
     const data = format === 'png' ? await this.view.toImageURL('png', 2) : await this.view.toSVG();
-    postToHost({ type: PanelMessageType.SaveChart, fileName: `${this.name}.${format}`, format, data });
+    postToHost({ type: FromWebviewType.SaveChart, fileName: `${this.name}.${format}`, format, data });
   }
 }

@@ -1,7 +1,6 @@
 /** The command line's usage text, exit codes and argument parsing. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { BackendPreference } from '../engine/backend';
-import { ENGINE_KINDS, type EngineKind } from '../engine/engineKind';
+import { ENGINE_KINDS, type BackendPreference, type EngineKind } from '../engine/engineKind';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
 import type { SpecLimits } from '../engine/spec/load';
 import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';

@@ -3,11 +3,13 @@
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
 import type { EngineKind } from './engineKind';
+import type { CellType, ProbeQuantity } from './model/cellDescriptions';
 import type { EndStatus } from './runs/runStatus';
-import type { CellType } from './spec/types';
+
+/** The quantities and their names are described in `model/cellDescriptions.ts`. */
+export type { ProbeQuantity };
 
 export type Backend = 'wasm' | 'cpu';
-export type ProbeQuantity = 'h' | 'c' | 'i' | 'f' | 'g' | 'o' | 'r' | 'z' | 'n';
 
 export interface StartEvent {
   type: 'start';

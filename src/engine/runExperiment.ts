@@ -4,10 +4,10 @@
  * extension's worker share. Whatever goes wrong, the run folder stays and its summary says why.
  */
 import { dirname, resolve } from 'node:path';
-import { initBackend, type BackendPreference } from './backend';
+import { initBackend } from './backend';
 import { checkData } from './data/check';
 import { DataError, loadDataset } from './data/load';
-import type { EngineKind } from './engineKind';
+import type { BackendPreference, EngineKind } from './engineKind';
 import type { EndEvent, TrainEvent } from './events';
 import type { StateDict } from './model/types';
 import { readWeightsFile } from './model/weightsFile';

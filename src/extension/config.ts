@@ -1,8 +1,7 @@
 /** The extension's settings (`rnnLab.*`), read fresh each time they are needed. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendPreference } from '../engine/backend';
-import type { EngineKind } from '../engine/engineKind';
+import type { BackendPreference, EngineKind } from '../engine/engineKind';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
 import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
 

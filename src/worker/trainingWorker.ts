@@ -6,10 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TrainEvent } from '../engine/events';
 import { resumeExperiment, runExperiment } from '../engine/runExperiment';
-import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerMessage } from '../protocol';
+import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerReplyTo } from '../protocol';
 import { generateFromRun } from './generation';
 
-function post(message: WorkerMessage): void {
+/** Posts a message to the host: only the replies the protocol pairs with the job's kind. */
+function post<J extends WorkerJob>(_job: J, message: WorkerReplyTo<J>): void {
   parentPort?.postMessage(message);
 }
 
@@ -21,8 +22,8 @@ function train(job: TrainingJob): void {
     engine: job.engine,
     resourcesDir: job.resourcesDir,
     memoryLimitMb: job.memoryLimitMb,
-    onRunCreated: (runDir: string) => post({ type: WorkerMessageType.RunCreated, runDir }),
-    onEvent: (event: TrainEvent) => post({ type: WorkerMessageType.Event, event }),
+    onRunCreated: (runDir: string) => post(job, { type: WorkerMessageType.RunCreated, runDir }),
+    onEvent: (event: TrainEvent) => post(job, { type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,
   };
   const run = job.resumeRunDir
@@ -30,13 +31,13 @@ function train(job: TrainingJob): void {
       resumeExperiment({ ...common, engine: undefined, runDir: job.resumeRunDir })
     : runExperiment({ ...common, spec: job.spec, sweep: job.sweep, runsRoot: job.runsRoot });
   // A run that cannot be resumed rejects, changing nothing: the host reports it as the worker's error.
-  void run.then(({ runDir, summary }) => post({ type: WorkerMessageType.Finished, runDir, summary }));
+  void run.then(({ runDir, summary }) => post(job, { type: WorkerMessageType.Finished, runDir, summary }));
 }
 
 function generate(job: GenerationJob): void {
   generateFromRun(job).then(
-    (generated) => post({ type: WorkerMessageType.Generated, generated }),
-    (error: unknown) => post({ type: WorkerMessageType.Generated, error: error instanceof Error ? error.message : String(error) }),
+    (generated) => post(job, { type: WorkerMessageType.Generated, generated }),
+    (error: unknown) => post(job, { type: WorkerMessageType.Generated, error: error instanceof Error ? error.message : String(error) }),
   );
 }
 

@@ -5,8 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { BackendPreference } from '../../engine/backend';
-import type { EngineKind } from '../../engine/engineKind';
+import type { BackendPreference, EngineKind } from '../../engine/engineKind';
 import type { TrainEvent } from '../../engine/events';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
 import { formatLogNumber } from '../../engine/format';
@@ -14,7 +13,7 @@ import { RunFollower, type RunState } from '../../engine/runs/runFollower';
 import { isActiveStatus, type RunStatus } from '../../engine/runs/runStatus';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
 import type { SweepRun } from '../../engine/spec/sweep';
-import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../../protocol';
+import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerReplyTo } from '../../protocol';
 
 export interface RunEnvironment {
   workerPath: string;
@@ -110,7 +109,7 @@ export class TrainingRun {
     env.log.info(`${this.resumeRunDir ? `Resuming ${this.resumeRunDir} of` : 'Training'} ${this.name} from ${this.specUri.fsPath}`);
     const worker = new Worker(env.workerPath, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: env.memoryLimitMb } });
     this.worker = worker;
-    worker.on('message', (message: WorkerMessage) => this.receive(message));
+    worker.on('message', (message: WorkerReplyTo<TrainingJob>) => this.receive(message));
     worker.on('error', (error: Error & { code?: string }) => {
       const reason =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -159,7 +158,7 @@ export class TrainingRun {
     }
   }
 
-  private receive(message: WorkerMessage): void {
+  private receive(message: WorkerReplyTo<TrainingJob>): void {
     switch (message.type) {
       case WorkerMessageType.RunCreated:
         this.runDir = message.runDir;

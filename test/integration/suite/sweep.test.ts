@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
+import { FromWebviewType, ToWebviewType, type ToWebviewMessage } from '../../../src/protocol';
 import { codeLensTitles, holdAtTestGate, readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
 
 const SPEC = 'sweep-three.rnn.json';
@@ -59,12 +59,12 @@ suite('sweep', () => {
     const watch = panel.onDidPost((message) => messages.push(message));
     api.panels.show(uri, { compareRunIds: [ids[0], ids[2]] });
     const compared = await waitFor('the comparison of the two runs', () =>
-      messages.find((m) => m.type === PanelMessageType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2])),
+      messages.find((m) => m.type === ToWebviewType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2])),
     20_000);
-    assert.ok(compared.type === PanelMessageType.Compare && compared.runs.every((run) => run.epochs.length === 8));
+    assert.ok(compared.type === ToWebviewType.Compare && compared.runs.every((run) => run.epochs.length === 8));
     // What the sweep progress in the CodeLens and the status bar runs: the panel on its Sweep view.
     await vscode.commands.executeCommand('rnnLab.openPanel', uri, 'sweep');
-    assert.ok(messages.some((m) => m.type === PanelMessageType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');
+    assert.ok(messages.some((m) => m.type === ToWebviewType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');
 
     // Delete Run on a sweep run while the panel shows it.
     api.panels.show(uri, { runId: ids[1] });
@@ -75,15 +75,15 @@ suite('sweep', () => {
     assert.deepEqual(deleted, [runs[1].runDir]);
     assert.ok(!existsSync(runs[1].runDir!), 'the run folder is gone');
     assert.equal(await api.runsView.findRun(runs[1].runDir!), undefined, 'the runs view no longer lists it');
-    const list = messages.find((m) => m.type === PanelMessageType.RunList);
+    const list = messages.find((m) => m.type === ToWebviewType.RunList);
     assert.notEqual(panel.shownRunId, ids[1], 'the panel shows another run');
-    assert.ok(list?.type === PanelMessageType.RunList && !list.runs.some((run) => run.id === ids[1]), 'the run list no longer has the deleted run');
+    assert.ok(list?.type === ToWebviewType.RunList && !list.runs.some((run) => run.id === ids[1]), 'the run list no longer has the deleted run');
     const after = panel.lastSweepSummary?.sweep;
     assert.deepEqual(after?.runs.map((run) => run.id), [ids[0], ids[2]], 'the sweep summary no longer has it');
     assert.equal(after?.count, 3, 'the sweep still says it had three runs');
     assert.equal(panel.rejectedMessages, rejected);
-    assert.equal(await panel.receive({ type: PanelMessageType.SelectRun, runId: ids[1] }), true, 'selecting the deleted run is answered');
-    assert.ok(messages.some((m) => m.type === PanelMessageType.Notice && m.text.includes(ids[1])), 'with a note that it is gone');
+    assert.equal(await panel.receive({ type: FromWebviewType.SelectRun, runId: ids[1] }), true, 'selecting the deleted run is answered');
+    assert.ok(messages.some((m) => m.type === ToWebviewType.Notice && m.text.includes(ids[1])), 'with a note that it is gone');
     watch.dispose();
   });
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { TrainingRun } from '../../../src/extension/training/trainingRun';
-import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
+import { ToWebviewType, type ToWebviewMessage } from '../../../src/protocol';
 import { name, publisher } from '../../../package.json';
 import { holdAtTestGate, rnnLab, stopAllRuns, waitFor, waitForEnd, workspaceFile } from './support';
 
@@ -92,7 +92,7 @@ suite('walkthrough', () => {
     const watch = panel.onDidPost((message) => messages.push(message));
     try {
       await runStep('gradientFlow');
-      await waitFor('the Gradient flow view brought forward', () => messages.some((m) => m.type === PanelMessageType.Focus && m.view === 'gradient'));
+      await waitFor('the Gradient flow view brought forward', () => messages.some((m) => m.type === ToWebviewType.Focus && m.view === 'gradient'));
     } finally {
       watch.dispose();
     }
@@ -111,7 +111,7 @@ suite('walkthrough', () => {
       const watchCompare = addingPanel.onDidPost((message) => compared.push(message));
       try {
         await runStep('compare');
-        await waitFor('the Compare view brought forward', () => compared.some((m) => m.type === PanelMessageType.Focus && m.view === 'compare'));
+        await waitFor('the Compare view brought forward', () => compared.some((m) => m.type === ToWebviewType.Focus && m.view === 'compare'));
       } finally {
         watchCompare.dispose();
       }
