@@ -19,6 +19,7 @@ Usage:
   rnn-lab validate SPEC...
   rnn-lab runs SPEC [--runs DIR]
   rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
+  rnn-lab export-pytorch SPEC|RUN_FOLDER [--out DIR]
   rnn-lab verify-reference FILE... [--engine kernels|tfjs] [--backend auto|wasm|cpu]
   rnn-lab --help | --version
 
@@ -30,6 +31,9 @@ Commands:
   export            Write a run's final weights (FILE.safetensors in PyTorch's state-dict
                     layout, or FILE.json) and/or its metrics (FILE.csv, one row per step
                     and epoch, or FILE.json).
+  export-pytorch    Write a PyTorch project (train.py, data.safetensors, init.safetensors,
+                    spec.json, README.md) that trains SPEC as RNN Lab does, on a GPU or
+                    under torchrun; from a run folder, its final weights are the start.
   verify-reference  Compare the engine with PyTorch reference values (forward pass and
                     gradients); fails when any differs by more than 1e-4.
 
@@ -41,6 +45,8 @@ Options:
                     reference implementation on TensorFlow.js ops).
   --backend NAME    The TensorFlow.js backend: auto (wasm, else cpu; the default),
                     wasm or cpu.
+  --out DIR         export-pytorch: the project folder (default: <spec name>-pytorch
+                    beside the spec, or <run id>-pytorch here for a run folder).
   --weights FILE    export: where to write the weights.
   --metrics FILE    export: where to write the metrics.
   -h, --help        Show this help.

@@ -2,7 +2,7 @@
  * The typed stream of events a training run emits. The CLI prints them, the run
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
-import type { EngineKind } from './engineKind';
+import type { TrainEngine } from './engineKind';
 import type { CellType } from './spec/types';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -11,11 +11,17 @@ export type ProbeQuantity = 'h' | 'c' | 'i' | 'f' | 'g' | 'o' | 'r' | 'z' | 'n';
 
 export interface StartEvent {
   type: 'start';
-  backend: Backend;
+  /** The TensorFlow.js backend (absent for the pytorch engine, which names its `device`). */
+  backend?: Backend;
   /** Why the backend is not the one asked for, when it is not. */
   backendNote?: string;
   /** Which implementation trained (absent in runs recorded before there was a choice). */
-  engine?: EngineKind;
+  engine?: TrainEngine;
+  /** The pytorch engine: the device (`cpu`, `cuda:0 (NVIDIA H100)`), processes, torch version, where the weights came from. */
+  device?: string;
+  worldSize?: number;
+  torchVersion?: string;
+  initialization?: string;
   dataset: string;
   cell: CellType;
   parameterCount: number;

@@ -77,7 +77,7 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
     const { backend, note } = await initBackend(options.backend);
     const specDir = dirname(specPath);
     const dataset = loadDataset(spec.data, { specDir, resourcesDir: options.resourcesDir, seed: spec.training.seed });
-    const initialWeights = INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
+    const initialWeights = specInitialWeights(spec, specDir);
     let trainerEnd: EndEvent | undefined;
     const outcome = await trainExperiment({
       spec,
@@ -100,6 +100,11 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
     }
     return { type: 'end', status: 'failed', reason: error instanceof Error ? error.message : String(error), time: Date.now() };
   }
+}
+
+/** The weights file `model.init` names (relative to the spec's folder), or undefined for an initialisation scheme. */
+export function specInitialWeights(spec: ExperimentSpec, specDir: string): StateDict | undefined {
+  return INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
 }
 
 /** The weights file `model.init` names, relative to the spec's folder. */

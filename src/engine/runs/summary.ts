@@ -3,7 +3,7 @@
  * it. The writer uses the builder while a run goes on; the reader uses it to rebuild a lost
  * summary from `metrics.jsonl`.
  */
-import type { EngineKind } from '../engineKind';
+import type { TrainEngine } from '../engineKind';
 import type { Backend, RunStatus, TrainEvent } from '../events';
 
 /** The runs one "train the sweep" action started: they share the id, each has its place. */
@@ -37,7 +37,12 @@ export interface RunSummary {
   divergedAt?: { epoch: number; step: number };
   backend?: Backend;
   backendNote?: string;
-  engine?: EngineKind;
+  engine?: TrainEngine;
+  /** Runs of the pytorch engine: device, process count, torch version and the initial weights' source. */
+  device?: string;
+  worldSize?: number;
+  torchVersion?: string;
+  initialization?: string;
   /** The dataset's one-line description. */
   dataset?: string;
   parameterCount?: number;
@@ -101,6 +106,10 @@ export class SummaryBuilder {
         f.backend = event.backend;
         f.backendNote = event.backendNote;
         f.engine = event.engine;
+        f.device = event.device;
+        f.worldSize = event.worldSize;
+        f.torchVersion = event.torchVersion;
+        f.initialization = event.initialization;
         f.dataset = event.dataset;
         f.parameterCount = event.parameterCount;
         f.epochsPlanned = event.epochs;

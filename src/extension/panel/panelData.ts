@@ -100,7 +100,7 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
     stepsPerEpoch,
     elapsedMs: start ? Math.max(0, (run.summary?.endedAt ? Date.parse(run.summary.endedAt) : now) - start.time) : 0,
     stepsPerSecond,
-    engine: describeEngine(start?.engine, start?.backend),
+    engine: describeEngine(start?.engine, start?.backend, start),
     cell: start?.cell,
     baseline: start?.baseline,
   };
@@ -122,7 +122,7 @@ export function headerOfRecord(record: RunRecord): PanelRunHeader {
     stepsPerEpoch: start?.stepsPerEpoch ?? 0,
     elapsedMs: summary.durationMs,
     stepsPerSecond: summary.stepsPerSecondMedian,
-    engine: describeEngine(summary.engine, summary.backend),
+    engine: describeEngine(summary.engine, summary.backend, summary),
     cell: start?.cell,
     baseline: summary.baseline,
   };

@@ -116,7 +116,7 @@ export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownStrin
       ['Duration', formatDuration(s.durationMs)],
       ['Steps/s (median)', s.stepsPerSecondMedian === undefined ? undefined : String(Math.round(s.stepsPerSecondMedian))],
       ['Parameters', s.parameterCount === undefined ? undefined : s.parameterCount.toLocaleString('en-US')],
-      ['Engine', describeEngine(s.engine, s.backend)],
+      ['Engine', describeEngine(s.engine, s.backend, s)],
       ['Backend note', s.backendNote],
       ['Data', s.dataset],
       ['Started', new Date(s.startedAt).toLocaleString()],
