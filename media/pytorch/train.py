@@ -789,6 +789,8 @@ def train(args):
 
     stored = {"specPath": exported["specPath"], "specChecksum": exported["specChecksum"] if not changed and args.epochs is None
               else spec_checksum(spec), "spec": spec}
+    if exported.get("sweepPoint"):
+        stored["sweep"] = exported["sweepPoint"]
     if changed:  # recorded as the run's point, as a sweep's runs are; --epochs is not, as with `rnn-lab train --epochs`
         assignments = {key: get_dotted(spec, key) for key in changed}
         stored["sweep"] = {"label": ", ".join(f"{k}={json.dumps(v)}" for k, v in assignments.items()), "assignments": assignments}

@@ -1,5 +1,7 @@
 /** `rnn-lab train SPEC`: validate, then train every run of the sweep in order. */
-import { runExperiment } from '../engine/runExperiment';
+import { TRAIN_ENGINES } from '../engine/engineKind';
+import { runWithPytorch } from '../engine/pytorch/pytorchRun';
+import { runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
 import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
@@ -12,13 +14,14 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     epochs: { type: 'string' },
     json: { type: 'boolean', default: false },
     runs: { type: 'string' },
+    python: { type: 'string' },
     ...ENGINE_OPTIONS,
   });
   if (positionals.length !== 1) {
     throw new UsageError('train takes exactly one spec file');
   }
   const backend = backendPreference(values.backend);
-  const engine = engineKind(values.engine);
+  const engine = engineKind(values.engine, TRAIN_ENGINES);
   const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
     throw new UsageError('--epochs must be a positive whole number');
@@ -54,18 +57,17 @@ export async function trainCommand(args: string[], context: CliContext): Promise
       if (stopRequested) {
         break;
       }
-      run.result = await runExperiment({
+      const options: Omit<RunExperimentOptions, 'backend' | 'engine'> = {
         spec: run.spec,
         sweep: run.sweep,
         specPath,
         runsRoot: values.runs,
-        backend,
-        engine,
         resourcesDir: context.resourcesDir,
         onRunCreated: (runDir) => reporter.runCreated(run, runDir),
         onEvent: (event) => reporter.event(event),
         shouldStop: () => stopRequested,
-      });
+      };
+      run.result = engine === 'pytorch' ? await runWithPytorch({ ...options, python: values.python, choosePython: 'pass --python PATH' }) : await runExperiment({ ...options, backend, engine });
       reporter.runFinished({ ...run, result: run.result });
     }
     reporter.allFinished(runs);

@@ -1,7 +1,7 @@
 /** The command line's usage text, exit codes and argument parsing. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { BackendPreference } from '../engine/backend';
-import { ENGINE_KINDS, type EngineKind } from '../engine/engineKind';
+import { ENGINE_KINDS, type EngineKind, type TrainEngine } from '../engine/engineKind';
 
 export const EXIT = {
   ok: 0,
@@ -15,7 +15,8 @@ export const EXIT = {
 export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM, GRU) from *.rnn.json specs
 
 Usage:
-  rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
+  rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs|pytorch] [--backend auto|wasm|cpu]
+                     [--python PATH]
   rnn-lab validate SPEC...
   rnn-lab runs SPEC [--runs DIR]
   rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
@@ -41,8 +42,11 @@ Options:
   --epochs N        Train for N epochs instead of the spec's training.epochs.
   --json            Print one JSON event per line on stdout instead of text.
   --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
-  --engine NAME     kernels (WebAssembly SIMD kernels; the default) or tfjs (the
-                    reference implementation on TensorFlow.js ops).
+  --engine NAME     kernels (WebAssembly SIMD kernels; the default), tfjs (the
+                    reference implementation on TensorFlow.js ops) or, for train,
+                    pytorch (the exported train.py in a Python child process).
+  --python PATH     train --engine pytorch: the Python with torch (default: python3,
+                    then /usr/bin/python3).
   --backend NAME    The TensorFlow.js backend: auto (wasm, else cpu; the default),
                     wasm or cpu.
   --out DIR         export-pytorch: the project folder (default: <spec name>-pytorch
@@ -87,10 +91,10 @@ export function backendPreference(value: string): BackendPreference {
   return value as BackendPreference;
 }
 
-/** The `--engine` value, checked. */
-export function engineKind(value: string): EngineKind {
-  if (!ENGINE_KINDS.includes(value as EngineKind)) {
-    throw new UsageError(`--engine must be one of ${ENGINE_KINDS.join(', ')}`);
+/** The `--engine` value, checked against the engines the command can use. */
+export function engineKind<T extends TrainEngine = EngineKind>(value: string, allowed: readonly T[] = ENGINE_KINDS as readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new UsageError(`--engine must be one of ${allowed.join(', ')}`);
   }
-  return value as EngineKind;
+  return value as T;
 }

@@ -17,6 +17,7 @@ import { specInitialWeights } from '../runExperiment';
 import { safetensorsBytes, type NamedTensors } from '../runs/export';
 import { experimentSlug, RUN_FILES } from '../runs/layout';
 import type { StoredSpec } from '../runs/runWriter';
+import type { SweepPoint } from '../runs/summary';
 import { readWeightsFile } from '../model/weightsFile';
 import { applyAssignments, specChecksum } from '../spec/sweep';
 import type { ExperimentSpec } from '../spec/types';
@@ -63,6 +64,8 @@ export interface ProjectSpec {
   };
   /** Where init.safetensors comes from: "default", "identity", a weights file, or a run's final weights. */
   initialization: string;
+  /** The sweep point the runs record (a point of a sweep trained with the pytorch engine). */
+  sweepPoint?: SweepPoint;
 }
 
 export interface ExportProjectOptions {
@@ -73,6 +76,8 @@ export interface ExportProjectOptions {
   outDir: string;
   /** The folder with the built-in datasets and pytorch/train.py (`media/`). */
   resourcesDir: string;
+  /** The sweep point this spec is, when it is one: train.py's runs record it. */
+  sweep?: SweepPoint;
   /** Starting weights other than the spec's (a run's final weights, for fine-tuning), and what they are. */
   initialWeights?: { weights: StateDict; source: string };
 }
@@ -113,6 +118,7 @@ export function exportPytorchProject(options: ExportProjectOptions): ExportedPro
       targetScale: dataset.targetScale,
     },
     initialization: source,
+    sweepPoint: options.sweep,
   };
   mkdirSync(outDir, { recursive: true });
   const write = (name: string, content: string | Buffer): void =>
