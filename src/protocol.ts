@@ -7,7 +7,7 @@
  * shared memory that the training loop polls between steps.
  */
 import type { BackendPreference } from './engine/backend';
-import type { EngineKind } from './engine/engineKind';
+import type { TrainEngine } from './engine/engineKind';
 import type { EpochEvent, GeneratedText, ProbeEvent, RunStatus, TrainEvent } from './engine/events';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
 import type { ExperimentSpec } from './engine/spec/types';
@@ -19,7 +19,10 @@ export interface TrainingJob {
   specPath: string;
   runsRoot: string;
   backend: BackendPreference;
-  engine: EngineKind;
+  engine: TrainEngine;
+  /** The pytorch engine: the Python named by the setting, else the interpreters to try in order. */
+  python?: string;
+  pythonFallbacks?: string[];
   resourcesDir: string;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;
@@ -52,6 +55,8 @@ export const enum WorkerMessageType {
   Finished = 'finished',
   /** A generation job's sample, or why there is none. */
   Generated = 'generated',
+  /** The run could not start (the pytorch engine found no Python with torch): the reason. */
+  Failed = 'failed',
 }
 
 export interface RunCreatedMessage {
@@ -76,7 +81,12 @@ export interface GenerationResultMessage {
   error?: string;
 }
 
-export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage;
+export interface FailedToStartMessage {
+  type: WorkerMessageType.Failed;
+  reason: string;
+}
+
+export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage | FailedToStartMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Host ↔ experiment panel (webview). Everything the panel shows arrives by these messages; every

@@ -5,6 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { readSettings } from './config';
+import { registerExportPytorch } from './exportPytorch';
+import { activatePythonExtension } from './training/pythonInterpreter';
 import { ExperimentCodeLens } from './inline/codeLens';
 import { ExperimentPanels } from './panel/experimentPanel';
 import { InlineCharts } from './inline/inlineCharts';
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     runsTree,
     ...registerRunActions(runsView, panels, log),
     registerNewExperiment(),
+    registerExportPytorch(context.asAbsolutePath('media'), log),
     new ExperimentCodeLens(runs, validation),
     new TrainingStatusBar(runs),
     ...registerCommands(runs, validation, panels, log),
@@ -58,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
       }
     }),
   );
+  if (readSettings().engine === 'pytorch') activatePythonExtension();
   log.info('RNN Lab activated');
   return { runs, validation, panels, inline, runsView };
 }

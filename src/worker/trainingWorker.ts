@@ -4,7 +4,8 @@
  * errors reach the host as the worker's `error`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runExperiment } from '../engine/runExperiment';
+import { runWithPytorch } from '../engine/pytorch/pytorchRun';
+import { runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
 import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerMessage } from '../protocol';
 import { generateFromRun } from './generation';
 
@@ -14,18 +15,24 @@ function post(message: WorkerMessage): void {
 
 function train(job: TrainingJob): void {
   const stopFlag = new Int32Array(job.stopFlag);
-  void runExperiment({
+  const options: Omit<RunExperimentOptions, 'backend' | 'engine'> = {
     spec: job.spec,
     sweep: job.sweep,
     specPath: job.specPath,
     runsRoot: job.runsRoot,
-    backend: job.backend,
-    engine: job.engine,
     resourcesDir: job.resourcesDir,
     onRunCreated: (runDir) => post({ type: WorkerMessageType.RunCreated, runDir }),
     onEvent: (event) => post({ type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,
-  }).then(({ runDir, summary }) => post({ type: WorkerMessageType.Finished, runDir, summary }));
+  };
+  const run =
+    job.engine === 'pytorch'
+      ? runWithPytorch({ ...options, python: job.python, pythonFallbacks: job.pythonFallbacks })
+      : runExperiment({ ...options, backend: job.backend, engine: job.engine });
+  run.then(
+    ({ runDir, summary }) => post({ type: WorkerMessageType.Finished, runDir, summary }),
+    (error: unknown) => post({ type: WorkerMessageType.Failed, reason: error instanceof Error ? error.message : String(error) }),
+  );
 }
 
 function generate(job: GenerationJob): void {

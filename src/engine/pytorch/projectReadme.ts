@@ -1,5 +1,5 @@
 /** The README.md of an exported PyTorch project: what is in it, how to run it (CPU, CUDA, torchrun, a sweep) and how to bring runs back. */
-import type { ProjectSpec } from './exportProject';
+import type { ProjectSpec } from './projectSpec';
 
 export function projectReadme(project: ProjectSpec): string {
   const { spec, dataset } = project;

@@ -3,8 +3,10 @@
  * setting, and one change event that the CodeLens, the status bar and the panel follow.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_PYTHONS } from '../../engine/pytorch/python';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
+import { activatePythonExtension, selectedInterpreter } from './pythonInterpreter';
 import { TrainingRun } from './trainingRun';
 
 export class RunManager implements vscode.Disposable {
@@ -28,6 +30,7 @@ export class RunManager implements vscode.Disposable {
    */
   enqueue(specUri: vscode.Uri, sweepRuns: SweepRun[], asSweep = false): TrainingRun[] {
     const settings = readSettings(specUri);
+    if (settings.engine === 'pytorch') activatePythonExtension();
     const points = asSweep ? groupedSweepPoints(sweepRuns) : undefined;
     const environment = {
       workerPath: this.workerPath,
@@ -35,6 +38,8 @@ export class RunManager implements vscode.Disposable {
       runsRoot: runsRootFor(specUri),
       backend: settings.backend,
       engine: settings.engine,
+      python: settings.pythonPath || undefined,
+      pythonFallbacks: [...selectedInterpreter(specUri), ...DEFAULT_PYTHONS],
       memoryLimitMb: settings.workerMemoryLimitMb,
       log: this.log,
       onChange: (run: TrainingRun) => this.changed.fire(run),

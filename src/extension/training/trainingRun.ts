@@ -6,8 +6,9 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { BackendPreference } from '../../engine/backend';
-import type { EngineKind } from '../../engine/engineKind';
+import type { TrainEngine } from '../../engine/engineKind';
 import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../../engine/events';
+import { describeEngine } from '../../engine/format';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
 import type { SweepRun } from '../../engine/spec/sweep';
@@ -31,7 +32,10 @@ export interface RunEnvironment {
   resourcesDir: string;
   runsRoot: string;
   backend: BackendPreference;
-  engine: EngineKind;
+  engine: TrainEngine;
+  /** The pytorch engine: the Python the setting names, else the interpreters to try. */
+  python?: string;
+  pythonFallbacks?: string[];
   memoryLimitMb: number;
   log: vscode.LogOutputChannel;
   /** Called on every change of state or progress (often: once per step). */
@@ -99,6 +103,8 @@ export class TrainingRun {
       runsRoot: env.runsRoot,
       backend: env.backend,
       engine: env.engine,
+      python: env.python,
+      pythonFallbacks: env.pythonFallbacks,
       resourcesDir: env.resourcesDir,
       stopFlag: this.stopFlag,
     };
@@ -168,6 +174,9 @@ export class TrainingRun {
         this.summary = message.summary;
         this.finish(message.summary.status === 'completed' ? 'completed' : message.summary.status === 'stopped' ? 'stopped' : 'failed', message.summary.reason);
         return;
+      case WorkerMessageType.Failed:
+        this.abandon('failed', message.reason);
+        return;
     }
     this.environment.onChange(this);
   }
@@ -179,7 +188,7 @@ export class TrainingRun {
         this.started = event;
         progress.epochs = event.epochs;
         progress.stepsPerEpoch = event.stepsPerEpoch;
-        this.environment.log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; backend ${event.backend}`);
+        this.environment.log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; ${describeEngine(event.engine, event.backend, event)}`);
         break;
       case 'step':
         progress.epoch = event.epoch;
