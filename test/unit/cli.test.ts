@@ -126,7 +126,7 @@ describe('rnn-lab command line', () => {
     const listing = await cli('runs', tiny, '--runs', runs);
     assert.equal(listing.status, 0);
     const [header, row] = listing.stdout.trim().split('\n');
-    assert.match(header, /^run +status +best val +last val +duration +age +sweep$/);
+    assert.match(header, /^run +status +best val +last val +duration +age +engine +sweep$/);
     assert.match(row, new RegExp(`^${summary.id} +completed +\\S+ @${summary.bestEpoch} `));
   });
 

@@ -218,7 +218,8 @@ export function compareRunOfRecord(record: RunRecord): PanelCompareRun {
     epochs: record.metrics
       .filter((event): event is EpochEvent => event.type === 'epoch')
       .map(({ epoch, validationLoss, validationAccuracy }) => ({ epoch, validationLoss, validationAccuracy })),
-    config: record.spec ? flattenConfig(record.spec.spec) : {},
+    // The engine too, so that Compare's table of differing settings tells a PyTorch run from a kernel run.
+    config: { ...(record.spec ? flattenConfig(record.spec.spec) : {}), engine: describeEngine(summary.engine, summary.backend, summary) ?? 'unknown' },
     bestValidationLoss: summary.bestValidationLoss,
     bestEpoch: summary.bestEpoch,
     bestValidationAccuracy: summary.bestValidationAccuracy,
