@@ -67,7 +67,10 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         onEvent: (event) => reporter.event(event),
         shouldStop: () => stopRequested,
       };
-      run.result = engine === 'pytorch' ? await runWithPytorch({ ...options, python: values.python, choosePython: 'pass --python PATH' }) : await runExperiment({ ...options, backend, engine });
+      run.result =
+        engine === 'pytorch'
+          ? await runWithPytorch({ ...options, python: values.python, choosePython: 'pass --python PATH' })
+          : await runExperiment({ ...options, backend, engine });
       reporter.runFinished({ ...run, result: run.result });
     }
     reporter.allFinished(runs);

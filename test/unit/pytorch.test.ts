@@ -6,15 +6,17 @@
  * train.py's run folder, --set, DVCLive files and its errors. Without torch these skip, except in CI.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { before, describe, test } from 'node:test';
 import { initBackend } from '../../src/engine/backend';
 import { loadDataset } from '../../src/engine/data/load';
 import type { EpochEvent, ProbeEvent, StepEvent, TrainEvent } from '../../src/engine/events';
 import { createKernelEngine } from '../../src/engine/kernels/kernelEngine';
+import { readWeightsFile } from '../../src/engine/model/weightsFile';
 import { exportPytorchProject, PROJECT_FILES, trainScriptPath } from '../../src/engine/pytorch/exportProject';
 import { findTorchPython, resolveTorchPython } from '../../src/engine/pytorch/python';
 import { runWithPytorch } from '../../src/engine/pytorch/pytorchRun';
@@ -56,7 +58,9 @@ const TASKS: Task[] = ['forecast', 'tokens', 'classify'];
 const OPTIMIZERS: OptimizerType[] = ['adam', 'sgd', 'rmsprop'];
 
 const MATRIX: Case[] = CELLS.flatMap((cell) =>
-  TASKS.flatMap((task) => OPTIMIZERS.flatMap((optimizer) => [1, 2].map((layers) => ({ name: `${cell}-${task}-${optimizer}-l${layers}`, cell, task, optimizer, layers })))),
+  TASKS.flatMap((task) =>
+    OPTIMIZERS.flatMap((optimizer) => [1, 2].map((layers) => ({ name: `${cell}-${task}-${optimizer}-l${layers}`, cell, task, optimizer, layers }))),
+  ),
 );
 /** torchrun on a subset, for CI's 2 cores: every cell × task at 2 layers, the optimizers in turn. */
 const DDP_CASES = MATRIX.filter((c) => c.layers === 2 && OPTIMIZERS.indexOf(c.optimizer) === (CELLS.indexOf(c.cell) + TASKS.indexOf(c.task)) % 3);
@@ -163,7 +167,8 @@ function drive(projects: string[], torchrun: boolean): { project: string; code: 
 }
 
 function worst(gaps: Gap[]): string {
-  return `largest step-loss gap ${Math.max(...gaps.map((g) => g.step)).toExponential(1)}, final validation gap ${Math.max(...gaps.map((g) => g.validation)).toExponential(1)}`;
+  const largest = (of: (gap: Gap) => number) => Math.max(...gaps.map(of)).toExponential(1);
+  return `largest step-loss gap ${largest((g) => g.step)}, final validation gap ${largest((g) => g.validation)}`;
 }
 
 describe('export-pytorch', () => {
@@ -204,8 +209,25 @@ describe('export-pytorch', () => {
     assert.equal(readFileSync(join(dir, 'other.txt'), 'utf8'), 'keep me');
   });
 
+  test('rnn-lab export-pytorch writes the project and says how to run it; a foreign folder is refused', () => {
+    const out = mkdtempSync(join(tmpdir(), 'rnn-pytorch-cli-'));
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'export-pytorch', ...args], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    const project = join(out, 'sine');
+    const exported = cli(join(EXAMPLES, 'sine.rnn.json'), '--out', project);
+    assert.equal(exported.status, 0, exported.stderr);
+    assert.match(exported.stdout, new RegExp(`^PyTorch project: ${project}\n`));
+    assert.ok(existsSync(join(project, PROJECT_FILES.script)));
+    assert.equal(cli(join(EXAMPLES, 'sine.rnn.json'), '--out', project).status, 0, 'an earlier export is replaced');
+    const refused = cli(join(EXAMPLES, 'sine.rnn.json'), '--out', EXAMPLES);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /is not empty and is not an exported PyTorch project/);
+    assert.equal(cli().status, 2);
+  });
+
   test('a Python without torch is named in the message', () => {
-    assert.throws(() => resolveTorchPython('/nonexistent/python3'), /^Error: PyTorch not found for \/nonexistent\/python3: install torch or set rnnLab\.pythonPath$/);
+    const message = /^Error: PyTorch not found for \/nonexistent\/python3: install torch or set rnnLab\.pythonPath$/;
+    assert.throws(() => resolveTorchPython('/nonexistent/python3'), message);
   });
 });
 
@@ -297,7 +319,9 @@ describe('train.py conformance with the kernels', { skip }, () => {
     spec.probe.samples = 0;
     const kernels = await kernelCurve(dir, spec);
     const events: TrainEvent[] = [];
-    await runWithPytorch({ spec, specPath: join(dir, 'dropout.rnn.json'), runsRoot: join(dir, 'dropout'), resourcesDir: RESOURCES, python: torchPython(), device: 'cpu', onEvent: (e) => events.push(e) });
+    const specPath = join(dir, 'dropout.rnn.json');
+    const onEvent = (event: TrainEvent) => events.push(event);
+    await runWithPytorch({ spec, specPath, runsRoot: join(dir, 'dropout'), resourcesDir: RESOURCES, python: torchPython(), device: 'cpu', onEvent });
     const pytorch = curveOf(events);
     const gaps = kernels.validation.map((loss, i) => Math.abs(loss - pytorch.validation[i]));
     t.diagnostic(`dropout 0.3: validation losses ${kernels.validation.map((v) => v.toFixed(4))} vs ${pytorch.validation.map((v) => v.toFixed(4))}`);
@@ -366,6 +390,26 @@ describe('train.py options and errors', { skip }, () => {
       assert.equal(noCuda.status, 2);
       assert.match(noCuda.stderr, /--device cuda: CUDA is not available to this PyTorch/);
     }
+  });
+
+  test('kill -9 mid-run leaves a readable run: interrupted, with the weights of its last epoch', async () => {
+    const child = spawn(torchPython(), [join(project, 'train.py'), '--device', 'cpu', '--json', '--epochs', '5000', '--runs', join(dir, 'killed')]);
+    let runDir = '';
+    await new Promise<void>((resolve) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const event = JSON.parse(line) as { type: string; runDir?: string; epoch?: number };
+        if (event.type === 'run') runDir = event.runDir!;
+        if (event.type === 'epoch' && event.epoch === 2) resolve();
+      });
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const record = readRun(runDir);
+    assert.equal(record.summary.status, 'interrupted');
+    assert.ok(record.summary.epochsDone >= 2);
+    assert.ok(record.hasWeights);
+    assert.deepEqual(readWeightsFile(join(runDir, 'weights.json'))['weight_ih_l0'].shape, [3 * 5, 1]);
   });
 
   test('Stop ends an --engine pytorch run as stopped, with its weights', async () => {

@@ -6,7 +6,8 @@ export function projectReadme(project: ProjectSpec): string {
   const sweepLines = sweepCommands(project.sweep);
   return `# ${spec.name}: PyTorch project exported by RNN Lab
 
-${spec.description ? `${spec.description}\n\n` : ''}A ${spec.model.layers}-layer ${spec.model.cell.toUpperCase()} (${spec.model.hiddenSize} units) with a linear head on ${dataset.description}.
+${spec.description ? `${spec.description}\n\n` : ''}A ${spec.model.layers}-layer ${spec.model.cell.toUpperCase()} (${spec.model.hiddenSize} units)
+with a linear head on ${dataset.description}.
 \`train.py\` is plain PyTorch: an \`nn.Module\` on \`nn.${{ rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' }[spec.model.cell]}\` and \`nn.Linear\`,
 PyTorch's own loss, optimizer and \`clip_grad_norm_\`. It needs only \`torch\` (1.13 or later) and the Python standard library.
 

@@ -9,28 +9,21 @@ export const DEFAULT_PYTHONS: readonly string[] = ['python3', '/usr/bin/python3'
 
 export interface TorchPython {
   python: string;
-  torchVersion: string;
 }
 
-/** Interpreters found with torch in this process: importing torch takes seconds, so each is asked once. */
-const withTorch = new Map<string, string>();
-
-/** The torch version `python` imports, or undefined when it cannot run or has no torch. */
-export function torchVersionOf(python: string): string | undefined {
-  if (withTorch.has(python)) return withTorch.get(python);
-  const result = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) return undefined;
-  withTorch.set(python, result.stdout.trim());
-  return withTorch.get(python);
+/**
+ * Whether `python` runs and can import torch. It looks the package up without importing it (which takes
+ * seconds): train.py itself says so, with exit code 3, should the import still fail.
+ */
+export function hasTorch(python: string): boolean {
+  const script = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 1)";
+  return spawnSync(python, ['-c', script], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 }
 
 /** The first of `candidates` with torch, or undefined. */
 export function findTorchPython(candidates: readonly string[] = DEFAULT_PYTHONS): TorchPython | undefined {
-  for (const python of candidates) {
-    const torchVersion = torchVersionOf(python);
-    if (torchVersion !== undefined) return { python, torchVersion };
-  }
-  return undefined;
+  const python = candidates.find(hasTorch);
+  return python === undefined ? undefined : { python };
 }
 
 /** The error for a Python without torch; `choose` says how to name another one. */

@@ -14,7 +14,7 @@ import type { RunExperimentOptions, RunExperimentResult } from '../runExperiment
 import { defaultRunsRoot, RUN_FILES } from '../runs/layout';
 import type { RunSummary } from '../runs/summary';
 import { exportPytorchProject, PROJECT_FILES } from './exportProject';
-import { resolveTorchPython } from './python';
+import { resolveTorchPython, torchNotFound } from './python';
 
 export interface PytorchRunOptions extends Omit<RunExperimentOptions, 'backend' | 'engine'> {
   /** The Python to run; without one, the first default with torch (see `resolveTorchPython`). */
@@ -39,13 +39,16 @@ export async function runWithPytorch(options: PytorchRunOptions): Promise<RunExp
     exportPytorchProject({ specPath: options.specPath, spec: options.spec, sweep: options.sweep, outDir: projectDir, resourcesDir: options.resourcesDir });
     const runsRoot = options.runsRoot ?? defaultRunsRoot(options.specPath);
     const args = [join(projectDir, PROJECT_FILES.script), '--json', '--runs', runsRoot, '--device', options.device ?? 'auto'];
-    return await runTrainScript(python, args, options);
+    return await runTrainScript(python, args, options, torchNotFound(python, options.choosePython));
   } finally {
     rmSync(projectDir, { recursive: true, force: true });
   }
 }
 
-function runTrainScript(python: string, args: string[], options: PytorchRunOptions): Promise<RunExperimentResult> {
+/** train.py's exit code when it cannot import torch. */
+const EXIT_NO_TORCH = 3;
+
+function runTrainScript(python: string, args: string[], options: PytorchRunOptions, noTorch: string): Promise<RunExperimentResult> {
   return new Promise((resolve, reject) => {
     // Its own process group: a terminal's Ctrl-C reaches the CLI, which asks for one clean stop, not the child twice.
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
@@ -86,6 +89,10 @@ function runTrainScript(python: string, args: string[], options: PytorchRunOptio
       summary ??= runDir ? readSummary(runDir) : undefined;
       if (runDir && summary) {
         resolve({ runDir, summary });
+        return;
+      }
+      if (code === EXIT_NO_TORCH) {
+        reject(new Error(noTorch));
         return;
       }
       const why = stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${code ?? signal}`;

@@ -46,6 +46,8 @@ export interface RunEnvironment {
 
 /** How long a worker may take to stop by itself before it is terminated. */
 const STOP_GRACE_MS = 3000;
+/** The pytorch engine's child finishes its step (on a GPU, maybe a long one) and saves the weights first. */
+const PYTORCH_STOP_GRACE_MS = 20_000;
 
 let nextKey = 1;
 
@@ -150,7 +152,8 @@ export class TrainingRun {
     }
     this.state = 'stopping';
     Atomics.store(new Int32Array(this.stopFlag), 0, STOP_REQUESTED);
-    this.stopTimer = setTimeout(() => void this.worker?.terminate(), STOP_GRACE_MS);
+    const grace = this.environment.engine === 'pytorch' ? PYTORCH_STOP_GRACE_MS : STOP_GRACE_MS;
+    this.stopTimer = setTimeout(() => void this.worker?.terminate(), grace);
     this.environment.onChange(this);
   }
 
@@ -175,7 +178,9 @@ export class TrainingRun {
         this.finish(message.summary.status === 'completed' ? 'completed' : message.summary.status === 'stopped' ? 'stopped' : 'failed', message.summary.reason);
         return;
       case WorkerMessageType.Failed:
-        this.abandon('failed', message.reason);
+        // A stop while Python was still starting ends the run before it began: stopped, not failed.
+        if (this.state === 'stopping') this.abandon('stopped', 'stopped by the user before training started');
+        else this.abandon('failed', message.reason);
         return;
     }
     this.environment.onChange(this);
