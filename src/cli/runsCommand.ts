@@ -2,7 +2,7 @@
 import { defaultRunsRoot, experimentDir } from '../engine/runs/layout';
 import { listRuns } from '../engine/runs/runReader';
 import type { RunSummary } from '../engine/runs/summary';
-import { formatAge, formatDuration, formatValue } from '../engine/format';
+import { formatAge, formatCount, formatDuration, formatValue } from '../engine/format';
 import { formatTable } from './format';
 import { EXIT, parseCommandArgs, UsageError } from './usage';
 
@@ -21,8 +21,8 @@ export function runsCommand(args: string[]): number {
   const now = Date.now();
   const rows = summaries.map((summary) => [
     summary.id,
-    summary.status,
-    summary.bestValidationLoss === undefined ? '-' : `${formatValue(summary.bestValidationLoss)} @${summary.bestEpoch}`,
+    summary.rebuilt ? `${summary.status}, rebuilt from metrics` : summary.status,
+    summary.bestValidationLoss === undefined ? '-' : `${formatValue(summary.bestValidationLoss)} @${formatCount(summary.bestEpoch)}`,
     formatValue(summary.lastValidationLoss),
     formatDuration(summary.durationMs),
     formatAge(now - Date.parse(summary.startedAt)),

@@ -3,12 +3,23 @@ import type { RunSummary } from './runs/summary';
 import type { TrainEngine } from './engineKind';
 import type { Backend } from './events';
 
-/** A loss or similar value with four significant digits; `-` when absent. */
+/**
+ * A loss or similar value with four significant digits; `-` when absent, `?` when it is not a
+ * number at all (a damaged summary's field).
+ */
 export function formatValue(value: number | null | undefined): string {
   if (value === undefined || value === null) {
     return '-';
   }
+  if (typeof value !== 'number') {
+    return '?';
+  }
   return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+}
+
+/** A count (epochs, steps, parameters); `?` when it is not a finite number (a damaged summary's field). */
+export function formatCount(value: number | undefined): string {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '?';
 }
 
 /** A sweep value as it appears in a run label: strings bare, everything else as JSON. */
@@ -16,13 +27,17 @@ export function formatSweepValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** An accuracy in [0, 1] as a percentage. */
+/** An accuracy in [0, 1] as a percentage; `?` when it is not a number. */
 export function formatPercent(value: number | undefined): string {
-  return value === undefined ? '-' : `${(value * 100).toFixed(1)}%`;
+  if (value === undefined) return '-';
+  return typeof value === 'number' && Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : '?';
 }
 
-/** `850ms`, `12.3s`, `4m05s`, `2h03m`. */
+/** `850ms`, `12.3s`, `4m05s`, `2h03m`; `?` when it is not a finite number. */
 export function formatDuration(ms: number): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+    return '?';
+  }
   if (ms < 1000) {
     return `${Math.round(ms)}ms`;
   }
@@ -37,8 +52,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(totalMinutes / 60)}h${String(totalMinutes % 60).padStart(2, '0')}m`;
 }
 
-/** How long ago, coarsely: `just now`, `5m ago`, `3h ago`, `2d ago`. */
+/** How long ago, coarsely: `just now`, `5m ago`, `3h ago`, `2d ago`; `?` when unknown (an unreadable start time). */
 export function formatAge(ms: number): string {
+  if (!Number.isFinite(ms)) {
+    return '?';
+  }
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 1) {
     return 'just now';
@@ -60,7 +78,7 @@ export function formatRunResult(summary: RunSummary): string {
     return `${summary.status}: ${summary.reason ?? 'no reason recorded'}`;
   }
   const best =
-    summary.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(summary.bestValidationLoss)} (best at epoch ${summary.bestEpoch})`;
+    summary.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(summary.bestValidationLoss)} (best at epoch ${formatCount(summary.bestEpoch)})`;
   return summary.status === 'stopped' ? `${best}, stopped` : best;
 }
 

@@ -65,6 +65,8 @@ export interface RunSummary {
   stepsPerSecondMedian?: number;
   specChecksum?: string;
   sweep?: SweepPoint;
+  /** Set when `summary.json` was damaged and this summary was rebuilt from the metrics: what was wrong. */
+  rebuilt?: string;
   /** The training process, while the status is `running`. */
   pid?: number;
   hostname?: string;

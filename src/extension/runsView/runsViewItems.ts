@@ -1,7 +1,8 @@
 /** The nodes of the runs tree, and how a run looks there: its status icon, one-line description and tooltip. */
 import * as vscode from 'vscode';
 import type { RunStatus } from '../../engine/events';
-import { describeEngine, formatAge, formatDuration, formatPercent, formatValue } from '../../engine/format';
+import { describeEngine, formatAge, formatCount, formatDuration, formatPercent, formatValue } from '../../engine/format';
+import { RUN_FILES } from '../../engine/runs/layout';
 import { runDisplayName } from '../../engine/runs/annotations';
 import { formatSweepValue } from '../../engine/spec/sweep';
 import type { RunAnnotations } from '../../engine/runs/annotations';
@@ -72,7 +73,7 @@ export function runDescription(node: RunNode, state: RunState, now = Date.now())
     if (live.state === 'stopping') parts.push('stopping');
   } else if (s && state === 'running') {
     // Another process's run: as far as its summary (rewritten every few seconds) goes.
-    parts.push(`epoch ${s.epochsDone}/${s.epochsPlanned ?? '?'}`, s.bestValidationLoss === undefined ? undefined : `val ${formatValue(s.bestValidationLoss)}`, 'another process');
+    parts.push(`epoch ${formatCount(s.epochsDone)}/${formatCount(s.epochsPlanned)}`, s.bestValidationLoss === undefined ? undefined : `val ${formatValue(s.bestValidationLoss)}`, 'another process');
   } else if (s) {
     if (state === 'failed' || state === 'interrupted') {
       const reason = s.reason ?? 'no reason recorded';
@@ -80,6 +81,7 @@ export function runDescription(node: RunNode, state: RunState, now = Date.now())
     } else {
       parts.push(state === 'stopped' ? 'stopped' : undefined, s.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(s.bestValidationLoss)}`, formatDuration(s.durationMs));
     }
+    if (s.rebuilt) parts.push('rebuilt from metrics');
     parts.push(formatAge(now - Date.parse(s.startedAt)));
   }
   parts.push(...(node.annotations.tags ?? []).map((tag) => `#${tag}`));
@@ -107,19 +109,20 @@ export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownStrin
   }
   if (s) {
     rows.push(
-      ['Best validation', s.bestValidationLoss === undefined ? undefined : `${formatValue(s.bestValidationLoss)} at epoch ${s.bestEpoch}`],
+      ['Best validation', s.bestValidationLoss === undefined ? undefined : `${formatValue(s.bestValidationLoss)} at epoch ${formatCount(s.bestEpoch)}`],
       ['Last validation', s.lastValidationLoss === undefined ? undefined : formatValue(s.lastValidationLoss)],
       ['Best accuracy', s.bestValidationAccuracy === undefined ? undefined : formatPercent(s.bestValidationAccuracy)],
       ['Baseline', s.baseline ? `${formatValue(s.baseline.loss)} (${s.baseline.label})` : undefined],
-      ['Epochs', s.epochsPlanned ? `${s.epochsDone}/${s.epochsPlanned}` : String(s.epochsDone)],
-      ['Steps', String(s.steps)],
+      ['Epochs', s.epochsPlanned ? `${formatCount(s.epochsDone)}/${formatCount(s.epochsPlanned)}` : formatCount(s.epochsDone)],
+      ['Steps', formatCount(s.steps)],
       ['Duration', formatDuration(s.durationMs)],
       ['Steps/s (median)', s.stepsPerSecondMedian === undefined ? undefined : String(Math.round(s.stepsPerSecondMedian))],
-      ['Parameters', s.parameterCount === undefined ? undefined : s.parameterCount.toLocaleString('en-US')],
+      ['Parameters', s.parameterCount === undefined ? undefined : typeof s.parameterCount === 'number' ? s.parameterCount.toLocaleString('en-US') : '?'],
       ['Engine', describeEngine(s.engine, s.backend, s)],
       ['Backend note', s.backendNote],
       ['Data', s.dataset],
-      ['Started', new Date(s.startedAt).toLocaleString()],
+      ['Started', Number.isFinite(Date.parse(s.startedAt)) ? new Date(s.startedAt).toLocaleString() : '?'],
+      ['Summary', s.rebuilt ? `rebuilt from ${RUN_FILES.metrics}: ${s.rebuilt}` : undefined],
     );
   }
   const sweep = s?.sweep ?? (live?.sweepRun.label ? live.sweepRun : undefined);
