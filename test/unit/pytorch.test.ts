@@ -21,6 +21,9 @@ import { exportPytorchProject, PROJECT_FILES, trainScriptPath } from '../../src/
 import { findTorchPython, resolveTorchPython } from '../../src/engine/pytorch/python';
 import { runWithPytorch } from '../../src/engine/pytorch/pytorchRun';
 import { notARunFolder } from '../../src/engine/runs/deleteRun';
+import { differingConfig } from '../../src/charts/compare';
+import { runExperiment } from '../../src/engine/runExperiment';
+import { compareRunOfRecord, headerOfRecord } from '../../src/extension/panel/panelData';
 import { iterateProbes, listRuns, readRun } from '../../src/engine/runs/runReader';
 import { loadSpecFile } from '../../src/engine/spec/load';
 import type { CellType, ExperimentSpec, OptimizerType } from '../../src/engine/spec/types';
@@ -367,6 +370,19 @@ describe('train.py options and errors', { skip }, () => {
     assert.ok(record.hasWeights);
     assert.equal([...iterateProbes(runDir)].length, 1);
     assert.equal(notARunFolder(runDir), undefined);
+  });
+
+  test('back in RNN Lab: the panel header names engine and device; Compare lists the engine among the settings that differ', async () => {
+    const runs = join(dir, 'runs');
+    await runExperiment({ spec, specPath: join(dir, 'options.rnn.json'), runsRoot: runs, backend: 'auto', resourcesDir: RESOURCES });
+    const records = listRuns(join(runs, 'options')).map((summary) => readRun(join(runs, 'options', summary.id)));
+    const pytorchRun = records.find((record) => record.summary.engine === 'pytorch')!;
+    const kernelRun = records.find((record) => record.summary.engine === 'kernels')!;
+    assert.equal(headerOfRecord(pytorchRun).engine, 'pytorch engine, cpu');
+    const compared = [pytorchRun, kernelRun].map(compareRunOfRecord);
+    const differing = differingConfig(Object.fromEntries(compared.map((run) => [run.id, run.config])));
+    assert.ok(differing.includes('engine'), differing.join(', '));
+    assert.deepEqual(compared.map((run) => run.config.engine), ['pytorch engine, cpu', 'kernels engine']);
   });
 
   test('an unknown --set key gets a did-you-mean; data keys are fixed; a bad value is named', () => {
