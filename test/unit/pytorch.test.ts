@@ -16,7 +16,7 @@ import { initBackend } from '../../src/engine/backend';
 import { loadDataset } from '../../src/engine/data/load';
 import type { EpochEvent, ProbeEvent, StepEvent, TrainEvent } from '../../src/engine/events';
 import { createKernelEngine } from '../../src/engine/kernels/kernelEngine';
-import { readWeightsFile } from '../../src/engine/model/weightsFile';
+import { readWeightsFile, writeWeightsFile } from '../../src/engine/model/weightsFile';
 import { exportPytorchProject, PROJECT_FILES, trainScriptPath } from '../../src/engine/pytorch/exportProject';
 import { findTorchPython, resolveTorchPython } from '../../src/engine/pytorch/python';
 import { runWithPytorch } from '../../src/engine/pytorch/pytorchRun';
@@ -196,7 +196,7 @@ describe('export-pytorch', () => {
     assert.deepEqual([...types].sort(), ['adding', 'builtin', 'copy', 'csv', 'labeled-text', 'sine', 'text']);
   });
 
-  test("init.safetensors holds the kernels' initial weights exactly (identity init too); a non-empty foreign folder is refused", () => {
+  test("init.safetensors holds the kernels' initial weights exactly (identity init, a weights file); a non-empty foreign folder is refused", () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnn-pytorch-init-'));
     const spec = caseSpec({ name: 'init', cell: 'rnn', task: 'forecast', optimizer: 'adam', layers: 2 });
     spec.model.init = 'identity';
@@ -207,6 +207,19 @@ describe('export-pytorch', () => {
     const stored = safetensorsTensors(join(dir, 'project', PROJECT_FILES.init));
     assert.deepEqual(Object.keys(stored).sort(), Object.keys(kernels).sort());
     for (const [name, { data }] of Object.entries(kernels)) assert.deepEqual(stored[name], Array.from(data), name);
+    // model.init naming a bare recurrent state dict: its tensors, with the kernels' initial head.
+    const file = { ...spec, model: { ...spec.model, init: 'start.json' } };
+    const recurrent = Object.fromEntries(
+      Object.entries(kernels)
+        .filter(([name]) => !name.startsWith('head.'))
+        .map(([name, tensor]) => [name, { ...tensor, data: tensor.data.map((v) => v + 1) }]),
+    );
+    writeWeightsFile(join(dir, 'start.json'), recurrent);
+    exportPytorchProject({ specPath, spec: file, outDir: join(dir, 'from-file'), resourcesDir: RESOURCES });
+    const fromFile = safetensorsTensors(join(dir, 'from-file', PROJECT_FILES.init));
+    const engine = createKernelEngine(engineConfig(file, dataset));
+    engine.loadStateDict(readWeightsFile(join(dir, 'start.json')));
+    for (const [name, { data }] of Object.entries(engine.stateDict())) assert.deepEqual(fromFile[name], Array.from(data), name);
     writeFileSync(join(dir, 'other.txt'), 'keep me');
     assert.throws(() => exportPytorchProject({ specPath, spec, outDir: dir, resourcesDir: RESOURCES }), /is not empty and is not an exported PyTorch project/);
     assert.equal(readFileSync(join(dir, 'other.txt'), 'utf8'), 'keep me');
