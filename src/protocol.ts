@@ -8,7 +8,8 @@
  */
 import type { BackendPreference } from './engine/backend';
 import type { TrainEngine } from './engine/engineKind';
-import type { EpochEvent, GeneratedText, ProbeEvent, RunStatus, TrainEvent } from './engine/events';
+import type { EpochEvent, GeneratedText, ProbeEvent, TrainEvent } from './engine/events';
+import type { RunStatus } from './engine/runs/runStatus';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
 import type { ExperimentSpec } from './engine/spec/types';
 
@@ -24,6 +25,8 @@ export interface TrainingJob {
   python?: string;
   pythonFallbacks?: string[];
   resourcesDir: string;
+  /** All of the run's memory (rnnLab.workerMemoryLimitMb): the run refuses to go past it. */
+  memoryLimitMb: number;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;
 }
@@ -139,15 +142,12 @@ export const enum PanelMessageType {
   RequestSweep = 'request-sweep',
 }
 
-/** Whether a run is live in this window, in the list and the header; `cancelled` never started. */
-export type PanelRunStatus = RunStatus | 'queued' | 'stopping' | 'cancelled';
-
 /** One entry of the run list. */
 export interface PanelRunItem {
   id: string;
   /** The sweep label, or the run id. */
   label: string;
-  status: PanelRunStatus;
+  status: RunStatus;
   startedAt: string;
   bestValidationLoss?: number;
   bestValidationAccuracy?: number;
@@ -158,7 +158,7 @@ export interface PanelRunItem {
 export interface PanelRunHeader {
   id: string;
   name: string;
-  status: PanelRunStatus;
+  status: RunStatus;
   reason?: string;
   live: boolean;
   epoch: number;
@@ -166,6 +166,7 @@ export interface PanelRunHeader {
   step: number;
   stepsPerEpoch: number;
   elapsedMs: number;
+  /** The median over the run (`RunState.stepsPerSecond`), live or recorded. */
   stepsPerSecond?: number;
   /** What trained it, in words (`describeEngine`). */
   engine?: string;
@@ -184,6 +185,8 @@ export interface PanelStepRow {
 export interface PanelGradientFlow {
   epoch: number;
   norms: number[][];
+  /** The time steps of the norms when the probe was decimated (see `ProbeEvent.steps`). */
+  steps?: number[];
 }
 
 export interface InitMessage {
@@ -229,7 +232,7 @@ export interface ProbeMessage {
 export interface PanelCompareRun {
   id: string;
   label: string;
-  status: PanelRunStatus;
+  status: RunStatus;
   epochs: Pick<EpochEvent, 'epoch' | 'validationLoss' | 'validationAccuracy'>[];
   /** The run's resolved spec flattened to `path → value` text. */
   config: Record<string, string>;
@@ -282,7 +285,7 @@ export interface PanelSweepRun {
   label: string;
   /** The run's value of each swept key (JSON values). */
   values: Record<string, unknown>;
-  status: PanelRunStatus;
+  status: RunStatus;
   bestValidationLoss?: number;
   bestEpoch?: number;
   bestValidationAccuracy?: number;

@@ -4,7 +4,7 @@
  * shows arrives from the host as `ToWebviewMessage`s.
  */
 import { PanelMessageType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
-import { formatDuration, formatPercent, formatValue } from '../src/engine/format';
+import { formatDuration, formatPercent, formatStepsPerSecond, formatValue } from '../src/engine/format';
 import { h, labelled, setOptions } from './dom';
 import { postToHost, saveState, savedState } from './host';
 import { watchTheme } from './theme';
@@ -43,7 +43,7 @@ const trainButton = button('Train again', () => postToHost({ type: PanelMessageT
 const specButton = button('Open spec', () => postToHost({ type: PanelMessageType.Command, command: 'openSpec' }), true);
 const csvButton = button('Export CSV', () => shownRun && postToHost({ type: PanelMessageType.SaveMetrics, runId: shownRun.id }), true);
 
-const hidden = new HiddenStateView(state, (epoch) => shownRun && postToHost({ type: PanelMessageType.RequestProbe, runId: shownRun.id, epoch }));
+const hidden = new HiddenStateView(state, (epoch) => shownRun && requestProbe(shownRun.id, epoch));
 const views = {
   loss: new LossView(state),
   hidden,
@@ -72,6 +72,19 @@ let shownRun: PanelRunHeader | undefined;
 let headerTime = 0;
 let restoring = state.runId !== undefined;
 let probeEpochs: number[] = [];
+/** The probe epoch asked of the host and not yet received. */
+let requestedEpoch: number | undefined;
+
+function requestProbe(runId: string, epoch: number): void {
+  requestedEpoch = epoch;
+  postToHost({ type: PanelMessageType.RequestProbe, runId, epoch });
+}
+
+/** Asks for the probe the views should show when it is neither shown nor on its way (so the final one always arrives). */
+function ensureWantedProbe(runId: string): void {
+  const wanted = hidden.wantedEpoch();
+  if (wanted !== undefined && wanted !== hidden.shownProbe?.epoch && wanted !== requestedEpoch) requestProbe(runId, wanted);
+}
 
 const tabButtons = TABS.map((tab) => {
   const element = h('button', { type: 'button', role: 'tab', id: `tab-${tab.id}`, 'aria-controls': `view-${tab.id}`, class: 'tab' }, tab.label);
@@ -139,7 +152,7 @@ function renderHeader(): void {
     `epoch ${run.epoch}/${run.epochs}`,
     `step ${run.step}${run.stepsPerEpoch ? ` (${run.stepsPerEpoch} per epoch)` : ''}`,
     formatDuration(elapsed),
-    run.stepsPerSecond ? `${Math.round(run.stepsPerSecond)} steps/s` : undefined,
+    formatStepsPerSecond(run.stepsPerSecond),
     run.engine,
     run.cell ? run.cell.toUpperCase() : undefined,
   ]
@@ -201,6 +214,8 @@ function receive(message: ToWebviewMessage): void {
     }
     case PanelMessageType.RunLoaded: {
       const changed = shownRun?.id !== message.header.id;
+      // A reloaded panel keeps the slider's choice for the run it showed; another run follows its newest probe.
+      if (changed && shownRun !== undefined) hidden.followNewest();
       setHeader(message.header);
       runSelect.value = message.header.id;
       probeEpochs = message.probeEpochs.slice();
@@ -211,10 +226,9 @@ function receive(message: ToWebviewMessage): void {
         views.predictions.clear();
       }
       hidden.setProbeEpochs(probeEpochs);
-      const wanted = hidden.wantedEpoch();
-      if (wanted !== undefined && wanted !== probeEpochs.at(-1)) {
-        postToHost({ type: PanelMessageType.RequestProbe, runId: message.header.id, epoch: wanted });
-      }
+      // The host sends the newest probe with a loaded run.
+      requestedEpoch = probeEpochs.at(-1);
+      ensureWantedProbe(message.header.id);
       return;
     }
     case PanelMessageType.RunProgress:
@@ -226,15 +240,17 @@ function receive(message: ToWebviewMessage): void {
         probeEpochs.push(...message.probeEpochs.filter((e) => !probeEpochs.includes(e)));
         hidden.setProbeEpochs(probeEpochs);
       }
+      ensureWantedProbe(message.header.id);
       return;
     case PanelMessageType.Probe:
       if (shownRun?.id !== message.runId) return;
+      if (requestedEpoch === message.probe.epoch) requestedEpoch = undefined;
       if (!probeEpochs.includes(message.probe.epoch)) {
         // A live run's new probe comes before the progress update that lists it.
         probeEpochs = [...probeEpochs, message.probe.epoch].sort((a, b) => a - b);
         hidden.setProbeEpochs(probeEpochs);
       }
-      if (hidden.wantedEpoch() === message.probe.epoch || hidden.shownProbe === undefined) {
+      if (hidden.wants(message.probe.epoch)) {
         hidden.setProbe(message.probe);
         views.predictions.setProbe(message.probe);
       }

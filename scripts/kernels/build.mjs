@@ -24,6 +24,8 @@ const CLANG_FLAGS = [
   '-Werror',
   '-Wl,--no-entry',
   '-Wl,--export=__heap_base',
+  // The memory comes from the TypeScript side, which gives it the run's memory limit as its maximum.
+  '-Wl,--import-memory',
   '-Wl,--initial-memory=1048576',
   '-Wl,-z,stack-size=65536',
   '-Wl,--strip-all',

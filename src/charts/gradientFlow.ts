@@ -28,8 +28,10 @@ export interface GradientFlowChartOptions extends ChartSize {
 export const GRADIENT_LAYER_PARAM = 'gradientLayer';
 
 /** The `gradients` rows of one probe. */
-export function gradientRows(probe: Pick<ProbeEvent, 'epoch' | 'gradientNorms'>): GradientRow[] {
-  return probe.gradientNorms.flatMap((norms, layer) => norms.map((norm, time) => ({ epoch: probe.epoch, layer, time, norm })));
+export function gradientRows(probe: Pick<ProbeEvent, 'epoch' | 'gradientNorms' | 'steps'>): GradientRow[] {
+  return probe.gradientNorms.flatMap((norms, layer) =>
+    norms.map((norm, index) => ({ epoch: probe.epoch, layer, time: probe.steps?.[index] ?? index, norm })),
+  );
 }
 
 /**

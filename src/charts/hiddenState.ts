@@ -93,11 +93,14 @@ export function quantityColorDomain(quantity: ProbeQuantity, absMax = 1, nonline
 /** The heatmap's datasets from a probe; `sample` is a position in `probe.samples`. */
 export function hiddenStateData(probe: ProbeEvent, sample: number, layer: number, quantity: ProbeQuantity): HiddenStateData {
   const units = probe.layers.find((l) => l.layer === layer)?.quantities[quantity]?.[sample] ?? [];
-  const cells = units.flatMap((series, unit) => series.map((value, time) => ({ unit, time, value })));
+  // A decimated probe records every k-th step only: its values sit at their real time steps.
+  const timeAt = (index: number): number => probe.steps?.[index] ?? index;
+  const cells = units.flatMap((series, unit) => series.map((value, index) => ({ unit, time: timeAt(index), value })));
   const input = probe.inputs[sample] ?? [];
   const tokens: InputTokenRow[] = [];
   const inputs: InputFeatureRow[] = [];
-  input.forEach((step: string | number[], time: number) => {
+  input.forEach((step: string | number[], index: number) => {
+    const time = timeAt(index);
     if (typeof step === 'string') {
       tokens.push({ time, token: VISIBLE_WHITESPACE[step] ?? step });
     } else {

@@ -2,6 +2,7 @@
 import { version } from '../../package.json';
 import type { CliContext } from './context';
 import { resourcesDir } from './resources';
+import { escapeControlCharacters } from './terminalText';
 import { EXIT, USAGE, UsageError } from './usage';
 
 type Command = (args: string[], context: CliContext) => number | Promise<number>;
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`rnn-lab ${command}: ${error.message}\nSee "rnn-lab --help".\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`rnn-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`rnn-lab: ${escapeControlCharacters(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT.failed;
   }
 }

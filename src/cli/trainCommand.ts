@@ -6,7 +6,7 @@ import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
 import { JsonReporter, TextReporter, type PlannedRun } from './trainReport';
-import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, parseCommandArgs, UsageError } from './usage';
+import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, LIMIT_OPTIONS, parseCommandArgs, specLimits, UsageError } from './usage';
 import { checkSpec } from './validateCommand';
 
 export async function trainCommand(args: string[], context: CliContext): Promise<number> {
@@ -16,6 +16,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     runs: { type: 'string' },
     python: { type: 'string' },
     ...ENGINE_OPTIONS,
+    ...LIMIT_OPTIONS,
   });
   if (positionals.length !== 1) {
     throw new UsageError('train takes exactly one spec file');
@@ -28,7 +29,8 @@ export async function trainCommand(args: string[], context: CliContext): Promise
   }
 
   const specPath = positionals[0];
-  const spec = checkSpec(specPath, context, values.json ? process.stderr : process.stdout);
+  const limits = specLimits(values);
+  const spec = checkSpec(specPath, context, values.json ? process.stderr : process.stdout, limits);
   if (!spec) {
     return EXIT.failed;
   }
@@ -63,6 +65,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         specPath,
         runsRoot: values.runs,
         resourcesDir: context.resourcesDir,
+        memoryLimitMb: limits.memoryLimitMb,
         onRunCreated: (runDir) => reporter.runCreated(run, runDir),
         onEvent: (event) => reporter.event(event),
         shouldStop: () => stopRequested,

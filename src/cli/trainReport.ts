@@ -5,11 +5,13 @@
 import { isAbsolute, relative } from 'node:path';
 import type { RunExperimentResult } from '../engine/runExperiment';
 import type { SweepPoint } from '../engine/runs/summary';
-import type { StartEvent, TrainEvent } from '../engine/events';
+import type { TrainEvent } from '../engine/events';
+import { RunFollower } from '../engine/runs/runFollower';
 import { formatSweepValue } from '../engine/spec/sweep';
-import { describeEngine, formatDuration, formatPercent, formatValue } from '../engine/format';
+import { describeEngine, formatDuration, formatPercent, formatStepsPerSecond, formatValue } from '../engine/format';
 import { formatTable } from './format';
 import { ProgressLine, progressBar } from './progress';
+import { escapeControlCharacters } from './terminalText';
 
 /** One run of a `train` command: its place in the sweep and, once done, its result. */
 export interface PlannedRun {
@@ -70,33 +72,34 @@ export class JsonReporter implements TrainReporter {
 /** Text for people: a line per epoch, a progress line on terminals, a sweep table at the end. */
 export class TextReporter implements TrainReporter {
   private readonly progress: ProgressLine | undefined;
-  private start: StartEvent | undefined;
+  /** The run being trained, as its events tell it. */
+  private run = new RunFollower();
 
   constructor() {
     this.progress = process.stdout.isTTY ? new ProgressLine(process.stdout) : undefined;
   }
 
   runCreated(run: PlannedRun): void {
-    this.start = undefined;
+    this.run = new RunFollower();
     if (run.total > 1) {
       this.print(`\nRun ${run.index}/${run.total}: ${run.sweep?.label ?? ''}`);
     }
   }
 
   event(event: TrainEvent): void {
+    this.run.add(event);
     switch (event.type) {
       case 'start':
-        this.start = event;
         this.print(
           `${event.cell.toUpperCase()}, ${event.parameterCount} parameters, on ${event.dataset} (${describeEngine(event.engine, event.backend, event)})\n` +
             `${plural(event.epochs, 'epoch')} of ${plural(event.stepsPerEpoch, 'step')}; baseline loss ${formatValue(event.baseline.loss)} (${event.baseline.label})`,
         );
         break;
       case 'step':
-        this.progress?.update(() => this.stepLine(event.epoch, event.step, event.loss, event.stepsPerSecond));
+        this.progress?.update(() => this.stepLine());
         break;
       case 'epoch': {
-        const epochs = String(this.start?.epochs ?? event.epoch);
+        const epochs = String(this.run.epochsPlanned || event.epoch);
         const accuracy = event.validationAccuracy === undefined ? '' : `  val acc ${formatPercent(event.validationAccuracy)}`;
         this.print(
           `epoch ${String(event.epoch).padStart(epochs.length)}/${epochs}  train ${formatValue(event.trainLoss)}  val ${formatValue(event.validationLoss)}` +
@@ -150,18 +153,18 @@ export class TextReporter implements TrainReporter {
     this.print(STOPPING_MESSAGE, process.stderr);
   }
 
-  private stepLine(epoch: number, step: number, loss: number, stepsPerSecond: number): string {
-    const epochs = this.start?.epochs ?? epoch;
-    const perEpoch = Math.max(1, this.start?.stepsPerEpoch ?? step);
+  private stepLine(): string {
+    const { epoch, step, loss } = this.run;
+    const epochs = this.run.epochsPlanned || epoch;
+    const perEpoch = Math.max(1, this.run.stepsPerEpoch || step);
     const inEpoch = ((step - 1) % perEpoch) + 1;
-    return (
-      `epoch ${epoch}/${epochs} ${progressBar(inEpoch / perEpoch, 20)} step ${inEpoch}/${perEpoch}` +
-      `  loss ${formatValue(loss)}${stepsPerSecond > 0 ? `  ${stepsPerSecond.toFixed(1)} steps/s` : ''}`
-    );
+    const rate = formatStepsPerSecond(this.run.stepsPerSecond);
+    return `epoch ${epoch}/${epochs} ${progressBar(inEpoch / perEpoch, 20)} step ${inEpoch}/${perEpoch}  loss ${formatValue(loss)}${rate ? `  ${rate}` : ''}`;
   }
 
   private print(text: string, stream: NodeJS.WriteStream = process.stdout): void {
     this.progress?.clear();
-    stream.write(`${text}\n`);
+    // Dataset descriptions and reasons quote the user's files (CSV headers): no control characters reach the terminal.
+    stream.write(`${escapeControlCharacters(text)}\n`);
   }
 }

@@ -2,6 +2,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { BackendPreference } from '../engine/backend';
 import { ENGINE_KINDS, type EngineKind, type TrainEngine } from '../engine/engineKind';
+import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
+import type { SpecLimits } from '../engine/spec/load';
+import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
 
 export const EXIT = {
   ok: 0,
@@ -16,8 +19,8 @@ export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM,
 
 Usage:
   rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs|pytorch] [--backend auto|wasm|cpu]
-                     [--python PATH]
-  rnn-lab validate SPEC...
+                     [--python PATH] [--memory-limit MB] [--max-sweep-runs N]
+  rnn-lab validate SPEC... [--verbose] [--memory-limit MB] [--max-sweep-runs N]
   rnn-lab runs SPEC [--runs DIR]
   rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
   rnn-lab export-pytorch SPEC|RUN_FOLDER [--out DIR]
@@ -51,6 +54,11 @@ Options:
                     wasm or cpu.
   --out DIR         export-pytorch: the project folder (default: <spec name>-pytorch
                     beside the spec, or <run id>-pytorch here for a run folder).
+  --memory-limit MB All of a run's memory (default ${DEFAULT_MEMORY_LIMIT_MB}): a spec estimated past it
+                    is an error, and the engine refuses allocations past it.
+  --max-sweep-runs N  The most runs a sweep may have (default ${DEFAULT_MAX_SWEEP_RUNS}).
+  --verbose         validate: also print each spec's memory estimate (parameters, BPTT
+                    activations, optimizer state, dataset, probe records).
   --weights FILE    export: where to write the weights.
   --metrics FILE    export: where to write the metrics.
   -h, --help        Show this help.
@@ -76,6 +84,27 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** `--memory-limit` and `--max-sweep-runs`, shared by validate and train. */
+export const LIMIT_OPTIONS = { 'memory-limit': { type: 'string' }, 'max-sweep-runs': { type: 'string' } } as const;
+
+/** A positive whole number option, checked. */
+function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new UsageError(`--${name} must be a positive whole number`);
+  }
+  return number;
+}
+
+/** The limits a spec is checked against, from `--memory-limit` and `--max-sweep-runs`. */
+export function specLimits(values: { 'memory-limit'?: string; 'max-sweep-runs'?: string }): SpecLimits {
+  return {
+    memoryLimitMb: positiveInteger('memory-limit', values['memory-limit']),
+    maxSweepRuns: positiveInteger('max-sweep-runs', values['max-sweep-runs']),
+  };
 }
 
 /** The `--engine` and `--backend` options, shared by the commands that run the engine. */

@@ -3,9 +3,9 @@
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
 import type { TrainEngine } from './engineKind';
+import type { EndStatus } from './runs/runStatus';
 import type { CellType } from './spec/types';
 
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 export type Backend = 'wasm' | 'cpu';
 export type ProbeQuantity = 'h' | 'c' | 'i' | 'f' | 'g' | 'o' | 'r' | 'z' | 'n';
 
@@ -77,6 +77,12 @@ export interface ProbeEvent {
   epoch: number;
   /** Indices of the probed validation samples. */
   samples: number[];
+  /**
+   * The recorded time steps, when a probe too large for one record was decimated to every k-th
+   * step (see `MAX_PROBE_VALUES`); absent when every step is recorded. Time-indexed arrays hold
+   * only these steps.
+   */
+  steps?: number[];
   /** The probed inputs: [sample][time][feature] (dense) or [sample][time] token text. */
   inputs: number[][][] | string[][];
   layers: LayerProbe[];
@@ -90,11 +96,13 @@ export interface LogEvent {
   type: 'log';
   level: 'info' | 'warn' | 'error';
   message: string;
+  /** For the log only, never a terminal or a notification: the stack of an error. */
+  detail?: string;
 }
 
 export interface EndEvent {
   type: 'end';
-  status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  status: EndStatus;
   reason?: string;
   /** For a diverged run: where it happened. */
   divergedAt?: { epoch: number; step: number };

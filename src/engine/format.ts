@@ -68,6 +68,13 @@ export function formatAge(ms: number): string {
   return hours < 48 ? `${hours}h ago` : `${Math.floor(hours / 24)}d ago`;
 }
 
+/**
+ * A run's steps per second as every view shows it: the median over the run (`RunState.stepsPerSecond`),
+ * labelled so, e.g. `median 219 steps/s`; undefined before the first step.
+ */
+export function formatStepsPerSecond(median: number | undefined): string | undefined {
+  return median === undefined || !(median > 0) ? undefined : `median ${Math.round(median)} steps/s`;
+}
 
 /**
  * One line about a finished run: `val 0.0041 (best at epoch 17)`, or the failure, e.g.

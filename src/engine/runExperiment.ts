@@ -5,17 +5,20 @@
  */
 import { dirname, resolve } from 'node:path';
 import { initBackend, type BackendPreference } from './backend';
+import { checkData } from './data/check';
 import { DataError, loadDataset } from './data/load';
 import type { EngineKind } from './engineKind';
 import type { EndEvent, TrainEvent } from './events';
 import type { StateDict } from './model/types';
 import { readWeightsFile } from './model/weightsFile';
+import { estimateResources, judgeEstimate } from './resources/estimate';
+import { DEFAULT_MEMORY_LIMIT_MB, MB, MemoryLimitError } from './resources/memoryLimit';
 import { defaultRunsRoot, experimentDir } from './runs/layout';
 import { RunWriter } from './runs/runWriter';
 import type { RunSummary, SweepPoint } from './runs/summary';
 import { specChecksum } from './spec/sweep';
 import type { ExperimentSpec } from './spec/types';
-import { trainExperiment } from './train/trainer';
+import { oneLineReason, trainExperiment } from './train/trainer';
 
 export interface RunExperimentOptions {
   /** The resolved spec of this run (sweep values applied). */
@@ -37,6 +40,8 @@ export interface RunExperimentOptions {
   onEvent?(event: TrainEvent): void;
   /** Polled between steps; true ends the run as `stopped` (its weights are kept). */
   shouldStop?(): boolean;
+  /** All of the run's memory, in MB: a run estimated past it does not start, and the kernels' memory stops there. */
+  memoryLimitMb?: number;
 }
 
 export interface RunExperimentResult {
@@ -76,6 +81,7 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
   try {
     const { backend, note } = await initBackend(options.backend);
     const specDir = dirname(specPath);
+    const engineMemoryBytes = checkResources(spec, specDir, options);
     const dataset = loadDataset(spec.data, { specDir, resourcesDir: options.resourcesDir, seed: spec.training.seed });
     const initialWeights = specInitialWeights(spec, specDir);
     let trainerEnd: EndEvent | undefined;
@@ -85,26 +91,44 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
       backend,
       backendNote: note,
       engine: options.engine,
+      engineMemoryBytes,
       initialWeights,
       // The end is held back until the weights are saved, so that it means "the folder is complete".
       onEvent: (event) => (event.type === 'end' ? (trainerEnd = event) : emit(event)),
       shouldStop: () => options.shouldStop?.() ?? false,
     });
-    if (outcome.status !== 'failed') {
+    if (outcome.status !== 'failed' || (outcome.crashed && outcome.epochsFinished > 0)) {
       writer.saveWeights(outcome.weights);
     }
     return trainerEnd ?? { type: 'end', status: outcome.status, reason: outcome.reason, time: Date.now() };
   } catch (error) {
-    if (!(error instanceof DataError) && error instanceof Error && error.stack) {
-      emit({ type: 'log', level: 'error', message: error.stack });
+    const reason = oneLineReason(error);
+    if (!(error instanceof DataError) && !(error instanceof MemoryLimitError)) {
+      emit({ type: 'log', level: 'error', message: `the run failed: ${reason}`, detail: error instanceof Error ? error.stack : undefined });
     }
-    return { type: 'end', status: 'failed', reason: error instanceof Error ? error.message : String(error), time: Date.now() };
+    return { type: 'end', status: 'failed', reason, time: Date.now() };
   }
 }
 
 /** The weights file `model.init` names (relative to the spec's folder), or undefined for an initialisation scheme. */
 export function specInitialWeights(spec: ExperimentSpec, specDir: string): StateDict | undefined {
   return INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
+}
+
+/**
+ * The data check and the resource estimate, again in the run: a run past the memory limit is
+ * refused before anything is allocated (the loader then reads every byte of the data files, the
+ * full check the validator leaves to the run). Returns the bytes left for the engine's own memory.
+ */
+function checkResources(spec: ExperimentSpec, specDir: string, options: RunExperimentOptions): number {
+  const check = checkData(spec, { specDir, resourcesDir: options.resourcesDir });
+  if (check.issues.length > 0) throw DataError.from(check.issues[0]);
+  const limitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  if (check.shape === undefined) return limitMb * MB;
+  const estimate = estimateResources(spec, check.shape);
+  const verdict = judgeEstimate(estimate, limitMb);
+  if (verdict?.severity === 'error') throw new MemoryLimitError(verdict.message);
+  return limitMb * MB - (estimate.total - estimate.kernelBytes);
 }
 
 /** The weights file `model.init` names, relative to the spec's folder. */

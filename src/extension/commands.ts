@@ -124,7 +124,7 @@ async function stop(runs: RunManager, argument: unknown): Promise<void> {
       ...sweepItems,
       ...candidates.map((run) => ({
         label: run.name,
-        description: run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochs}`,
+        description: run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochsPlanned}`,
         detail: vscode.workspace.asRelativePath(run.specUri),
         runs: [run],
       })),

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendPreference } from '../engine/backend';
 import type { TrainEngine } from '../engine/engineKind';
+import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
+import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
 
 export interface Settings {
   runsFolder: string;
@@ -13,6 +15,7 @@ export interface Settings {
   maxConcurrentRuns: number;
   codeLensRefreshMs: number;
   workerMemoryLimitMb: number;
+  maxSweepRuns: number;
 }
 
 export function readSettings(scope?: vscode.Uri): Settings {
@@ -24,7 +27,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
     pythonPath: config.get<string>('pythonPath', '').trim(),
     maxConcurrentRuns: Math.max(1, config.get<number>('maxConcurrentRuns', 2)),
     codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
-    workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', 4096)),
+    workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', DEFAULT_MEMORY_LIMIT_MB)),
+    maxSweepRuns: Math.max(1, config.get<number>('maxSweepRuns', DEFAULT_MAX_SWEEP_RUNS)),
   };
 }
 

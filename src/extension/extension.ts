@@ -17,6 +17,7 @@ import { RunManager } from './training/runManager';
 import { RunsTreeProvider } from './runsView/runsView';
 import { SpecValidation } from './specValidation';
 import { TrainingStatusBar } from './training/statusBar';
+import { TrainingContext } from './training/trainingContext';
 
 /** What the extension exports, for its integration tests and for other extensions. */
 export interface RnnLabApi {
@@ -27,6 +28,12 @@ export interface RnnLabApi {
   inline: InlineCharts;
   /** The "Experiments" tree of the RNN Lab view (`rnnLab.runs`). */
   runsView: RunsTreeProvider;
+  /** The CodeLens at the top of every spec. */
+  codeLens: ExperimentCodeLens;
+  /** The status bar item while anything trains. */
+  statusBar: TrainingStatusBar;
+  /** The context keys of the editor title's Train and Stop buttons. */
+  trainingContext: TrainingContext;
 }
 
 export function activate(context: vscode.ExtensionContext): RnnLabApi {
@@ -37,6 +44,9 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
   const inline = new InlineCharts(runs, validation, log);
   const runsView = new RunsTreeProvider(runs);
   const runsTree = vscode.window.createTreeView('rnnLab.runs', { treeDataProvider: runsView, canSelectMany: true, showCollapseAll: true });
+  const codeLens = new ExperimentCodeLens(runs, validation);
+  const statusBar = new TrainingStatusBar(runs);
+  const trainingContext = new TrainingContext(runs);
   context.subscriptions.push(
     log,
     runs,
@@ -48,10 +58,10 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     ...registerRunActions(runsView, panels, log),
     registerNewExperiment(),
     registerExportPytorch(context.asAbsolutePath('media'), log),
-    new ExperimentCodeLens(runs, validation),
-    new TrainingStatusBar(runs),
+    codeLens,
+    statusBar,
+    trainingContext,
     ...registerCommands(runs, validation, panels, log),
-    runs.onDidChange(trainingContextUpdater(runs)),
     runs.onDidEnd((run) => {
       if (run.state === 'failed') {
         void vscode.window.showErrorMessage(`RNN Lab: ${run.name} failed: ${run.reason ?? 'no reason given'}`, 'Show Log').then((answer) => {
@@ -64,21 +74,5 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
   );
   if (readSettings().engine === 'pytorch') activatePythonExtension();
   log.info('RNN Lab activated');
-  return { runs, validation, panels, inline, runsView };
-}
-
-/**
- * Keeps `rnnLab.isTraining` and `rnnLab.trainingSpecs` (the spec files with active runs) up to
- * date for the menus' Train/Stop buttons, setting them only when they change.
- */
-function trainingContextUpdater(runs: RunManager): () => void {
-  let current = '';
-  return () => {
-    const paths = [...new Set(runs.active().map((run) => run.specUri.fsPath))].sort();
-    if (paths.join('\n') !== current) {
-      current = paths.join('\n');
-      void vscode.commands.executeCommand('setContext', 'rnnLab.trainingSpecs', paths);
-      void vscode.commands.executeCommand('setContext', 'rnnLab.isTraining', paths.length > 0);
-    }
-  };
+  return { runs, validation, panels, inline, runsView, codeLens, statusBar, trainingContext };
 }

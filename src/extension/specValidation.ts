@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { checkSpecText, type SpecCheck, type SpecDiagnostic } from '../engine/spec/load';
+import { readSettings } from './config';
 import { isSpecUri } from './specFiles';
 
 const TYPING_DELAY_MS = 300;
@@ -26,7 +27,13 @@ export class SpecValidation implements vscode.Disposable {
 
   /** Every check, the schema's included: what training needs to know. */
   check(document: vscode.TextDocument): SpecCheck {
-    return checkSpecText(document.getText(), { specPath: document.uri.fsPath, resourcesDir: this.resourcesDir });
+    const { workerMemoryLimitMb, maxSweepRuns } = readSettings(document.uri);
+    return checkSpecText(document.getText(), {
+      specPath: document.uri.fsPath,
+      resourcesDir: this.resourcesDir,
+      memoryLimitMb: workerMemoryLimitMb,
+      maxSweepRuns,
+    });
   }
 
   /** Checks the document now and publishes its semantic diagnostics. */

@@ -21,6 +21,7 @@ function train(job: TrainingJob): void {
     specPath: job.specPath,
     runsRoot: job.runsRoot,
     resourcesDir: job.resourcesDir,
+    memoryLimitMb: job.memoryLimitMb,
     onRunCreated: (runDir) => post({ type: WorkerMessageType.RunCreated, runDir }),
     onEvent: (event) => post({ type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,

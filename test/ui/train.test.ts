@@ -25,3 +25,83 @@ test('the Train CodeLens trains sine.rnn.json and then shows the last run', { ti
   await vscode.screenshot('3-trained');
   assert.equal(await vscode.codeLenses(/^■ Stop$/).count(), 0, 'no Stop once the run has ended');
 });
+
+/** The experiment panel's document: a webview is two nested iframes. */
+function panel() {
+  return vscode.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Waits until `check` holds (up to a minute). */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Milliseconds until `locator` reaches `state`, waiting for the state rather than for a time. */
+async function msUntil(locator: ReturnType<VsCode['codeLenses']>, state: 'visible' | 'hidden', since: number): Promise<number> {
+  await locator.waitFor({ state, timeout: 30_000 });
+  return Date.now() - since;
+}
+
+test('when a fast run ends, the CodeLens, editor title, status bar and panel agree; the panel shows the last probe', { timeout: 300_000 }, async () => {
+  // A panel that opens as the run starts, as the Train CodeLens opens it: it catches up with a run already under way.
+  await vscode.runCommand('View: Close All Editors');
+  await vscode.openFile('sine.rnn.json');
+  await vscode.codeLenses(/^▶ Train$/).waitFor({ timeout: 60_000 });
+  await vscode.clickCodeLens(/^▶ Train$/);
+  await panel().locator('.status', { hasText: /^completed$/ }).waitFor({ timeout: 120_000 });
+  const ended = Date.now();
+  const stopAction = vscode.page.locator('.editor-group-container .editor-actions [aria-label*="Stop Training"]');
+  const statusItem = vscode.page.locator('.statusbar-item', { hasText: 'RNN Lab:' });
+  const lag = {
+    lens: await msUntil(vscode.codeLenses(/^▶ Train$/), 'visible', ended),
+    stopLens: await msUntil(vscode.codeLenses(/^■ Stop$/), 'hidden', ended),
+    titleStop: await msUntil(stopAction, 'hidden', ended),
+    statusBar: await msUntil(statusItem, 'hidden', ended),
+  };
+  console.log(`after the panel said completed: ${JSON.stringify(lag)} ms`);
+  await vscode.screenshot('4-fast-run-ended');
+  assert.match((await panel().locator('.progress').textContent()) ?? '', /^epoch 8\/8 · /);
+
+  await panel().getByRole('tab', { name: 'Hidden state' }).click();
+  await panel().locator('output[for="probe-epoch"]', { hasText: 'epoch 8 of 8' }).waitFor({ timeout: 30_000 });
+  await panel().locator('[data-chart="hidden-state"] .mark-rect path').first().waitFor({ timeout: 30_000 });
+  await vscode.screenshot('5-hidden-state-last-epoch');
+  await panel().getByRole('tab', { name: 'Predictions' }).click();
+  await panel().locator('.note', { hasText: /, epoch 8\.$/ }).waitFor({ timeout: 30_000 });
+  await vscode.screenshot('6-predictions-last-epoch');
+
+  // The slider's choice holds: the views show the chosen epoch, not the newest.
+  await panel().getByRole('tab', { name: 'Hidden state' }).click();
+  await panel().locator('#probe-epoch').focus();
+  await vscode.page.keyboard.press('Home');
+  await panel().locator('output[for="probe-epoch"]', { hasText: 'epoch 1 of 8' }).waitFor({ timeout: 30_000 });
+  await panel().getByRole('tab', { name: 'Predictions' }).click();
+  await panel().locator('.note', { hasText: /, epoch 1\.$/ }).waitFor({ timeout: 30_000 });
+
+  // A new run follows its own newest probe to its last epoch.
+  const previous = await panel().locator('#run').inputValue();
+  await panel().getByRole('button', { name: 'Train again' }).click();
+  // The header follows the new run once it has its folder (its id is no longer a queue placeholder).
+  await until('the panel to show the new run', async () => {
+    const shown = await panel().locator('#run').inputValue();
+    return shown !== previous && !shown.startsWith('queued-');
+  });
+  await panel().locator('.status', { hasText: /^completed$/ }).waitFor({ timeout: 120_000 });
+  // The focus is in the panel now: the spec's editor is not the active group, its CodeLens follows all the same.
+  const endedAgain = Date.now();
+  const lens = vscode.page.locator('.codelens-decoration a');
+  const lagAgain = {
+    lens: await msUntil(lens.filter({ hasText: /^▶ Train$/ }), 'visible', endedAgain),
+    stopLens: await msUntil(lens.filter({ hasText: /^■ Stop$/ }), 'hidden', endedAgain),
+    statusBar: await msUntil(statusItem, 'hidden', endedAgain),
+  };
+  console.log(`after the panel said completed, the focus in the panel: ${JSON.stringify(lagAgain)} ms`);
+  await panel().locator('.note', { hasText: /, epoch 8\.$/ }).waitFor({ timeout: 30_000 });
+  await panel().getByRole('tab', { name: 'Hidden state' }).click();
+  await panel().locator('output[for="probe-epoch"]', { hasText: 'epoch 8 of 8' }).waitFor({ timeout: 30_000 });
+  await vscode.screenshot('7-next-run-last-epoch');
+});

@@ -480,7 +480,7 @@ describe('checkData', () => {
     probe: { samples: 2, everyEpochs: 1, generateLength: 10, temperature: 1 },
   });
   const check = (data: DataSpec, changes?: { batchSize?: number; init?: string }) =>
-    checkData(experiment(data, changes), { specDir: fixtures, resourcesDir });
+    checkData(experiment(data, changes), { specDir: fixtures, resourcesDir }).issues;
   const paths = (issues: DataIssue[]) => issues.map((issue) => issue.path);
   const csv: CsvData = {
     type: 'csv',
@@ -570,7 +570,7 @@ describe('checkData', () => {
     const issues = check({ type: 'builtin', name: 'sunspots', seqLength: 400, horizon: 1, validationSplit: 0.2 });
     assert.deepEqual(paths(issues), [['data', 'seqLength']]);
     const co2 = { type: 'builtin', name: 'co2', seqLength: 12, horizon: 1, validationSplit: 0.2 } as const;
-    const missing = checkData(experiment(co2), { specDir: fixtures, resourcesDir: fixtures });
+    const missing = checkData(experiment(co2), { specDir: fixtures, resourcesDir: fixtures }).issues;
     assert.deepEqual(paths(missing), [['data', 'name']]);
   });
 });

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import type { Dataset } from '../../src/engine/data/types';
-import type { TrainEvent } from '../../src/engine/events';
+import type { StepEvent, TrainEvent } from '../../src/engine/events';
 import { createOptimizer } from '../../src/engine/model/optimizers';
 import { createTfjsEngine } from '../../src/engine/model/tfjsEngine';
 import type { EngineConfig } from '../../src/engine/model/types';
@@ -200,6 +200,21 @@ describe('training loop', () => {
     assert.equal(steps, 3);
     assert.deepEqual(events, []);
     assert.ok(outcome.weights.weight_hh_l0.data.length > 0);
+  });
+
+  it('a stop between epochs names the epoch of the last step, as the views count it', async () => {
+    const steps: StepEvent[] = [];
+    let epochsDone = 0;
+    const { outcome } = await train({
+      spec: spec('rnn', { epochs: 50 }),
+      dataset: meanDataset(),
+      onEvent: (e) => (e.type === 'step' ? steps.push(e) : e.type === 'epoch' ? (epochsDone = e.epoch) : undefined),
+      shouldStop: () => epochsDone >= 1,
+    });
+    assert.equal(outcome.status, 'stopped');
+    const last = steps.at(-1)!;
+    assert.equal(last.epoch, 1);
+    assert.equal(outcome.reason, `stopped by the user after epoch 1, step ${last.step}`);
   });
 
   it('stops early when the validation loss stops improving', async () => {

@@ -12,6 +12,9 @@ import { replaceFileAtomically } from '../../src/engine/io/files';
 import { experimentDir, experimentSlug, RUN_FILES, runIdTime } from '../../src/engine/runs/layout';
 import { iterateProbes, listRuns, readRun, STALE_AFTER_MS } from '../../src/engine/runs/runReader';
 import { RunWriter, SUMMARY_INTERVAL_MS } from '../../src/engine/runs/runWriter';
+import { followEvents, RunFollower } from '../../src/engine/runs/runFollower';
+import { isActiveStatus, recordedStatus } from '../../src/engine/runs/runStatus';
+import { formatStepsPerSecond } from '../../src/engine/format';
 import { summarizeEvents, type RunSummary } from '../../src/engine/runs/summary';
 import type { ExperimentSpec } from '../../src/engine/spec/types';
 import { sineSpec } from './sineSpec';
@@ -166,6 +169,47 @@ describe('summary builder', () => {
     assert.deepEqual(summary.divergedAt, { epoch: 1, step: 2 });
     assert.equal(summary.pid, undefined);
     assert.equal(summary.bestValidationLoss, undefined);
+  });
+});
+
+describe('run follower', () => {
+  test('one state from the events: progress, finished epochs with their step, probes, the median steps/s', () => {
+    const run = followEvents(completeRun);
+    assert.equal(run.status, 'completed');
+    assert.deepEqual([run.epoch, run.step, run.epochsDone, run.epochsPlanned, run.stepsPerEpoch], [3, 9, 3, 3, 3]);
+    assert.deepEqual(run.finishedEpochs.map((e) => [e.epoch, e.step]), [[1, 3], [2, 6], [3, 9]]);
+    assert.deepEqual([run.bestValidationLoss, run.bestEpoch, run.lastValidationLoss], [0.3, 2, 0.4]);
+    assert.deepEqual(run.probeEpochs, [3]);
+    assert.equal(run.latestProbe, probe);
+    assert.equal(run.stepsPerSecond, 50);
+    assert.equal(run.endedAt, 5_000);
+  });
+
+  test('the queue\'s transitions and the events share one status: queued, running, stopping, then the end', () => {
+    const run = new RunFollower('queued');
+    assert.equal(isActiveStatus(run.status), true);
+    run.setActive('running');
+    run.setActive('stopping');
+    run.add(start);
+    assert.equal(run.status, 'stopping', 'a late start event does not undo a stop request');
+    run.add({ type: 'end', status: 'stopped', reason: 'stopped by the user after epoch 1, step 3', time: 2_000 });
+    assert.equal(run.status, 'stopped');
+    assert.equal(run.finish('failed', 'the worker exited'), false, 'an ended run stays as its end event left it');
+    run.setActive('running');
+    assert.deepEqual([run.status, run.reason, isActiveStatus(run.status)], ['stopped', 'stopped by the user after epoch 1, step 3', false]);
+    assert.equal(recordedStatus('stopping'), 'running');
+    assert.equal(recordedStatus('cancelled'), 'stopped');
+  });
+
+  test('the median steps/s follows a long run past the thinning of its rates', () => {
+    const run = new RunFollower();
+    const rate = (n: number) => (n <= 3000 ? 100 : n <= 7000 ? 200 : 300);
+    for (let n = 1; n <= 3000; n++) run.add(step(1, n, rate(n)));
+    assert.equal(run.stepsPerSecond, 100);
+    for (let n = 3001; n <= 10_000; n++) run.add(step(1, n, rate(n)));
+    assert.equal(run.stepsPerSecond, 200);
+    assert.equal(formatStepsPerSecond(219.4), 'median 219 steps/s');
+    assert.equal(formatStepsPerSecond(undefined), undefined);
   });
 });
 

@@ -32,7 +32,7 @@ export class GradientView {
     this.sync();
     if (!this.visible) return;
     if (wasEmpty || !this.chart.isRendered) void this.render();
-    else void this.chart.insert({ gradients: flows.flatMap((flow) => gradientRows({ epoch: flow.epoch, gradientNorms: flow.norms })) });
+    else void this.chart.insert({ gradients: flows.flatMap((flow) => gradientRows({ epoch: flow.epoch, gradientNorms: flow.norms, steps: flow.steps })) });
   }
 
   show(visible: boolean): void {
@@ -51,7 +51,7 @@ export class GradientView {
   private render(): Promise<void> {
     if (this.flows.length === 0) return Promise.resolve();
     const layer = Number(this.layerSelect.value || 0);
-    const rows = this.flows.flatMap((flow) => gradientRows({ epoch: flow.epoch, gradientNorms: flow.norms }));
+    const rows = this.flows.flatMap((flow) => gradientRows({ epoch: flow.epoch, gradientNorms: flow.norms, steps: flow.steps }));
     return this.chart.render(gradientFlowChartSpec({ theme: currentTheme(), layer, width: this.chart.plotWidth(150) }), { gradients: rows });
   }
 }

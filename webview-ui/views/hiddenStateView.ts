@@ -22,6 +22,7 @@ export interface HiddenStateSettings {
   layer?: number;
   quantity?: string;
   sample?: number;
+  /** The epoch the user chose with the slider; the views follow the newest probe while it is undefined. */
   probeEpoch?: number;
 }
 
@@ -56,8 +57,9 @@ export class HiddenStateView {
       const epoch = this.probeEpochs[Number(this.epochInput.value)];
       if (epoch === undefined) return;
       this.epochValue.textContent = `epoch ${epoch}`;
-      this.settings.probeEpoch = epoch;
-      saveState({ probeEpoch: epoch });
+      // The newest epoch means "follow the newest" again.
+      this.settings.probeEpoch = epoch === this.probeEpochs.at(-1) ? undefined : epoch;
+      saveState({ probeEpoch: this.settings.probeEpoch });
       this.requestProbe(epoch);
     });
     this.element = h(
@@ -79,11 +81,9 @@ export class HiddenStateView {
 
   /** The epochs that have probes; a live run adds to them. */
   setProbeEpochs(epochs: number[]): void {
-    const followLatest = this.probe === undefined || this.probe.epoch === this.probeEpochs.at(-1);
     this.probeEpochs = epochs.slice();
     this.epochInput.max = String(Math.max(0, epochs.length - 1));
     this.epochInput.disabled = epochs.length < 2;
-    if (followLatest && epochs.length > 0) this.settings.probeEpoch = epochs.at(-1);
     this.syncSlider();
   }
 
@@ -92,15 +92,27 @@ export class HiddenStateView {
     return this.probe;
   }
 
-  /** The epoch to ask for first: the saved one if the run has it, else the latest. */
+  /** The epoch the views should show: the one the user chose if the run has it, else the newest. */
   wantedEpoch(): number | undefined {
-    const saved = this.settings.probeEpoch;
-    return saved !== undefined && this.probeEpochs.includes(saved) ? saved : this.probeEpochs.at(-1);
+    const chosen = this.settings.probeEpoch;
+    return chosen !== undefined && this.probeEpochs.includes(chosen) ? chosen : this.probeEpochs.at(-1);
+  }
+
+  /** Whether a probe that arrived should be shown: the chosen epoch's, else any as new as the shown one. */
+  wants(epoch: number): boolean {
+    const chosen = this.settings.probeEpoch;
+    if (chosen !== undefined && this.probeEpochs.includes(chosen)) return epoch === chosen;
+    return this.probe === undefined || epoch >= this.probe.epoch;
+  }
+
+  /** Another run is shown: the slider's choice was about the previous one. */
+  followNewest(): void {
+    this.settings.probeEpoch = undefined;
+    saveState({ probeEpoch: undefined });
   }
 
   setProbe(probe: ProbeEvent): void {
     this.probe = probe;
-    this.settings.probeEpoch = probe.epoch;
     const layers = probe.layers.map((l) => l.layer);
     setOptions(this.layerSelect, layers.map((l) => ({ value: String(l), label: `layer ${l}` })), String(layers.includes(this.settings.layer ?? -1) ? this.settings.layer : layers[0]));
     setOptions(this.sampleSelect, probe.samples.map((s, i) => ({ value: String(i), label: `validation sample ${s}` })), String(Math.min(this.settings.sample ?? 0, probe.samples.length - 1)));

@@ -1,7 +1,12 @@
-/** Finding and reading data files: plain text, CSV tables and JSON record arrays. */
+/**
+ * Finding and reading data files: plain text, CSV tables and JSON record arrays. A file is
+ * read as UTF-8; one that is not (UTF-16, binary, broken bytes) is refused with its name and
+ * the byte offset.
+ */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { encodingProblem } from '../io/textEncoding';
 import type { CsvData, LabeledTextData, TextData } from '../spec/types';
 import { DataError, type SpecPath } from './errors';
 
@@ -30,17 +35,31 @@ export function missingFileMessage(absolute: string, written: string, what = 'Da
   return `${what} not found: "${written}" (looked for ${absolute}).`;
 }
 
-/** The file's UTF-8 text, without a leading byte-order mark. */
-export function readDataFile(file: DataFile): string {
+/**
+ * Text decoded from (a prefix of) the file's bytes, without a leading byte-order mark; bytes
+ * that are not UTF-8 text are a `DataError` naming the file and the byte offset.
+ */
+export function decodeDataText(bytes: Uint8Array, file: DataFile, complete = true): string {
+  const problem = encodingProblem(bytes, complete);
+  if (problem !== undefined) throw new DataError(`"${file.written}" ${problem.message}.`, file.specPath);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The file's bytes, or a `DataError` saying why there are none. */
+function readDataBytes(file: DataFile): Buffer {
   const missing = missingFileMessage(file.absolute, file.written);
   if (missing) throw new DataError(missing, file.specPath);
-  let text: string;
   try {
-    text = readFileSync(file.absolute, 'utf8');
+    return readFileSync(file.absolute);
   } catch (error) {
     throw new DataError(`Cannot read "${file.written}": ${(error as Error).message}`, file.specPath);
   }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The file's UTF-8 text, without a leading byte-order mark. */
+export function readDataFile(file: DataFile): string {
+  return decodeDataText(readDataBytes(file), file);
 }
 
 /** One data row of a table, with where it came from for messages ("line 12", "record 3"). */
@@ -58,7 +77,11 @@ export interface Table {
 
 /** Parses a CSV file whose first row names the columns. Cells stay strings. */
 export function readCsvTable(file: DataFile): Table {
-  const text = readDataFile(file);
+  return parseCsvTable(readDataFile(file), file);
+}
+
+/** Parses CSV text (a file, or the whole lines of its first part) whose first row names the columns. */
+export function parseCsvTable(text: string, file: DataFile): Table {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // With `info`, each record comes with where it ended in the file (the typings do not model it).
@@ -82,7 +105,7 @@ export function readCsvTable(file: DataFile): Table {
 export function readJsonTable(file: DataFile): Table {
   let data: unknown;
   try {
-    data = JSON.parse(readDataFile(file));
+    data = JSON.parse(readDataFile(file)) as unknown;
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw new DataError(`"${file.written}" is not valid JSON: ${(error as Error).message}`, file.specPath);

@@ -23,6 +23,8 @@ export interface LabeledTexts {
   /** Class id to label, sorted. */
   classes: string[];
   counts: SplitCounts;
+  /** Distinct characters of the texts (padding not counted). */
+  vocabularySize: number;
 }
 
 const SHUFFLE_STREAM = 1;
@@ -41,8 +43,12 @@ export function fieldIssues(table: Table, spec: LabeledTextSpec, file: DataFile)
     }));
 }
 
-/** The texts, class ids and split; a row without a text or label, or fewer than two classes, is an error. */
-export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: DataFile): LabeledTexts {
+/**
+ * The texts, class ids and split; a row without a text or label, fewer than two classes or no
+ * text at all is an error. For a `sample` of the rows (the validator's), only what the sample
+ * can show is checked: the rows it has, not how many classes or characters the whole file has.
+ */
+export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: DataFile, sample = false): LabeledTexts {
   const issues = fieldIssues(table, spec, file);
   if (issues.length > 0) throw DataError.from(issues[0]);
   const valueOf = (row: Table['rows'][number], field: string, path: SpecPath): string => {
@@ -57,16 +63,20 @@ export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: Data
   );
   const names = table.rows.map((row) => valueOf(row, spec.labelField, ['data', 'labelField']));
   const classes = [...new Set(names)].sort();
-  if (classes.length < 2) {
+  if (classes.length < 2 && !sample) {
     const found = classes.length === 0 ? 'no class' : `one class only ("${classes[0]}")`;
     throw new DataError(
       `Field "${spec.labelField}" of "${file.written}" has ${found}; classification needs at least 2.`,
       ['data', 'labelField'],
     );
   }
+  const vocabularySize = characterVocabulary(texts, false).symbols.length;
+  if (vocabularySize === 0 && !sample) {
+    throw new DataError(`Every "${spec.textField}" value of "${file.written}" is empty: there is no text to classify.`, ['data', 'textField']);
+  }
   const classIds = new Map(classes.map((name, id) => [name, id]));
   const counts = splitCounts(texts.length, spec.validationSplit, 'texts');
-  return { texts, labels: names.map((name) => classIds.get(name)!), classes, counts };
+  return { texts, labels: names.map((name) => classIds.get(name)!), classes, counts, vocabularySize };
 }
 
 export function loadLabeledText(spec: LabeledTextSpec, file: DataFile, seed: number): Dataset {

@@ -53,24 +53,42 @@ export function columnIssues(
 
 const cellText = (cell: unknown) => String(cell ?? '').trim();
 
+/** A decimal number as a CSV writes it: `-1.5`, `.5`, `2e-3`; not `0x10`, `Infinity` or `1_000`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** A cell as a finite number, or undefined when it is empty or not a number. */
 function numberIn(cell: unknown): number | undefined {
   const text = cellText(cell);
-  const value = text === '' ? NaN : Number(text);
+  const value = DECIMAL.test(text) ? Number(text) : NaN;
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** Every non-empty cell of the column is a number (and at least one cell is). */
-function isNumericColumn(table: Table, name: string): boolean {
-  const cells = table.rows.map((row) => row.values[name]).filter((cell) => cellText(cell) !== '');
-  return cells.length > 0 && cells.every((cell) => numberIn(cell) !== undefined);
+/**
+ * Whether a column is numeric: most of its non-empty cells are numbers. A column of text (dates,
+ * names) is not, and is left out; a numeric column with a stray cell is an error that names it,
+ * rather than a column silently dropped.
+ */
+function isNumericColumn(table: Table, name: string, file: DataFile): boolean {
+  const rows = table.rows.filter((row) => cellText(row.values[name]) !== '');
+  const numbers = rows.filter((row) => numberIn(row.values[name]) !== undefined).length;
+  if (numbers === 0 || numbers * 2 <= rows.length) return false;
+  const stray = rows.findIndex((row) => numberIn(row.values[name]) === undefined);
+  if (stray !== -1) {
+    const row = rows[stray];
+    throw new DataError(
+      `"${file.written}", row ${table.rows.indexOf(row) + 1} (${row.where}), column "${name}" is "${cellText(row.values[name])}", not a number ` +
+        `(the column's other ${numbers} cells are numbers): fix the cell, or list the input columns in data.columns.`,
+      ['data', 'columns'],
+    );
+  }
+  return true;
 }
 
 /** Reads the input and target columns as numbers; a missing or non-numeric cell is an error. */
 export function readSeriesColumns(table: Table, spec: SeriesSpec, file: DataFile): SeriesColumns {
   const issues = columnIssues(table, spec, file);
   if (issues.length > 0) throw DataError.from(issues[0]);
-  const names = spec.columns.length > 0 ? spec.columns : table.fields.filter((name) => isNumericColumn(table, name));
+  const names = spec.columns.length > 0 ? spec.columns : table.fields.filter((name) => isNumericColumn(table, name, file));
   if (names.length === 0) {
     throw new DataError(`"${file.written}" has no numeric column to use as input.`, ['data', 'columns']);
   }

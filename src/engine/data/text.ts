@@ -17,19 +17,34 @@ export interface TextPlan extends SplitCounts {
   /** The text's characters as code points. */
   characters: Int32Array;
   chunks: number;
+  /** Distinct characters: the vocabulary. */
+  vocabularySize: number;
 }
 
 export function planText(text: string, spec: TextSpec): TextPlan {
   const characters = codePoints(text);
+  const distinct = new Set(characters);
+  if (distinct.size < 2 && characters.length > spec.seqLength) {
+    const only = String.fromCodePoint(characters[0]);
+    throw new DataError(
+      `The text holds one distinct character only (${JSON.stringify(only)}); a language model needs at least 2 to choose from.`,
+      ['data', 'path'],
+    );
+  }
+  return { characters, ...planTextCounts(characters.length, distinct.size, spec) };
+}
+
+/** How many sequences `characterCount` characters give, and their split; too few for one is an error. */
+export function planTextCounts(characterCount: number, vocabularySize: number, spec: TextSpec): Omit<TextPlan, 'characters'> {
   const chunkLength = spec.seqLength + 1;
-  const chunks = Math.floor(characters.length / chunkLength);
+  const chunks = Math.floor(characterCount / chunkLength);
   if (chunks < 1) {
     throw new DataError(
-      `The text has ${characters.length} characters; one sequence needs seqLength + 1 = ${chunkLength}.`,
+      `The text has ${characterCount} characters; one sequence needs seqLength + 1 = ${chunkLength}.`,
       ['data', 'seqLength'],
     );
   }
-  return { characters, chunks, ...splitCounts(chunks, spec.validationSplit, 'sequences') };
+  return { chunks, vocabularySize, ...splitCounts(chunks, spec.validationSplit, 'sequences') };
 }
 
 export function loadText(spec: TextSpec, file: DataFile): Dataset {

@@ -50,7 +50,7 @@ interface Workspace {
 
 class KernelEngine implements SequenceModel {
   readonly parameterCount: number;
-  private readonly memory = new KernelMemory();
+  private readonly memory: KernelMemory;
   private readonly slots: Slot[];
   private readonly params: KernelBuffer;
   private readonly gradients: KernelBuffer;
@@ -70,6 +70,7 @@ class KernelEngine implements SequenceModel {
   private reference?: SequenceModel;
 
   constructor(private readonly config: EngineConfig) {
+    this.memory = new KernelMemory(config.memoryLimitBytes);
     const shapes = parameterShapes(config);
     let offset = 0;
     this.slots = [...shapes].map(([name, shape]) => {
@@ -132,8 +133,8 @@ class KernelEngine implements SequenceModel {
     };
   }
 
-  probe(batch: Batch): ProbeResult {
-    return this.synchronizedReference().probe(batch);
+  probe(batch: Batch, steps?: number[]): ProbeResult {
+    return this.synchronizedReference().probe(batch, steps);
   }
 
   generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number) {
@@ -163,7 +164,7 @@ class KernelEngine implements SequenceModel {
   }
 
   memoryBytes(): number {
-    return this.memory.kernels.memory.buffer.byteLength;
+    return this.memory.memory.buffer.byteLength;
   }
 
   dispose(): void {

@@ -1,10 +1,13 @@
 /**
  * The compiled kernels (`kernels.c` → `kernels.wasm`) and the memory they work in. Each engine
  * gets its own instance, so its memory goes away with it; buffers are carved out of that memory
- * once and reused, so a training step allocates nothing.
+ * once and reused, so a training step allocates nothing. The memory is created here with a
+ * maximum (the run's memory limit, at most the 4 GiB a 32-bit address reaches), and an allocation
+ * past it is refused with a `MemoryLimitError` that says how much was asked for.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatBytes, MemoryLimitError } from '../resources/memoryLimit';
 
 const WASM_FILE = 'kernels.wasm';
 
@@ -13,7 +16,6 @@ export type Pointer = number;
 
 /** The exports of kernels.c; every pointer is a byte offset, every size a count of elements. */
 export interface KernelExports {
-  memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   gemm(M: number, N: number, K: number, A: Pointer, sam: number, sak: number, B: Pointer, ldb: number, C: Pointer, ldc: number, accumulate: number): void;
   transpose(rows: number, cols: number, src: Pointer, dst: Pointer): void;
@@ -54,15 +56,31 @@ export interface KernelBuffer {
   length: number;
 }
 
+const PAGE = 65536;
+/** The module's own data and stack (`--initial-memory` of the build). */
+const INITIAL_PAGES = 16;
+/** Every byte a 32-bit pointer can address. */
+export const ADDRESS_SPACE = 2 ** 32;
+
 /** One instance of the kernels with a bump allocator over its memory. */
 export class KernelMemory {
   readonly kernels: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  /** The most bytes the memory may grow to. */
+  readonly maximumBytes: number;
   private top: number;
+  /** Everything at or above this offset has never been handed out, so it is still zero. */
+  private untouched: number;
 
-  constructor() {
+  /** `maximumBytes`: the run's memory limit for the kernels; the whole 32-bit space when omitted. */
+  constructor(maximumBytes = ADDRESS_SPACE) {
     compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
-    this.kernels = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+    const maximumPages = Math.max(INITIAL_PAGES, Math.min(ADDRESS_SPACE / PAGE, Math.floor(maximumBytes / PAGE)));
+    this.maximumBytes = maximumPages * PAGE;
+    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages });
+    this.kernels = new WebAssembly.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.top = this.kernels.__heap_base.value as number;
+    this.untouched = this.top;
   }
 
   /** The allocation mark: `release(mark)` frees everything allocated after it. */
@@ -74,26 +92,42 @@ export class KernelMemory {
     this.top = mark;
   }
 
-  /** `length` zeroed 4-byte elements, 16-byte aligned. */
+  /**
+   * `length` zeroed 4-byte elements, 16-byte aligned. Offsets are plain arithmetic, not 32-bit
+   * integer operations, so they stay right above 2 GiB; past the maximum the allocation is refused.
+   */
   allocate(length: number): KernelBuffer {
-    const pointer = (this.top + 15) & ~15;
+    const pointer = Math.ceil(this.top / 16) * 16;
     const end = pointer + Math.max(length, 1) * 4;
-    const memory = this.kernels.memory;
-    if (end > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    if (end > this.maximumBytes) {
+      throw new MemoryLimitError(
+        `the kernels need ${formatBytes(end)} of memory for this model and batch, more than the ${formatBytes(this.maximumBytes)} ` +
+          `they may use; lower training.batchSize, the sequence length or model.hiddenSize, or raise the memory limit`,
+      );
     }
-    this.top = end;
+    const size = this.memory.buffer.byteLength;
+    if (end > size) {
+      try {
+        this.memory.grow(Math.ceil((end - size) / PAGE));
+      } catch {
+        throw new MemoryLimitError(`the system refused the kernels ${formatBytes(end)} of memory; lower training.batchSize or model.hiddenSize`);
+      }
+    }
     const buffer = { pointer, length };
-    this.floats(buffer).fill(0);
+    // Memory that was never handed out is still zero (new pages are zeroed): only reused memory is cleared.
+    const reused = Math.min(end, this.untouched) - pointer;
+    if (reused > 0) new Uint8Array(this.memory.buffer, pointer, reused).fill(0);
+    this.top = end;
+    this.untouched = Math.max(this.untouched, end);
     return buffer;
   }
 
   /** A view of a buffer (views are recreated on every call: the memory may have grown). */
   floats(buffer: KernelBuffer): Float32Array {
-    return new Float32Array(this.kernels.memory.buffer, buffer.pointer, buffer.length);
+    return new Float32Array(this.memory.buffer, buffer.pointer, buffer.length);
   }
 
   ints(buffer: KernelBuffer): Int32Array {
-    return new Int32Array(this.kernels.memory.buffer, buffer.pointer, buffer.length);
+    return new Int32Array(this.memory.buffer, buffer.pointer, buffer.length);
   }
 }

@@ -85,21 +85,22 @@ class TfjsEngine implements SequenceModel {
     });
   }
 
-  probe(batch: Batch): ProbeResult {
+  probe(batch: Batch, steps?: number[]): ProbeResult {
     return scoped(() => {
       const pass = this.forward(batch, false);
       const backward = this.backward(pass);
+      const kept = <T>(perStep: T[]): T[] => (steps === undefined ? perStep : steps.map((t) => perStep[t]));
       const layers: LayerProbe[] = pass.stack.layers.map((layer, k) => {
         const quantities: LayerProbe['quantities'] = {};
         for (const quantity of this.cell.quantities) {
-          const perStep = layer.records.map((record) => record.quantities[quantity] as tf.Tensor2D);
+          const perStep = kept(layer.records).map((record) => record.quantities[quantity] as tf.Tensor2D);
           // [T, B, H] → [B, H, T]: sample, unit, time.
           quantities[quantity] = tf.transpose(tf.stack(perStep), [1, 2, 0]).arraySync() as number[][][];
         }
         return { layer: k, quantities };
       });
       const gradientNorms = backward.stack.dHidden.map(
-        (perStep) => Array.from(tf.stack(perStep.map((d) => tf.norm(d))).dataSync()),
+        (perStep) => Array.from(tf.stack(kept(perStep).map((d) => tf.norm(d))).dataSync()),
       );
       return { layers, gradientNorms, outputs: this.batchMajorOutputs(pass.head.outputs, batch.size) };
     });

@@ -18,6 +18,8 @@ export interface EngineConfig {
   seqLength: number;
   outputSize: number;
   seed: number;
+  /** The most bytes the engine's own memory (the kernels') may grow to; the whole 32-bit space when omitted. */
+  memoryLimitBytes?: number;
 }
 
 /** A minibatch in the dataset's layout (see `SequenceSplit`). */
@@ -56,8 +58,11 @@ export interface SequenceModel {
   /** Forward, loss, backward, clipping and one optimizer update. */
   trainStep(batch: Batch, learningRate: number): StepResult;
   evaluate(batch: Batch): EvaluationResult;
-  /** Per-step activations of every layer and the loss gradient w.r.t. each hidden state. */
-  probe(batch: Batch): ProbeResult;
+  /**
+   * Per-step activations of every layer and the loss gradient w.r.t. each hidden state, at the
+   * time steps `steps` (every step when omitted).
+   */
+  probe(batch: Batch, steps?: number[]): ProbeResult;
   /** Language models: sample `length` tokens after `prime` (token ids). */
   generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number): GeneratedText;
   stateDict(): StateDict;

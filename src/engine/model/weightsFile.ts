@@ -6,13 +6,18 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { replaceFileAtomically } from '../io/files';
+import { nestingProblem } from '../io/jsonNesting';
 import type { StateDict } from './types';
 
 /** A number or nested lists of numbers, as JSON holds a tensor. */
 export type Nested = number | Nested[];
 
 export function readWeightsFile(path: string): StateDict {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { params?: Record<string, Nested> } & Record<string, Nested>;
+  const text = readFileSync(path, 'utf8');
+  // Checked before parsing: flattening nested lists recurses once per level.
+  const nesting = nestingProblem(text);
+  if (nesting !== undefined) throw new Error(`${path}: the weights are ${nesting.message}; a weights file is 4 levels deep`);
+  const json = JSON.parse(text) as { params?: Record<string, Nested> } & Record<string, Nested>;
   return stateDictFromJson((json.params ?? json) as Record<string, Nested>, path);
 }
 

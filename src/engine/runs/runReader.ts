@@ -6,9 +6,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ProbeEvent, RunStatus, TrainEvent } from '../events';
+import type { ProbeEvent, TrainEvent } from '../events';
 import { iterateJsonLines, type JsonLinesProblems } from '../io/files';
 import { RUN_FILES, runIdTime } from './layout';
+import { RECORDED_RUN_STATUSES, type RecordedRunStatus } from './runStatus';
 import type { StoredSpec } from './runWriter';
 import { summarizeEvents, type RunSummary } from './summary';
 
@@ -29,7 +30,6 @@ export interface RunRecord {
   problems: string[];
 }
 
-const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'stopped', 'failed', 'interrupted'];
 const METRIC_TYPES: readonly string[] = ['start', 'step', 'epoch', 'log', 'end'];
 
 /** The summaries of every run in an experiment folder, newest first. A missing folder has none. */
@@ -196,7 +196,7 @@ function isEventOf(value: unknown, types: readonly string[]): boolean {
 function isSummary(value: unknown): value is RunSummary {
   return (
     isObject(value) &&
-    RUN_STATUSES.includes(value.status as RunStatus) &&
+    RECORDED_RUN_STATUSES.includes(value.status as RecordedRunStatus) &&
     typeof value.startedAt === 'string' &&
     typeof value.updatedAt === 'string' &&
     typeof value.epochsDone === 'number'

@@ -1,10 +1,12 @@
 /**
- * A run's summary (`summary.json`) and the pure builder that folds the event stream into
- * it. The writer uses the builder while a run goes on; the reader uses it to rebuild a lost
- * summary from `metrics.jsonl`.
+ * A run's summary (`summary.json`), made from the run's follower: the writer builds it while a
+ * run goes on, the reader rebuilds a lost one from `metrics.jsonl`, and the editor describes its
+ * live runs with it.
  */
 import type { TrainEngine } from '../engineKind';
-import type { Backend, RunStatus, TrainEvent } from '../events';
+import type { Backend, TrainEvent } from '../events';
+import { followEvents, RunFollower, type RunState } from './runFollower';
+import { recordedStatus, type RecordedRunStatus } from './runStatus';
 
 /** The runs one "train the sweep" action started: they share the id, each has its place. */
 export interface SweepGroup {
@@ -31,7 +33,7 @@ export interface RunSummary {
   id: string;
   /** The spec's `name`. */
   experiment: string;
-  status: RunStatus;
+  status: RecordedRunStatus;
   /** Why the run stopped, failed or counts as interrupted. */
   reason?: string;
   divergedAt?: { epoch: number; step: number };
@@ -84,119 +86,68 @@ export interface RunIdentity {
   hostname?: string;
 }
 
-/** Step rates kept for the median; beyond this the kept ones are thinned evenly over the run. */
-const MAX_RATE_SAMPLES = 2048;
-
-/** Folds events into a summary. No I/O and no clock: the caller passes the time. */
+/** Folds events into a summary, through the run's one follower. No I/O and no clock: the caller passes the time. */
 export class SummaryBuilder {
-  private readonly fields: Omit<RunSummary, 'id' | 'experiment' | 'startedAt' | 'updatedAt' | 'durationMs' | 'specChecksum' | 'sweep' | 'pid' | 'hostname'> = {
-    status: 'running',
-    epochsDone: 0,
-    steps: 0,
-  };
-  private endedAt: number | undefined;
-  private rates: number[] = [];
-  private rateStride = 1;
-  private stepsSinceSample = 0;
+  private readonly follower = new RunFollower();
 
   constructor(private readonly identity: RunIdentity) {}
 
   add(event: TrainEvent): void {
-    const f = this.fields;
-    switch (event.type) {
-      case 'start':
-        f.backend = event.backend;
-        f.backendNote = event.backendNote;
-        f.engine = event.engine;
-        f.device = event.device;
-        f.worldSize = event.worldSize;
-        f.torchVersion = event.torchVersion;
-        f.initialization = event.initialization;
-        f.dataset = event.dataset;
-        f.parameterCount = event.parameterCount;
-        f.epochsPlanned = event.epochs;
-        f.baseline = event.baseline;
-        break;
-      case 'step':
-        f.steps = Math.max(f.steps, event.step);
-        this.sampleRate(event.stepsPerSecond);
-        break;
-      case 'epoch':
-        f.epochsDone = Math.max(f.epochsDone, event.epoch);
-        if (Number.isFinite(event.trainLoss)) f.lastTrainLoss = event.trainLoss;
-        if (Number.isFinite(event.validationLoss)) {
-          f.lastValidationLoss = event.validationLoss;
-          if (f.bestValidationLoss === undefined || event.validationLoss < f.bestValidationLoss) {
-            f.bestValidationLoss = event.validationLoss;
-            f.bestEpoch = event.epoch;
-          }
-        }
-        if (event.validationAccuracy !== undefined) {
-          f.lastValidationAccuracy = event.validationAccuracy;
-          f.bestValidationAccuracy = Math.max(f.bestValidationAccuracy ?? -Infinity, event.validationAccuracy);
-        }
-        break;
-      case 'end':
-        f.status = event.status;
-        f.reason = event.reason;
-        f.divergedAt = event.divergedAt;
-        this.endedAt = event.time;
-        break;
-      case 'probe':
-      case 'log':
-        break;
-    }
+    this.follower.add(event);
   }
 
   /** The summary as of `now` (milliseconds since the epoch). */
   summary(now: number): RunSummary {
-    const { id, experiment, startedAt, specChecksum, sweep, pid, hostname } = this.identity;
-    const running = this.fields.status === 'running';
-    return withoutUndefined({
-      id,
-      experiment,
-      ...this.fields,
-      startedAt: new Date(startedAt).toISOString(),
-      updatedAt: new Date(now).toISOString(),
-      endedAt: this.endedAt === undefined ? undefined : new Date(this.endedAt).toISOString(),
-      durationMs: Math.max(0, (this.endedAt ?? now) - startedAt),
-      stepsPerSecondMedian: median(this.rates),
-      specChecksum,
-      sweep,
-      pid: running ? pid : undefined,
-      hostname: running ? hostname : undefined,
-    });
+    return summaryOfRun(this.identity, this.follower, now);
   }
+}
 
-  private sampleRate(rate: number): void {
-    if (!(Number.isFinite(rate) && rate > 0) || ++this.stepsSinceSample < this.rateStride) {
-      return;
-    }
-    this.stepsSinceSample = 0;
-    this.rates.push(rate);
-    if (this.rates.length >= MAX_RATE_SAMPLES) {
-      this.rates = this.rates.filter((_, i) => i % 2 === 0);
-      this.rateStride *= 2;
-    }
-  }
+/** A run's summary as of `now`, from what its follower knows. */
+export function summaryOfRun(identity: RunIdentity, run: Readonly<RunState>, now: number): RunSummary {
+  const { id, experiment, startedAt, specChecksum, sweep, pid, hostname } = identity;
+  const status = recordedStatus(run.status);
+  const running = status === 'running';
+  const start = run.start;
+  return withoutUndefined({
+    id,
+    experiment,
+    status,
+    reason: run.reason,
+    divergedAt: run.divergedAt,
+    backend: start?.backend,
+    backendNote: start?.backendNote,
+    engine: start?.engine,
+    device: start?.device,
+    worldSize: start?.worldSize,
+    torchVersion: start?.torchVersion,
+    initialization: start?.initialization,
+    dataset: start?.dataset,
+    parameterCount: start?.parameterCount,
+    startedAt: new Date(startedAt).toISOString(),
+    updatedAt: new Date(now).toISOString(),
+    endedAt: run.endedAt === undefined ? undefined : new Date(run.endedAt).toISOString(),
+    durationMs: Math.max(0, (run.endedAt ?? now) - startedAt),
+    epochsPlanned: start?.epochs,
+    epochsDone: run.epochsDone,
+    steps: run.step,
+    bestValidationLoss: run.bestValidationLoss,
+    bestEpoch: run.bestEpoch,
+    lastValidationLoss: run.lastValidationLoss,
+    lastTrainLoss: run.lastTrainLoss,
+    bestValidationAccuracy: run.bestValidationAccuracy,
+    lastValidationAccuracy: run.lastValidationAccuracy,
+    baseline: start?.baseline,
+    stepsPerSecondMedian: run.stepsPerSecond,
+    specChecksum,
+    sweep,
+    pid: running ? pid : undefined,
+    hostname: running ? hostname : undefined,
+  });
 }
 
 /** The summary of a whole recorded event stream. */
 export function summarizeEvents(identity: RunIdentity, events: Iterable<TrainEvent>, now: number): RunSummary {
-  const builder = new SummaryBuilder(identity);
-  for (const event of events) {
-    builder.add(event);
-  }
-  return builder.summary(now);
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) {
-    return undefined;
-  }
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return summaryOfRun(identity, followEvents(events), now);
 }
 
 /** Drops keys whose value is undefined, so the JSON and deep comparisons stay clean. */

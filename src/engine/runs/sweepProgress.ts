@@ -2,6 +2,7 @@
  * How far a sweep got, counted from its runs' states, and its one-line text: for the CodeLens,
  * the status bar and the panel's Sweep view.
  */
+import type { RunStatus } from './runStatus';
 
 export interface SweepProgress {
   /** Runs in the sweep. */
@@ -16,7 +17,7 @@ export interface SweepProgress {
 }
 
 /** Counts runs by state: `queued`, `running`/`stopping`, `cancelled`, and any other state as done. */
-export function sweepProgress(states: readonly string[]): SweepProgress {
+export function sweepProgress(states: readonly RunStatus[]): SweepProgress {
   const progress: SweepProgress = { count: states.length, done: 0, training: 0, queued: 0, cancelled: 0 };
   for (const state of states) {
     if (state === 'queued') progress.queued += 1;

@@ -39,6 +39,14 @@ export function isUnderDotted(path: (string | number)[], key: string): boolean {
 
 export { formatSweepValue } from '../format';
 
+/** The most runs a sweep may have unless the limit is raised (`rnnLab.maxSweepRuns`, `--max-sweep-runs`). */
+export const DEFAULT_MAX_SWEEP_RUNS = 1000;
+
+/** How many runs a sweep's grid of value lists holds, counted without building it (1 without a sweep). */
+export function countSweepRuns(lists: readonly unknown[][]): number {
+  return lists.reduce((count, values) => count * values.length, 1);
+}
+
 function sweepLabel(assignments: Record<string, unknown>): string {
   return Object.entries(assignments)
     .map(([key, value]) => `${key}=${formatSweepValue(value)}`)

@@ -2,6 +2,7 @@
 import type { Dataset } from '../data/types';
 import type { PredictionProbe, ProbeEvent } from '../events';
 import type { SequenceModel } from '../model/types';
+import { MAX_PROBE_VALUES, probeValues } from '../resources/estimate';
 import type { ExperimentSpec } from '../spec/types';
 import { gatherBatch } from './batches';
 
@@ -18,6 +19,21 @@ export function isLanguageModel(spec: ExperimentSpec): boolean {
   return spec.data.type === 'text' || (spec.data.type === 'builtin' && spec.data.name === 'moby-dick');
 }
 
+/**
+ * How much of a probe is recorded: all of it when it fits in `MAX_PROBE_VALUES` numbers; else
+ * fewer samples (down to one), then every k-th time step, so that a record stays a few tens of
+ * megabytes of JSON whatever the model's size.
+ */
+export function probeExtent(spec: ExperimentSpec, dataset: Pick<Dataset, 'seqLength' | 'validation'>): { count: number; steps?: number[] } {
+  const shape = { seqLength: dataset.seqLength, validation: dataset.validation.count };
+  const wanted = Math.min(spec.probe.samples, dataset.validation.count);
+  const perSample = wanted === 0 ? 0 : probeValues(spec, shape) / wanted;
+  const count = Math.max(Math.min(wanted, 1), Math.min(wanted, Math.floor(MAX_PROBE_VALUES / Math.max(perSample, 1))));
+  const stride = Math.ceil((count * perSample) / MAX_PROBE_VALUES);
+  if (stride <= 1) return { count };
+  return { count, steps: Array.from({ length: Math.ceil(dataset.seqLength / stride) }, (_, i) => i * stride) };
+}
+
 export function buildProbe(
   epoch: number,
   spec: ExperimentSpec,
@@ -25,18 +41,26 @@ export function buildProbe(
   model: SequenceModel,
   validation: ValidationOutputs,
 ): ProbeEvent {
-  const count = Math.min(spec.probe.samples, dataset.validation.count);
+  const { count, steps } = probeExtent(spec, dataset);
   const samples = Array.from({ length: count }, (_, i) => i);
   const batch = gatherBatch(dataset, dataset.validation, samples);
-  const result = model.probe(batch);
+  const result = model.probe(batch, steps);
+  const keep = <T>(perStep: T[]): T[] => (steps === undefined ? perStep : steps.map((t) => perStep[t]));
+  const inputs = probeInputs(dataset, batch.inputs, count);
+  const predictions = predictionProbe(dataset, validation, result.outputs, batch.labels, count);
+  if (predictions.kind === 'tokens') {
+    predictions.labels = predictions.labels.map(keep);
+    predictions.predicted = predictions.predicted.map(keep);
+  }
   const event: ProbeEvent = {
     type: 'probe',
     epoch,
     samples,
-    inputs: probeInputs(dataset, batch.inputs, count),
+    ...(steps === undefined ? {} : { steps }),
+    inputs: (steps === undefined ? inputs : (inputs as unknown[][]).map(keep)) as ProbeEvent['inputs'],
     layers: result.layers,
     gradientNorms: result.gradientNorms,
-    predictions: predictionProbe(dataset, validation, result.outputs, batch.labels, count),
+    predictions,
   };
   if (isLanguageModel(spec) && dataset.vocabulary && count > 0) {
     const prime = Array.from(batch.inputs.subarray(0, dataset.seqLength));

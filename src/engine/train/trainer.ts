@@ -25,12 +25,18 @@ export interface TrainOptions {
   initialWeights?: StateDict;
   /** The WebAssembly kernels unless another engine is asked for. */
   engine?: EngineKind;
+  /** The most bytes the engine's own memory may grow to (the run's memory limit less its data). */
+  engineMemoryBytes?: number;
 }
 
 export interface TrainOutcome {
   status: EndEvent['status'];
   reason?: string;
   weights: StateDict;
+  /** Epochs that ran to their end; a run that failed on an error after some keeps their weights. */
+  epochsFinished: number;
+  /** The run failed on an error (not a divergence): its weights are those of its last step. */
+  crashed: boolean;
 }
 
 /** Evaluation batches are larger than training ones: no backward pass is kept. */
@@ -43,7 +49,7 @@ class RunEnded extends Error {
 }
 
 /** The engine's configuration for a spec's model on a dataset. */
-export function engineConfig(spec: ExperimentSpec, dataset: Dataset): EngineConfig {
+export function engineConfig(spec: ExperimentSpec, dataset: Dataset, memoryLimitBytes?: number): EngineConfig {
   return {
     model: spec.model,
     training: spec.training,
@@ -52,25 +58,43 @@ export function engineConfig(spec: ExperimentSpec, dataset: Dataset): EngineConf
     seqLength: dataset.seqLength,
     outputSize: dataset.outputSize,
     seed: spec.training.seed,
+    memoryLimitBytes,
   };
+}
+
+/** An error as one line for a run's reason: its message's first line (the stack goes to the log). */
+export function oneLineReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0].trim() || (error instanceof Error ? error.name : 'unknown error');
 }
 
 export async function trainExperiment(options: TrainOptions): Promise<TrainOutcome> {
   const engine = options.engine ?? 'kernels';
-  const model = createEngine(engine, engineConfig(options.spec, options.dataset));
+  const model = createEngine(engine, engineConfig(options.spec, options.dataset, options.engineMemoryBytes));
   try {
     if (options.initialWeights) {
       model.loadStateDict(options.initialWeights);
     }
-    const ending = await runEpochs({ ...options, engine }, model);
+    const progress = { epochsFinished: 0 };
+    const ending = await runEpochs({ ...options, engine }, model, progress);
     options.onEvent({ type: 'end', ...ending, time: Date.now() });
-    return { status: ending.status, reason: ending.reason, weights: model.stateDict() };
+    const crashed = ending.status === 'failed' && ending.divergedAt === undefined;
+    return { status: ending.status, reason: ending.reason, weights: model.stateDict(), epochsFinished: progress.epochsFinished, crashed };
   } finally {
     model.dispose();
   }
 }
 
-async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: SequenceModel): Promise<Omit<EndEvent, 'type' | 'time'>> {
+/**
+ * The epochs, until the last, a stop, early stopping, a divergence or an error: an error (a
+ * probe that cannot be built, memory refused) ends the run as failed with a one-line reason,
+ * its stack in the log, and the finished epochs as they were recorded.
+ */
+async function runEpochs(
+  options: TrainOptions & { engine: EngineKind },
+  model: SequenceModel,
+  progress: { epochsFinished: number },
+): Promise<Omit<EndEvent, 'type' | 'time'>> {
   const { spec, dataset, onEvent } = options;
   const { epochs, batchSize, learningRate, earlyStopping } = spec.training;
   const shuffler = new Random(spec.training.seed).fork(3);
@@ -102,7 +126,7 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
       for (const indices of batchIndices(dataset.train.count, batchSize, shuffler)) {
         await yieldToEventLoop();
         if (options.shouldStop()) {
-          return { status: 'stopped', reason: `stopped by the user at epoch ${epoch}, step ${step}` };
+          return { status: 'stopped', reason: stopReason(epoch, sampleCount > 0, step) };
         }
         step += 1;
         const result = model.trainStep(gatherBatch(dataset, dataset.train, indices), learningRate);
@@ -126,6 +150,7 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
         baselineLoss: dataset.baseline.loss,
         elapsedMs: Date.now() - started,
       });
+      progress.epochsFinished = epoch;
       const lastEpoch = epoch === epochs || tracker.shouldStop(validation.loss, validation.accuracy);
       if (spec.probe.samples > 0 && (epoch % spec.probe.everyEpochs === 0 || lastEpoch)) {
         onEvent(buildProbe(epoch, spec, dataset, model, validation));
@@ -141,8 +166,20 @@ async function runEpochs(options: TrainOptions & { engine: EngineKind }, model: 
     if (error instanceof RunEnded) {
       return error.event;
     }
-    throw error;
+    const reason = oneLineReason(error);
+    onEvent({ type: 'log', level: 'error', message: `the run failed: ${reason}`, detail: error instanceof Error ? error.stack : undefined });
+    const kept = progress.epochsFinished > 0 ? ` (${progress.epochsFinished} finished epoch${progress.epochsFinished === 1 ? '' : 's'} kept)` : '';
+    return { status: 'failed', reason: `${reason}${kept}` };
   }
+}
+
+/**
+ * Where a stop request found the run, counted as its step events count epochs (the epoch of the
+ * last step), so that the reason agrees with the "epoch 5/40" the views show beside it.
+ */
+function stopReason(epoch: number, steppedThisEpoch: boolean, step: number): string {
+  if (step === 0) return 'stopped by the user before the first step';
+  return steppedThisEpoch ? `stopped by the user at epoch ${epoch}, step ${step}` : `stopped by the user after epoch ${epoch - 1}, step ${step}`;
 }
 
 function divergence(spec: ExperimentSpec, epoch: number, step: number, loss: number, gradNorm: number): Omit<EndEvent, 'type' | 'time'> {

@@ -47,7 +47,7 @@ export function computeWithKernels(problem: ReferenceProblem): ComputedQuantitie
   }));
   stack.forward(weights, B, false, initial);
 
-  const top = new Float32Array(memory.kernels.memory.buffer, stack.top, T * B * H);
+  const top = new Float32Array(memory.memory.buffer, stack.top, T * B * H);
   let loss = 0;
   top.forEach((value) => (loss += value * value));
   memory.floats(stack.dTop).set(top.map((value) => 2 * value));

@@ -3,16 +3,18 @@
  * Stop, Open panel) and how its runs are doing, refreshed at most at the configured rate.
  */
 import * as vscode from 'vscode';
-import { formatAge, formatRunResult, formatValue } from '../../engine/format';
+import { formatAge, formatRunResult, formatStepsPerSecond, formatValue } from '../../engine/format';
 import { experimentDir } from '../../engine/runs/layout';
 import { listRuns } from '../../engine/runs/runReader';
-import { expandSweep } from '../../engine/spec/sweep';
+import { describeEstimate } from '../../engine/resources/estimate';
+import { countSweepRuns } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
 import type { RunManager } from '../training/runManager';
 import { SPEC_SELECTOR } from '../specFiles';
 import { describeSweepProgress, sweepProgress } from '../../engine/runs/sweepProgress';
 import type { SpecValidation } from '../specValidation';
 import type { TrainingRun } from '../training/trainingRun';
+import type { RunStatus } from '../../engine/runs/runStatus';
 
 export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -20,6 +22,8 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   private readonly subscriptions: vscode.Disposable[];
   private refreshTimer?: NodeJS.Timeout;
   private lastRefresh = 0;
+  /** Each run's status at the last refresh: a change of status refreshes at once (and only once: VS Code waits for quiet). */
+  private readonly statuses = new WeakMap<TrainingRun, RunStatus>();
 
   constructor(
     private readonly runs: RunManager,
@@ -27,7 +31,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   ) {
     this.subscriptions = [
       vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, this),
-      runs.onDidChange(() => this.refreshSoon()),
+      runs.onDidChange((run) => this.runChanged(run)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
       this.changed,
     ];
@@ -50,11 +54,13 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
         lens(describeActive(active), 'rnnLab.openPanel', [uri]),
       ];
     }
-    const lenses = [lens('▶ Train', 'rnnLab.train', [uri, { sweep: false }])];
-    const spec = this.validation.check(document).spec;
+    const { spec, estimate } = this.validation.check(document);
+    // The hover of Train: what the run will hold in memory (the largest run, for a sweep).
+    const memory = estimate === undefined ? undefined : `Memory: ${describeEstimate(estimate)}`;
+    const lenses = [lens('▶ Train', 'rnnLab.train', [uri, { sweep: false }], memory)];
     if (spec?.sweep) {
-      const count = expandSweep(spec).length;
-      lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }]));
+      const count = countSweepRuns(Object.values(spec.sweep));
+      lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }], memory));
     }
     lenses.push(lens('Open panel', 'rnnLab.openPanel', [uri]));
     const last = listRuns(experimentDir(runsRootFor(uri), uri.fsPath))[0];
@@ -72,6 +78,22 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
     this.subscriptions.forEach((d) => d.dispose());
   }
 
+  /**
+   * A run started, was asked to stop or ended: the lenses change now (Stop must not outlive the
+   * run). Progress alone refreshes them at most once per `rnnLab.codeLensRefreshMs`.
+   */
+  private runChanged(run: TrainingRun): void {
+    if (this.statuses.get(run) === run.state) {
+      this.refreshSoon();
+      return;
+    }
+    this.statuses.set(run, run.state);
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.lastRefresh = Date.now();
+    this.changed.fire();
+  }
+
   /** At most one refresh per `rnnLab.codeLensRefreshMs`. */
   private refreshSoon(): void {
     if (this.refreshTimer) {
@@ -86,18 +108,19 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
   }
 }
 
-/** `epoch 3/20 · loss 0.0123 · 850 steps/s`, with the sweep position when several runs are queued. */
+/** `epoch 3/20 · loss 0.0123 · median 850 steps/s`, with the sweep position when several runs are queued. */
 function describeActive(active: TrainingRun[]): string {
   const running = active.find((run) => run.state !== 'queued') ?? active[0];
-  const { epoch, epochs, loss, stepsPerSecond } = running.progress;
+  const { epoch, epochsPlanned, loss, stepsPerSecond } = running.progress;
   const parts = [
-    running.state === 'queued' ? 'queued' : running.state === 'stopping' ? 'stopping…' : epochs ? `epoch ${epoch}/${epochs}` : 'starting…',
+    running.state === 'queued' ? 'queued' : running.state === 'stopping' ? 'stopping…' : epochsPlanned ? `epoch ${epoch}/${epochsPlanned}` : 'starting…',
   ];
   if (loss !== undefined) {
     parts.push(`loss ${formatValue(loss)}`);
   }
-  if (stepsPerSecond) {
-    parts.push(`${Math.round(stepsPerSecond)} steps/s`);
+  const rate = formatStepsPerSecond(stepsPerSecond);
+  if (rate) {
+    parts.push(rate);
   }
   if (active.length > 1 || running.sweepRun.label) {
     parts.unshift(`${running.sweepRun.label || running.name}${active.length > 1 ? ` (+${active.length - 1} more)` : ''}`);

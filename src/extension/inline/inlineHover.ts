@@ -4,7 +4,7 @@
  * `runActions.ts`, shared with the runs view).
  */
 import * as vscode from 'vscode';
-import { formatDuration, formatValue } from '../../engine/format';
+import { formatDuration, formatStepsPerSecond, formatValue } from '../../engine/format';
 import type { InlineRun } from './inlineRuns';
 
 /** The only commands a hover's links may run. */
@@ -32,7 +32,7 @@ export function hoverMarkdown(specUri: vscode.Uri, run: InlineRun, image: string
     `last val ${formatValue(s.lastValidationLoss)}`,
     `${epochs} epochs`,
     formatDuration(s.durationMs),
-    s.stepsPerSecondMedian ? `${Math.round(s.stepsPerSecondMedian)} steps/s` : undefined,
+    formatStepsPerSecond(s.stepsPerSecondMedian),
   ];
   markdown.appendMarkdown(`${numbers.filter((part) => part !== undefined).join(' · ')}\n\n`);
   const links = [

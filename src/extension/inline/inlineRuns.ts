@@ -11,7 +11,8 @@ import { downsampleExtrema } from '../../charts/series';
 import type { TrainEvent } from '../../engine/events';
 import { experimentDir } from '../../engine/runs/layout';
 import { listRuns, readRun } from '../../engine/runs/runReader';
-import { SummaryBuilder, type RunSummary } from '../../engine/runs/summary';
+import { followEvents, type RunState } from '../../engine/runs/runFollower';
+import { summaryOfRun, type RunSummary } from '../../engine/runs/summary';
 import { specChecksum } from '../../engine/spec/sweep';
 import { runsRootFor } from '../config';
 import type { RunManager } from '../training/runManager';
@@ -38,71 +39,59 @@ export interface InlineRun {
   baseline?: BaselineRow;
 }
 
-/** Folds a run's events into its loss series (the summary folds them too, in `SummaryBuilder`). */
-class RunTrace {
-  steps: SparkRow[] = [];
-  readonly epochs: EpochRow[] = [];
-  baseline?: BaselineRow;
-  private lastStep = 0;
-  count = 0;
+/**
+ * A run's loss per step, thinned as it grows: the one series the run's follower does not keep.
+ * Everything else (epochs, baseline, summary) comes from the follower.
+ */
+class StepSeries {
+  rows: SparkRow[] = [];
 
   add(event: TrainEvent): void {
-    switch (event.type) {
-      case 'start':
-        this.baseline = { loss: event.baseline.loss, label: event.baseline.label };
-        break;
-      case 'step':
-        this.lastStep = event.step;
-        this.steps.push({ x: event.step, value: event.loss });
-        if (this.steps.length > MAX_STEP_ROWS) {
-          this.steps = downsampleExtrema(this.steps, MAX_STEP_ROWS / 2, 'value');
-        }
-        break;
-      case 'epoch':
-        this.epochs.push({ epoch: event.epoch, step: this.lastStep, trainLoss: event.trainLoss, validationLoss: event.validationLoss });
-        break;
-      default:
-        return;
+    if (event.type !== 'step') return;
+    this.rows.push({ x: event.step, value: event.loss });
+    if (this.rows.length > MAX_STEP_ROWS) {
+      this.rows = downsampleExtrema(this.rows, MAX_STEP_ROWS / 2, 'value');
     }
-    this.count += 1;
   }
 }
 
-/** A run of this window, followed from its events. */
+function epochRows(run: Readonly<RunState>): EpochRow[] {
+  return run.finishedEpochs.map((e) => ({ epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, validationLoss: e.validationLoss }));
+}
+
+function baselineOf(run: Readonly<RunState>): BaselineRow | undefined {
+  return run.start && { loss: run.start.baseline.loss, label: run.start.baseline.label };
+}
+
+/** A run of this window: its state is the run's own follower; only the step series is kept here. */
 class LiveRun {
-  readonly trace = new RunTrace();
-  private readonly builder: SummaryBuilder;
+  private readonly steps = new StepSeries();
   private readonly subscription: { dispose(): void };
+  private epochs?: { revision: number; rows: EpochRow[] };
 
   constructor(readonly run: TrainingRun) {
-    this.builder = new SummaryBuilder({
-      id: '',
-      experiment: run.sweepRun.spec.name,
-      startedAt: run.queuedAt,
-      specChecksum: specChecksum(run.sweepRun.spec),
-      sweep: run.sweepPoint,
-    });
-    this.subscription = run.onEvent((event) => {
-      this.trace.add(event);
-      this.builder.add(event);
-    });
+    this.subscription = run.onEvent((event) => this.steps.add(event));
   }
 
   view(): InlineRun {
     const run = this.run;
+    const state = run.progress;
     const id = run.runDir ? path.basename(run.runDir) : `queued-${run.key}`;
-    const built = this.builder.summary(Date.now());
+    const identity = { id, experiment: run.sweepRun.spec.name, startedAt: run.queuedAt, specChecksum: specChecksum(run.sweepRun.spec), sweep: run.sweepPoint };
     // The worker's own final summary, once it has one, is the reference.
-    const summary: RunSummary = run.summary ?? { ...built, id, status: run.isActive ? 'running' : run.state === 'completed' ? 'completed' : run.state === 'stopped' ? 'stopped' : 'failed', reason: run.reason ?? built.reason };
+    const summary: RunSummary = run.summary ?? summaryOfRun(identity, state, Date.now());
+    if (this.epochs?.revision !== state.finishedEpochs.length) {
+      this.epochs = { revision: state.finishedEpochs.length, rows: epochRows(state) };
+    }
     return {
       key: `live:${run.key}`,
-      version: `${this.trace.count}:${run.state}`,
+      version: `${state.revision}:${run.state}`,
       summary,
       runDir: run.runDir,
       live: run.isActive,
-      steps: this.trace.steps,
-      epochs: this.trace.epochs,
-      baseline: this.trace.baseline,
+      steps: this.steps.rows,
+      epochs: this.epochs.rows,
+      baseline: baselineOf(state),
     };
   }
 
@@ -152,17 +141,18 @@ export class InlineRunSource implements vscode.Disposable {
       return cached.run;
     }
     const record = readRun(dir);
-    const trace = new RunTrace();
-    record.metrics.forEach((event) => trace.add(event));
+    const steps = new StepSeries();
+    record.metrics.forEach((event) => steps.add(event));
+    const state = followEvents(record.metrics);
     const run: InlineRun = {
       key: `stored:${dir}`,
       version: `${summary.updatedAt}:${summary.status}`,
       summary,
       runDir: dir,
       live: false,
-      steps: trace.steps,
-      epochs: trace.epochs,
-      baseline: trace.baseline ?? summary.baseline,
+      steps: steps.rows,
+      epochs: epochRows(state),
+      baseline: baselineOf(state) ?? summary.baseline,
     };
     this.stored.set(dir, { updatedAt: summary.updatedAt, run });
     return run;

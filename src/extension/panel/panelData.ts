@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { downsampleExtrema } from '../../charts';
 import { describeEngine } from '../../engine/format';
-import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StartEvent, StepEvent } from '../../engine/events';
+import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StepEvent } from '../../engine/events';
+import { followEvents } from '../../engine/runs/runFollower';
 import { runDisplayName, type RunAnnotations } from '../../engine/runs/annotations';
 import { iterateProbes, type RunRecord } from '../../engine/runs/runReader';
 import type { RunSummary } from '../../engine/runs/summary';
@@ -47,19 +48,12 @@ export function itemOfSummary(summary: RunSummary, annotations?: RunAnnotations)
   };
 }
 
-/** The best validation values of a live run's epochs so far. */
-function bestOfLiveRun(run: TrainingRun): { bestValidationLoss?: number; bestEpoch?: number; bestValidationAccuracy?: number } {
-  const best = run.epochs.reduce<EpochEvent | undefined>((b, e) => (Number.isFinite(e.validationLoss) && (!b || e.validationLoss < b.validationLoss) ? e : b), undefined);
-  const accuracies = run.epochs.map((e) => e.validationAccuracy).filter((a): a is number => a !== undefined);
-  return { bestValidationLoss: best?.validationLoss, bestEpoch: best?.epoch, bestValidationAccuracy: accuracies.length > 0 ? Math.max(...accuracies) : undefined };
-}
-
 function startedAtOfLiveRun(run: TrainingRun): string {
-  return new Date(run.started?.time ?? run.queuedAt).toISOString();
+  return new Date(run.progress.start?.time ?? run.queuedAt).toISOString();
 }
 
 export function itemOfLiveRun(run: TrainingRun): PanelRunItem {
-  const { bestValidationLoss, bestValidationAccuracy } = bestOfLiveRun(run);
+  const { bestValidationLoss, bestValidationAccuracy } = run.progress;
   return {
     id: liveRunId(run),
     label: run.sweepRun.label || liveRunId(run),
@@ -78,16 +72,17 @@ export function sweepMemberOfLiveRun(run: TrainingRun, now = Date.now()): SweepM
     status: run.state,
     sweep: run.sweepPoint,
     startedAt: startedAtOfLiveRun(run),
-    ...bestOfLiveRun(run),
-    epochsDone: run.epochs.at(-1)?.epoch ?? 0,
-    epochsPlanned: run.progress.epochs || run.sweepRun.spec.training.epochs,
+    bestValidationLoss: run.progress.bestValidationLoss,
+    bestEpoch: run.progress.bestEpoch,
+    bestValidationAccuracy: run.progress.bestValidationAccuracy,
+    epochsDone: run.progress.epochsDone,
+    epochsPlanned: run.progress.epochsPlanned || run.sweepRun.spec.training.epochs,
     durationMs: headerOfLiveRun(run, now).elapsedMs,
   };
 }
 
 export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHeader {
-  const { epoch, epochs, step, stepsPerEpoch, stepsPerSecond } = run.progress;
-  const start = run.started;
+  const { epoch, epochsPlanned, step, stepsPerEpoch, stepsPerSecond, start, endedAt } = run.progress;
   return {
     id: liveRunId(run),
     name: run.name,
@@ -95,10 +90,10 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
     reason: run.reason,
     live: run.isActive,
     epoch,
-    epochs,
+    epochs: epochsPlanned,
     step,
     stepsPerEpoch,
-    elapsedMs: start ? Math.max(0, (run.summary?.endedAt ? Date.parse(run.summary.endedAt) : now) - start.time) : 0,
+    elapsedMs: start ? Math.max(0, (endedAt ?? now) - start.time) : 0,
     stepsPerSecond,
     engine: describeEngine(start?.engine, start?.backend, start),
     cell: start?.cell,
@@ -108,18 +103,18 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
 
 export function headerOfRecord(record: RunRecord): PanelRunHeader {
   const { summary } = record;
-  const start = record.metrics.find((event): event is StartEvent => event.type === 'start');
-  const lastStep = record.metrics.filter((event): event is StepEvent => event.type === 'step').at(-1);
+  const run = followEvents(record.metrics);
+  const start = run.start;
   return {
     id: summary.id,
     name: summary.sweep?.label ? `${summary.experiment} (${summary.sweep.label})` : summary.experiment,
     status: summary.status,
     reason: summary.reason,
     live: false,
-    epoch: lastStep?.epoch ?? summary.epochsDone,
+    epoch: run.epoch || summary.epochsDone,
     epochs: summary.epochsPlanned ?? start?.epochs ?? summary.epochsDone,
     step: summary.steps,
-    stepsPerEpoch: start?.stepsPerEpoch ?? 0,
+    stepsPerEpoch: run.stepsPerEpoch,
     elapsedMs: summary.durationMs,
     stepsPerSecond: summary.stepsPerSecondMedian,
     engine: describeEngine(summary.engine, summary.backend, summary),
@@ -149,7 +144,8 @@ export function probeIndex(runDir: string): { probeEpochs: number[]; gradients: 
 }
 
 export function gradientFlow(probe: ProbeEvent): PanelGradientFlow {
-  return { epoch: probe.epoch, norms: probe.gradientNorms.map((layer) => layer.slice(0, PROBE_LIMITS.time)) };
+  const norms = probe.gradientNorms.map((layer) => layer.slice(0, PROBE_LIMITS.time));
+  return probe.steps === undefined ? { epoch: probe.epoch, norms } : { epoch: probe.epoch, norms, steps: probe.steps.slice(0, PROBE_LIMITS.time) };
 }
 
 /** One probe epoch of a run folder, or undefined when it has none. */
@@ -180,6 +176,7 @@ export function capProbe(probe: ProbeEvent): ProbeEvent {
   return {
     ...probe,
     samples: probe.samples.slice(0, samples),
+    ...(probe.steps === undefined ? {} : { steps: probe.steps.slice(0, time) }),
     inputs,
     layers: probe.layers.map(capLayer),
     gradientNorms: probe.gradientNorms.map((layer) => layer.slice(0, time)),

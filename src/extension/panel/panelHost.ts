@@ -309,7 +309,9 @@ export class ExperimentPanel implements vscode.Disposable {
       const probes = dir ? probeIndex(dir) : { probeEpochs: [], gradients: [] };
       this.followed = { run: live, subscription: live.onEvent((event) => this.follow(live, event)) };
       this.post({ type: PanelMessageType.RunLoaded, header: headerOfLiveRun(live), ...history, ...probes });
-      if (live.latestProbe) this.post({ type: PanelMessageType.Probe, runId: id, probe: capProbe(live.latestProbe) });
+      // The newest probe: the files may hold one that the stream has not brought yet.
+      const newest = Math.max(live.progress.latestProbe?.epoch ?? -Infinity, probes.probeEpochs.at(-1) ?? -Infinity);
+      if (Number.isFinite(newest)) this.sendProbe(id, newest);
       return;
     }
     if (!dir) return;
@@ -391,7 +393,8 @@ export class ExperimentPanel implements vscode.Disposable {
 
   private sendProbe(id: string, epoch: number): void {
     const live = this.liveRunById(id);
-    const probe = live?.latestProbe?.epoch === epoch ? live.latestProbe : this.runDirOf(id) ? readProbe(this.runDirOf(id)!, epoch) : undefined;
+    const latest = live?.progress.latestProbe;
+    const probe = latest?.epoch === epoch ? latest : this.runDirOf(id) ? readProbe(this.runDirOf(id)!, epoch) : undefined;
     if (probe) this.post({ type: PanelMessageType.Probe, runId: id, probe: capProbe(probe) });
   }
 
@@ -419,7 +422,7 @@ export class ExperimentPanel implements vscode.Disposable {
         this.log.warn(`Experiment panel: ${note}`);
       }
     }
-    const probe = live?.latestProbe ?? (dir ? latestProbe(dir) : undefined);
+    const probe = live?.progress.latestProbe ?? (dir ? latestProbe(dir) : undefined);
     const generated = probe && capProbe(probe).generated;
     const recorded = generated ? `the sample recorded at epoch ${probe.epoch}, temperature ${generated.temperature}` : 'this run recorded no generated text';
     this.post({ type: PanelMessageType.Generated, runId: id, source: 'probe', generated, note: note ? `${note}; showing ${recorded}` : recorded });

@@ -12,6 +12,7 @@ import { experimentDir } from '../../engine/runs/layout';
 import { listRuns } from '../../engine/runs/runReader';
 import { CoalescedCall } from '../coalescedCall';
 import { runsRootFor } from '../config';
+import type { RunStatus } from '../../engine/runs/runStatus';
 import { liveRunId } from '../panel/panelData';
 import type { RunManager } from '../training/runManager';
 import { ExperimentFolderWatcher } from './runsFolderWatcher';
@@ -23,7 +24,6 @@ import {
   type ExperimentNode,
   type RunNode,
   type RunsViewNode,
-  type RunState,
 } from './runsViewItems';
 import { findSpecFiles, SPEC_GLOB } from '../specFiles';
 import type { TrainingRun } from '../training/trainingRun';
@@ -263,7 +263,7 @@ function runItem(node: RunNode): vscode.TreeItem {
 }
 
 /** What to show for a run: the live state while this window trains it, else the stored status. */
-function runState(node: RunNode): RunState {
+function runState(node: RunNode): RunStatus {
   const live = node.live;
   if (live?.isActive) return live.state === 'queued' ? 'queued' : 'running';
   return node.summary?.status ?? 'interrupted';

@@ -1,11 +1,11 @@
 /** The nodes of the runs tree, and how a run looks there: its status icon, one-line description and tooltip. */
 import * as vscode from 'vscode';
-import type { RunStatus } from '../../engine/events';
 import { describeEngine, formatAge, formatCount, formatDuration, formatPercent, formatValue } from '../../engine/format';
 import { RUN_FILES } from '../../engine/runs/layout';
 import { runDisplayName } from '../../engine/runs/annotations';
 import { formatSweepValue } from '../../engine/spec/sweep';
 import type { RunAnnotations } from '../../engine/runs/annotations';
+import type { RunStatus } from '../../engine/runs/runStatus';
 import type { RunSummary } from '../../engine/runs/summary';
 import type { TrainingRun } from '../training/trainingRun';
 
@@ -32,21 +32,21 @@ export interface RunNode {
 
 export type RunsViewNode = ExperimentNode | RunNode;
 
-export type RunState = RunStatus | 'queued';
-
 /** Longest reason shown in a description; the tooltip has it whole. */
 const REASON_CHARS = 60;
 
-const ICONS: Record<RunState, [icon: string, color: string]> = {
+const ICONS: Record<RunStatus, [icon: string, color: string]> = {
   completed: ['pass', 'testing.iconPassed'],
   stopped: ['circle-slash', 'charts.yellow'],
+  cancelled: ['circle-slash', 'descriptionForeground'],
   failed: ['error', 'testing.iconFailed'],
   interrupted: ['debug-disconnect', 'charts.orange'],
   running: ['sync~spin', 'charts.blue'],
+  stopping: ['sync~spin', 'charts.yellow'],
   queued: ['clock', 'descriptionForeground'],
 };
 
-export function runIcon(state: RunState): vscode.ThemeIcon {
+export function runIcon(state: RunStatus): vscode.ThemeIcon {
   const [icon, color] = ICONS[state];
   return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
 }
@@ -61,15 +61,15 @@ export function runNodeName(node: RunNode): string {
  * `val 0.0123 · 42.0s · 5m ago`, `epoch 3/20 · loss 0.0123` (live), `epoch 2/20 · val 0.02 · another process`,
  * `failed: <reason> · 5m ago`; then the tags as `#tag`.
  */
-export function runDescription(node: RunNode, state: RunState, now = Date.now()): string {
+export function runDescription(node: RunNode, state: RunStatus, now = Date.now()): string {
   const parts: (string | undefined)[] = [];
   const live = node.live;
   const s = node.summary;
   if (state === 'queued') {
     parts.push('queued');
   } else if (state === 'running' && live) {
-    const { epoch, epochs, loss } = live.progress;
-    parts.push(epochs > 0 ? `epoch ${epoch}/${epochs}` : 'starting', loss === undefined ? undefined : `loss ${formatValue(loss)}`);
+    const { epoch, epochsPlanned, loss } = live.progress;
+    parts.push(epochsPlanned > 0 ? `epoch ${epoch}/${epochsPlanned}` : 'starting', loss === undefined ? undefined : `loss ${formatValue(loss)}`);
     if (live.state === 'stopping') parts.push('stopping');
   } else if (s && state === 'running') {
     // Another process's run: as far as its summary (rewritten every few seconds) goes.
@@ -89,7 +89,7 @@ export function runDescription(node: RunNode, state: RunState, now = Date.now())
 }
 
 /** The whole summary: status and reason, numbers, sweep point, note, tags and where the run is. */
-export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownString {
+export function runTooltip(node: RunNode, state: RunStatus): vscode.MarkdownString {
   const s = node.summary;
   const live = node.live;
   const markdown = new vscode.MarkdownString();
@@ -104,8 +104,9 @@ export function runTooltip(node: RunNode, state: RunState): vscode.MarkdownStrin
   const rows: [string, string | undefined][] = [];
   if (live?.isActive && state === 'running') {
     const p = live.progress;
-    rows.push(['Epoch', `${p.epoch}/${p.epochs}`], ['Step', String(p.step)], ['Loss', formatValue(p.loss)], ['Last validation', formatValue(p.validationLoss)]);
-    rows.push(['Steps/s', p.stepsPerSecond === undefined ? undefined : String(Math.round(p.stepsPerSecond))]);
+    rows.push(['Epoch', `${p.epoch}/${p.epochsPlanned}`], ['Step', String(p.step)], ['Loss', formatValue(p.loss)]);
+    rows.push(['Last validation', formatValue(p.lastValidationLoss)]);
+    rows.push(['Steps/s (median)', p.stepsPerSecond === undefined ? undefined : String(Math.round(p.stepsPerSecond))]);
   }
   if (s) {
     rows.push(

@@ -6,6 +6,7 @@ import { describeSweepProgress, sweepProgress } from '../../engine/runs/sweepPro
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('rnnLab.training', vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: vscode.Disposable;
+  private shown = false;
 
   constructor(private readonly runs: RunManager) {
     this.item.name = 'RNN Lab Training';
@@ -13,8 +14,14 @@ export class TrainingStatusBar implements vscode.Disposable {
     this.subscription = runs.onDidChange(() => this.update());
   }
 
+  /** The item's text while it is shown, else undefined. */
+  get shownText(): string | undefined {
+    return this.shown ? this.item.text : undefined;
+  }
+
   private update(): void {
     const active = this.runs.active();
+    this.shown = active.length > 0;
     if (active.length === 0) {
       this.item.hide();
       return;
@@ -30,7 +37,7 @@ export class TrainingStatusBar implements vscode.Disposable {
       [
         ...sweeps.map((runs) => `**${runs[0].sweepRun.spec.name}**: ${describeSweepProgress(sweepProgress(runs.map((run) => run.state)))}`),
         ...(sweeps.length > 0 ? [''] : []),
-        ...active.map((run) => `- ${run.name}: ${run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochs}`}`),
+        ...active.map((run) => `- ${run.name}: ${run.state === 'queued' ? 'queued' : `epoch ${run.progress.epoch}/${run.progress.epochsPlanned}`}`),
         '',
         sweep ? 'Click to open the sweep summary.' : 'Click to open the experiment panel.',
       ].join('\n'),

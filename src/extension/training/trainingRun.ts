@@ -7,25 +7,14 @@ import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { BackendPreference } from '../../engine/backend';
 import type { TrainEngine } from '../../engine/engineKind';
-import type { EpochEvent, ProbeEvent, StartEvent, TrainEvent } from '../../engine/events';
+import type { TrainEvent } from '../../engine/events';
 import { describeEngine } from '../../engine/format';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
+import { RunFollower, type RunState } from '../../engine/runs/runFollower';
+import { isActiveStatus, type RunStatus } from '../../engine/runs/runStatus';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
 import type { SweepRun } from '../../engine/spec/sweep';
 import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../../protocol';
-
-/** `cancelled`: taken out of the queue before it started (it has no run folder). */
-export type RunState = 'queued' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed' | 'cancelled';
-
-export interface RunProgress {
-  epoch: number;
-  epochs: number;
-  step: number;
-  stepsPerEpoch: number;
-  loss?: number;
-  validationLoss?: number;
-  stepsPerSecond?: number;
-}
 
 export interface RunEnvironment {
   workerPath: string;
@@ -53,18 +42,14 @@ let nextKey = 1;
 
 export class TrainingRun {
   readonly key = nextKey++;
-  state: RunState = 'queued';
   runDir?: string;
-  progress: RunProgress = { epoch: 0, epochs: 0, step: 0, stepsPerEpoch: 0 };
+  /** The worker's final summary, once it sent it. */
   summary?: RunSummary;
-  reason?: string;
-  /** Every finished epoch of this run. */
-  readonly epochs: EpochEvent[] = [];
-  /** The run's start event, once training began. */
-  started?: StartEvent;
-  /** The newest probe only: probes are big, older ones are read back from the run folder. */
-  latestProbe?: ProbeEvent;
   readonly queuedAt = Date.now();
+  /** The run's one state: its events folded in, and the queue's own transitions. */
+  private readonly follower = new RunFollower('queued');
+  /** Set once the run is over and `onEnd` was called. */
+  private ended = false;
   private readonly eventListeners = new Set<(event: TrainEvent) => void>();
   private worker?: Worker;
   private readonly stopFlag = new SharedArrayBuffer(4);
@@ -92,8 +77,21 @@ export class TrainingRun {
     return this.sweepRun.label ? `${this.sweepRun.spec.name} (${this.sweepRun.label})` : this.sweepRun.spec.name;
   }
 
+  /** What the run's events and the queue made of it: status, progress, epochs, best values, steps/s, newest probe. */
+  get progress(): Readonly<RunState> {
+    return this.follower;
+  }
+
+  get state(): RunStatus {
+    return this.follower.status;
+  }
+
+  get reason(): string | undefined {
+    return this.follower.reason;
+  }
+
   get isActive(): boolean {
-    return this.state === 'queued' || this.state === 'running' || this.state === 'stopping';
+    return isActiveStatus(this.state);
   }
 
   start(): void {
@@ -108,9 +106,10 @@ export class TrainingRun {
       python: env.python,
       pythonFallbacks: env.pythonFallbacks,
       resourcesDir: env.resourcesDir,
+      memoryLimitMb: env.memoryLimitMb,
       stopFlag: this.stopFlag,
     };
-    this.state = 'running';
+    this.follower.setActive('running');
     env.log.info(`Training ${this.name} from ${this.specUri.fsPath}`);
     const worker = new Worker(env.workerPath, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: env.memoryLimitMb } });
     this.worker = worker;
@@ -150,7 +149,7 @@ export class TrainingRun {
     if (this.state !== 'running') {
       return;
     }
-    this.state = 'stopping';
+    this.follower.setActive('stopping');
     Atomics.store(new Int32Array(this.stopFlag), 0, STOP_REQUESTED);
     const grace = this.environment.engine === 'pytorch' ? PYTORCH_STOP_GRACE_MS : STOP_GRACE_MS;
     this.stopTimer = setTimeout(() => void this.worker?.terminate(), grace);
@@ -170,13 +169,24 @@ export class TrainingRun {
         this.runDir = message.runDir;
         break;
       case WorkerMessageType.Event:
-        this.follow(message.event);
+        this.follower.add(message.event);
+        this.log(message.event);
         this.eventListeners.forEach((listener) => listener(message.event));
+        if (message.event.type === 'end') {
+          // The end event comes once the run folder is complete: the run is over now, not when the worker exits.
+          if (!this.ended) this.end();
+          return;
+        }
         break;
       case WorkerMessageType.Finished:
         this.summary = message.summary;
-        this.finish(message.summary.status === 'completed' ? 'completed' : message.summary.status === 'stopped' ? 'stopped' : 'failed', message.summary.reason);
-        return;
+        if (!this.ended) {
+          const { status, reason } = message.summary;
+          this.follower.finish(status === 'completed' || status === 'stopped' ? status : 'failed', reason);
+          this.end();
+          return;
+        }
+        break;
       case WorkerMessageType.Failed:
         // A stop while Python was still starting ends the run before it began: stopped, not failed.
         if (this.state === 'stopping') this.abandon('stopped', 'stopped by the user before training started');
@@ -186,40 +196,28 @@ export class TrainingRun {
     this.environment.onChange(this);
   }
 
-  private follow(event: TrainEvent): void {
-    const progress = this.progress;
+  private log(event: TrainEvent): void {
+    const log = this.environment.log;
     switch (event.type) {
       case 'start':
-        this.started = event;
-        progress.epochs = event.epochs;
-        progress.stepsPerEpoch = event.stepsPerEpoch;
-        this.environment.log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; ${describeEngine(event.engine, event.backend, event)}`);
-        break;
-      case 'step':
-        progress.epoch = event.epoch;
-        progress.step = event.step;
-        progress.loss = event.loss;
-        progress.stepsPerSecond = event.stepsPerSecond;
+        log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; ${describeEngine(event.engine, event.backend, event)}`);
         break;
       case 'epoch':
-        progress.validationLoss = event.validationLoss;
-        this.epochs.push(event);
-        this.environment.log.info(`${this.name}: epoch ${event.epoch}/${progress.epochs} train ${event.trainLoss} validation ${event.validationLoss}`);
+        log.info(`${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${event.trainLoss} validation ${event.validationLoss}`);
         break;
       case 'log':
-        this.environment.log[event.level](`${this.name}: ${event.message}`);
+        log[event.level](`${this.name}: ${event.message}${event.detail ? `
+${event.detail}` : ''}`);
         break;
-      case 'end':
-        this.reason = event.reason;
-        break;
-      case 'probe':
-        this.latestProbe = event;
+      default:
         break;
     }
   }
 
   /** The worker is gone or must go: end it and write the run's final status ourselves. */
   private abandon(state: 'stopped' | 'failed', reason: string): void {
+    // A worker that fails after its end event leaves a complete run folder: nothing to close.
+    if (!this.isActive) return;
     void this.worker?.terminate();
     if (this.runDir) {
       try {
@@ -231,15 +229,15 @@ export class TrainingRun {
     this.finish(state, reason);
   }
 
-  private finish(state: 'completed' | 'stopped' | 'failed' | 'cancelled', reason: string | undefined): void {
-    if (!this.isActive) {
-      return;
-    }
+  private finish(state: 'stopped' | 'failed' | 'cancelled', reason: string): void {
+    if (this.follower.finish(state, reason)) this.end();
+  }
+
+  /** The run is over (its state says how): tell the queue once. */
+  private end(): void {
+    this.ended = true;
     clearTimeout(this.stopTimer);
-    this.state = state;
-    this.reason = reason;
-    this.worker = undefined;
-    this.environment.log.info(`${this.name}: ${state}${reason ? ` (${reason})` : ''}`);
+    this.environment.log.info(`${this.name}: ${this.state}${this.reason ? ` (${this.reason})` : ''}`);
     this.environment.onChange(this);
     this.environment.onEnd(this);
   }

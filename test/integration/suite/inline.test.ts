@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { InlineDecoration } from '../../../src/extension/inline/inlineCharts';
-import { openSpec, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
+import { hoverText, openSpec, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 /** The decorations of a file after a fresh redraw. */
 async function decorations(file: string): Promise<InlineDecoration[]> {
@@ -18,16 +18,6 @@ async function decorations(file: string): Promise<InlineDecoration[]> {
 
 async function nameDecoration(file: string): Promise<InlineDecoration | undefined> {
   return (await decorations(file)).find((d) => d.kind === 'name');
-}
-
-/** RNN Lab's hover Markdown at a position, through the public command (the JSON schema's hovers left out). */
-async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
-  return hovers
-    .flatMap((hover) => hover.contents)
-    .map((content) => (typeof content === 'string' ? content : content.value))
-    .filter((text) => text.includes('command:rnnLab.'))
-    .join('\n');
 }
 
 function lineOf(document: vscode.TextDocument, text: string): number {

@@ -4,13 +4,13 @@
  * reload through its registered serializer.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
 import type { ExperimentPanels } from '../../../src/extension/panel/experimentPanel';
-import { rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
+import { hoverText, readSummary, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 async function panels(): Promise<ExperimentPanels> {
   return (await rnnLab()).panels;
@@ -67,6 +67,63 @@ suite('experiment panel', () => {
     assert.ok(last.type === PanelMessageType.RunProgress && last.header.status === 'completed', 'the last update says the run completed');
     assert.ok(messages.some((m) => m.message.type === PanelMessageType.Probe), 'a probe reached the panel');
     assert.equal(panel.shownRunId, run.runDir?.split(/[\\/]/).at(-1));
+  });
+
+  test('a panel that loads while a run trains gets the newest recorded probe, even when the run folder is ahead of the events', async () => {
+    const uri = workspaceFile('sine-medium.rnn.json');
+    const panel = (await panels()).show(uri);
+    let listed = false;
+    const watch = panel.onDidPost((message) => (listed ||= message.type === PanelMessageType.RunList));
+    await waitFor('the webview to be ready', () => listed, 20_000);
+    watch.dispose();
+    const [run] = await train('sine-medium.rnn.json');
+    await waitFor('the first probe', () => run.progress.probeEpochs.length > 0, 60_000);
+    // Hold the extension host (as a busy one does) until the worker has recorded a probe whose event has not arrived.
+    const probesFile = join(run.runDir!, 'probes.jsonl');
+    const recorded = () => readFileSync(probesFile, 'utf8').split('\n').filter((line) => line.trim() !== '').length;
+    const deadline = Date.now() + 60_000;
+    while (recorded() <= run.progress.probeEpochs.length && Date.now() < deadline);
+    assert.ok(recorded() > run.progress.probeEpochs.length, 'the run folder holds a probe the host has not seen yet');
+    // The webview (re)loads now, as when the panel opens beside a run already under way.
+    const posted: ToWebviewMessage[] = [];
+    const follow = panel.onDidPost((message) => posted.push(message));
+    void panel.receive({ type: PanelMessageType.Ready });
+    follow.dispose();
+    const loaded = posted.find((message) => message.type === PanelMessageType.RunLoaded);
+    const probe = posted.find((message) => message.type === PanelMessageType.Probe);
+    assert.ok(loaded?.type === PanelMessageType.RunLoaded && probe?.type === PanelMessageType.Probe, posted.map((m) => m.type).join(', '));
+    assert.equal(probe.probe.epoch, loaded.probeEpochs.at(-1), `the probe sent is the newest recorded (${loaded.probeEpochs.join(', ')})`);
+    await waitForEnd(run, 60_000);
+  });
+
+  test('one steps/s for a run, its median: the live header, the reopened panel and the hover agree', async () => {
+    const uri = workspaceFile('sine-medium.rnn.json');
+    const editor = await vscode.window.showTextDocument(uri);
+    const panel = (await panels()).show(uri);
+    const posted: ToWebviewMessage[] = [];
+    const watch = panel.onDidPost((message) => posted.push(message));
+    try {
+      await waitFor('the webview to be ready', () => posted.some((m) => m.type === PanelMessageType.RunList), 20_000);
+      const [run] = await train('sine-medium.rnn.json');
+      await waitForEnd(run, 60_000);
+      const live = await waitFor('the last live header', () => {
+        const last = posted.filter((m) => m.type === PanelMessageType.RunProgress).at(-1);
+        return last?.type === PanelMessageType.RunProgress && last.header.status === 'completed' && last.header;
+      });
+      const median = readSummary(run.runDir!).stepsPerSecondMedian;
+      assert.ok(median !== undefined && median > 0);
+      assert.equal(live.stepsPerSecond, median, 'the live header shows the median the summary records');
+      posted.length = 0;
+      await panel.receive({ type: PanelMessageType.SelectRun, runId: live.id });
+      const reopened = posted.find((m) => m.type === PanelMessageType.RunLoaded);
+      assert.ok(reopened?.type === PanelMessageType.RunLoaded && reopened.header.live === false);
+      assert.equal(reopened.header.stepsPerSecond, median, 'the reopened run shows the same median');
+      const name = new vscode.Position(editor.document.positionAt(editor.document.getText().indexOf('"name"')).line, 4);
+      const hover = await waitFor('the hover of the run', async () => (await hoverText(uri, name)) || undefined);
+      assert.ok(hover.includes(`median ${Math.round(median)} steps/s`), hover);
+    } finally {
+      watch.dispose();
+    }
   });
 
   test('a past run the user picks stays shown while another run trains; a new run is followed', async () => {

@@ -48,8 +48,8 @@ suite('pytorch engine', () => {
     const [run] = await train(SPEC);
     await waitForEnd(run, 170_000);
     assert.equal(run.state, 'completed', run.reason);
-    assert.equal(run.started?.engine, 'pytorch');
-    assert.equal(run.started?.device, 'cpu');
+    assert.equal(run.progress.start?.engine, 'pytorch');
+    assert.equal(run.progress.start?.device, 'cpu');
     const summary = readSummary(run.runDir!);
     assert.deepEqual([summary.status, summary.engine, summary.epochsDone, summary.device], ['completed', 'pytorch', 3, 'cpu']);
     for (const file of ['spec.json', 'metrics.jsonl', 'probes.jsonl', 'weights.json']) assert.ok(runFileExists(run.runDir!, file), file);

@@ -50,6 +50,16 @@ export async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
   return lenses.map((lens) => lens.command?.title ?? '');
 }
 
+/** RNN Lab's hover Markdown at a position, through the public command (the JSON schema's hovers left out). */
+export async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === 'string' ? content : content.value))
+    .filter((text) => text.includes('command:rnnLab.'))
+    .join('\n');
+}
+
 /** Trains through the command, as the CodeLens does; returns the queued runs. */
 export async function train(file: string, sweep = false): Promise<TrainingRun[]> {
   return (await vscode.commands.executeCommand<TrainingRun[]>('rnnLab.train', workspaceFile(file), { sweep })) ?? [];

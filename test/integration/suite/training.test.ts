@@ -1,10 +1,11 @@
 /**
  * Training from the editor: CodeLens titles before, during and after a run, a finished run
- * with its folder, Stop mid-run, two runs at once, and a worker that runs out of memory.
+ * with its folder, Stop mid-run, two runs at once, and a run too large for its memory limit.
  */
 import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
+import type { TrainingRun } from '../../../src/extension/training/trainingRun';
 import { codeLensTitles, readSummary, rnnLab, runFileExists, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 suite('training', () => {
@@ -16,9 +17,11 @@ suite('training', () => {
     await stopAllRuns();
   });
 
-  test('idle CodeLens: Train and Open panel; a sweep adds Train sweep (N runs)', async () => {
+  test('idle CodeLens: Train and Open panel; a sweep adds Train sweep (N runs); Train\'s hover holds the memory estimate', async () => {
     const titles = await codeLensTitles(workspaceFile('sine.rnn.json'));
     assert.deepEqual(titles.slice(0, 2), ['▶ Train', 'Open panel']);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', workspaceFile('sine.rnn.json'));
+    assert.match(lenses[0].command?.tooltip ?? '', /^Memory: about [\d.]+ kB: 273 parameters [\d.]+ kB \(with gradients and copies\), BPTT activations /);
     const sweep = await codeLensTitles(workspaceFile('sweep.rnn.json'));
     assert.deepEqual(sweep.slice(0, 3), ['▶ Train', '▶ Train sweep (2 runs)', 'Open panel']);
   });
@@ -29,7 +32,7 @@ suite('training', () => {
     assert.ok(run, 'a run was queued');
     const during = await waitFor('a live CodeLens summary', async () => {
       const titles = await codeLensTitles(uri);
-      return titles[0] === '■ Stop' && /^epoch \d+\/4 · loss [\d.e-]+ · \d+ steps\/s$/.test(titles[1]) && titles;
+      return titles[0] === '■ Stop' && /^epoch \d+\/4 · loss [\d.e-]+ · median \d+ steps\/s$/.test(titles[1]) && titles;
     });
     assert.equal(during.length, 2);
     await waitForEnd(run);
@@ -61,6 +64,62 @@ suite('training', () => {
     assert.ok(runFileExists(run.runDir!, 'weights.json'), 'the weights are kept');
   });
 
+  test('the CodeLens, the Stop button\'s context and the status bar follow a run\'s status in the same turn', async () => {
+    const api = await rnnLab();
+    const uri = workspaceFile('sine-medium.rnn.json');
+    const config = vscode.workspace.getConfiguration('rnnLab');
+    // The longest refresh period: only progress may wait for it, never a change of status.
+    await config.update('codeLensRefreshMs', 5000, vscode.ConfigurationTarget.Workspace);
+    const refreshes: string[] = [];
+    const watch = api.codeLens.onDidChangeCodeLenses(() => refreshes.push(run?.state ?? 'none'));
+    let run: TrainingRun | undefined;
+    try {
+      const ended = new Promise<{ refreshes: string[]; context: readonly string[]; statusBar?: string }>((resolve) => {
+        const subscription = api.runs.onDidEnd((done) => {
+          if (done !== run) return;
+          subscription.dispose();
+          resolve({ refreshes: [...refreshes], context: api.trainingContext.specs, statusBar: api.statusBar.shownText });
+        });
+      });
+      [run] = await train('sine-medium.rnn.json');
+      await waitFor('the first steps', () => run!.progress.step > 0);
+      assert.deepEqual(api.trainingContext.specs, [uri.fsPath], 'Stop in the editor title while it trains');
+      assert.match(api.statusBar.shownText ?? '', /RNN Lab: 1 training/);
+      const atEnd = await ended;
+      assert.equal(run.state, 'completed');
+      assert.equal(atEnd.refreshes.at(-1), 'completed', `the CodeLens refreshed as the run ended (refreshes: ${atEnd.refreshes.join(', ')})`);
+      assert.deepEqual(atEnd.context, [], 'no Stop in the editor title once it ended');
+      assert.equal(atEnd.statusBar, undefined, 'no status bar item once it ended');
+      const titles = await codeLensTitles(uri);
+      assert.deepEqual(titles.slice(0, 2), ['▶ Train', 'Open panel']);
+    } finally {
+      watch.dispose();
+      await config.update('codeLensRefreshMs', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('Stop: the CodeLens says stopping at once, and the reason names the epoch and step the views show', async () => {
+    const api = await rnnLab();
+    const uri = workspaceFile('slow.rnn.json');
+    const [run] = await train('slow.rnn.json');
+    await waitFor('the first steps', () => run.progress.step >= 3);
+    let refreshedAs: string | undefined;
+    const watch = api.codeLens.onDidChangeCodeLenses(() => (refreshedAs ??= run.state));
+    const asked = performance.now();
+    try {
+      await vscode.commands.executeCommand('rnnLab.stop', uri);
+      assert.equal(refreshedAs, 'stopping', 'the CodeLens refreshed as the stop was asked');
+      assert.match((await codeLensTitles(uri)).join(' | '), /stopping…|last run:/);
+      await waitForEnd(run, 5000);
+    } finally {
+      watch.dispose();
+    }
+    console.log(`      Stop took ${Math.round(performance.now() - asked)} ms from the command to the run's end`);
+    const { epoch, step } = run.progress;
+    assert.match(run.reason ?? '', new RegExp(`^stopped by the user (at|after) epoch ${epoch}, step ${step}$`));
+    assert.equal(readSummary(run.runDir!).reason, run.reason);
+  });
+
   test('two experiments train at once', async () => {
     const api = await rnnLab();
     let overlapped = false;
@@ -78,21 +137,19 @@ suite('training', () => {
     assert.equal(slow.state, 'running', 'the slow run goes on');
   });
 
-  test('a worker out of memory fails its run with the reason; the editor and other runs carry on', async () => {
+  test('a spec too large for rnnLab.workerMemoryLimitMb does not start: the validator says what it needs; other runs carry on', async () => {
     const config = vscode.workspace.getConfiguration('rnnLab');
     await config.update('workerMemoryLimitMb', 64, vscode.ConfigurationTarget.Workspace);
     try {
       const [slow] = await train('slow.rnn.json');
-      const [hungry] = await train('memory-hungry.rnn.json');
-      await waitForEnd(hungry, 60_000);
-      assert.equal(hungry.state, 'failed');
-      assert.match(hungry.reason ?? '', /ran out of memory \(limit 64 MB/);
-      const summary = readSummary(hungry.runDir!);
-      assert.equal(summary.status, 'failed');
-      assert.match(summary.reason ?? '', /ran out of memory/);
+      const uri = workspaceFile('memory-hungry.rnn.json');
+      assert.deepEqual(await train('memory-hungry.rnn.json'), [], 'no run was queued');
+      const messages = vscode.languages.getDiagnostics(uri).map((d) => d.message);
+      assert.ok(
+        messages.some((m) => /^this run needs about \d+ MB; the memory limit is 64 MB \(rnnLab\.workerMemoryLimitMb, or --memory-limit\); lower probe\.samples/.test(m)),
+        messages.join(' | '),
+      );
       assert.equal(slow.state, 'running', 'the other run carries on');
-      const titles = await codeLensTitles(workspaceFile('memory-hungry.rnn.json'));
-      assert.ok(titles.some((title) => title.startsWith('failed: the training worker ran out of memory')), titles.join(' | '));
     } finally {
       await config.update('workerMemoryLimitMb', undefined, vscode.ConfigurationTarget.Workspace);
     }
