@@ -29,6 +29,8 @@ export interface TrainingJob {
   memoryLimitMb: number;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;
+  /** Continue this stopped or interrupted run folder from its checkpoint instead (`spec` and `sweep` are its own). */
+  resumeRunDir?: string;
 }
 
 export const STOP_REQUESTED = 1;
@@ -172,6 +174,8 @@ export interface PanelRunHeader {
   engine?: string;
   cell?: string;
   baseline?: { loss: number; label: string };
+  /** The data file the run read, resolved. */
+  dataFile?: string;
 }
 
 /** One training step, as the loss chart needs it. */

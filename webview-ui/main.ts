@@ -155,6 +155,7 @@ function renderHeader(): void {
     formatStepsPerSecond(run.stepsPerSecond),
     run.engine,
     run.cell ? run.cell.toUpperCase() : undefined,
+    run.dataFile ? `data ${run.dataFile}` : undefined,
   ]
     .filter((part) => part !== undefined)
     .join(' · ');

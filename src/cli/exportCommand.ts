@@ -1,9 +1,7 @@
 /** `rnn-lab export RUN_FOLDER --weights FILE --metrics FILE`: a run's weights and metrics for other tools. */
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { notARunFolder } from '../engine/runs/deleteRun';
-import { exportMetricsFile, metricsFormatOf, runWeightsSafetensors } from '../engine/runs/exportRun';
-import { RUN_FILES } from '../engine/runs/layout';
+import { exportMetricsFile, exportWeightsJson, metricsFormatOf, runWeightsSafetensors } from '../engine/runs/exportRun';
 import { EXIT, parseCommandArgs, UsageError } from './usage';
 
 export function exportCommand(args: string[]): number {
@@ -28,8 +26,7 @@ export function exportCommand(args: string[]): number {
   }
   if (values.weights !== undefined) {
     if (/\.json$/i.test(values.weights)) {
-      if (!existsSync(join(runDir, RUN_FILES.weights))) throw new Error(`the run in ${runDir} has no saved weights (${RUN_FILES.weights})`);
-      copyFileSync(join(runDir, RUN_FILES.weights), values.weights);
+      exportWeightsJson(runDir, values.weights);
     } else {
       writeFileSync(values.weights, runWeightsSafetensors(runDir));
     }

@@ -1,5 +1,6 @@
 /** `rnn-lab runs SPEC`: the recorded runs of a spec, newest first. */
-import { defaultRunsRoot, experimentDir } from '../engine/runs/layout';
+import { defaultRunsRoot } from '../engine/runs/layout';
+import { specRunsDir } from '../engine/runs/legacyRuns';
 import { listRuns } from '../engine/runs/runReader';
 import type { RunSummary } from '../engine/runs/summary';
 import { formatAge, formatCount, formatDuration, formatValue } from '../engine/format';
@@ -12,7 +13,7 @@ export function runsCommand(args: string[]): number {
     throw new UsageError('runs takes exactly one spec file');
   }
   const specPath = positionals[0];
-  const dir = experimentDir(values.runs ?? defaultRunsRoot(specPath), specPath);
+  const dir = specRunsDir(values.runs ?? defaultRunsRoot(specPath), specPath);
   const summaries = listRuns(dir);
   if (summaries.length === 0) {
     process.stdout.write(`No runs yet in ${dir}\n`);

@@ -1,11 +1,18 @@
-/** `rnn-lab train SPEC`: validate, then train every run of the sweep in order. */
+/**
+ * `rnn-lab train SPEC`: validate, then train every run of the sweep in order; with
+ * `--resume RUN_FOLDER`, continue that stopped or interrupted run of SPEC from its checkpoint.
+ * SIGINT, SIGTERM and SIGHUP stop after the current step, keeping the run as `stopped`.
+ */
+import { dirname, resolve } from 'node:path';
 import { TRAIN_ENGINES } from '../engine/engineKind';
 import { runWithPytorch } from '../engine/pytorch/pytorchRun';
-import { runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
+import { resumeExperiment, runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
+import { defaultRunsRoot, legacyExperimentSlug } from '../engine/runs/layout';
+import { specRunsDir } from '../engine/runs/legacyRuns';
 import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
-import { JsonReporter, TextReporter, type PlannedRun } from './trainReport';
+import { JsonReporter, TextReporter, type PlannedRun, type TrainReporter } from './trainReport';
 import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, LIMIT_OPTIONS, parseCommandArgs, specLimits, UsageError } from './usage';
 import { checkSpec } from './validateCommand';
 
@@ -14,6 +21,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     epochs: { type: 'string' },
     json: { type: 'boolean', default: false },
     runs: { type: 'string' },
+    resume: { type: 'string' },
     python: { type: 'string' },
     ...ENGINE_OPTIONS,
     ...LIMIT_OPTIONS,
@@ -30,6 +38,35 @@ export async function trainCommand(args: string[], context: CliContext): Promise
 
   const specPath = positionals[0];
   const limits = specLimits(values);
+  if (values.resume !== undefined) {
+    if (epochs !== undefined) throw new UsageError('--resume continues a run with its recorded spec: --epochs cannot change it');
+    if (engine === 'pytorch') throw new UsageError('--resume continues a run on the kernels or tfjs engine, not --engine pytorch');
+    const runsRoot = values.runs ?? defaultRunsRoot(specPath);
+    const runDir = resolve(values.resume);
+    const own = [specRunsDir(runsRoot, specPath), resolve(runsRoot, legacyExperimentSlug(specPath))].map((dir) => resolve(dir));
+    if (!own.includes(dirname(runDir))) {
+      throw new Error(`${values.resume} is not a run of ${specPath}: its runs are in ${own[0]}`);
+    }
+    const reporter = values.json ? new JsonReporter() : new TextReporter();
+    const run: PlannedRun = { index: 1, total: 1 };
+    const result = await withStopSignals(reporter, (shouldStop) =>
+      resumeExperiment({
+        runDir,
+        specPath,
+        backend,
+        // The engine the run was trained with, unless --engine is given.
+        engine: args.some((arg) => arg === '--engine' || arg.startsWith('--engine=')) ? engine : undefined,
+        resourcesDir: context.resourcesDir,
+        memoryLimitMb: limits.memoryLimitMb,
+        onRunCreated: (dir) => reporter.runCreated(run, dir),
+        onEvent: (event) => reporter.event(event),
+        shouldStop,
+      }),
+    );
+    reporter.runFinished({ ...run, result: result.value });
+    reporter.allFinished([{ ...run, result: result.value }]);
+    return result.stopped ? EXIT.interrupted : result.value.summary.status === 'failed' ? EXIT.failed : EXIT.ok;
+  }
   const spec = checkSpec(specPath, context, values.json ? process.stderr : process.stdout, limits);
   if (!spec) {
     return EXIT.failed;
@@ -45,18 +82,9 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     spec: epochs === undefined ? point.spec : { ...point.spec, training: { ...point.spec.training, epochs } },
   }));
 
-  let stopRequested = false;
-  const onInterrupt = (): void => {
-    if (stopRequested) {
-      process.exit(EXIT.interrupted);
-    }
-    stopRequested = true;
-    reporter.stopping();
-  };
-  process.on('SIGINT', onInterrupt);
-  try {
+  const { stopped } = await withStopSignals(reporter, async (shouldStop) => {
     for (const run of runs) {
-      if (stopRequested) {
+      if (shouldStop()) {
         break;
       }
       const options: Omit<RunExperimentOptions, 'backend' | 'engine'> = {
@@ -68,7 +96,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         memoryLimitMb: limits.memoryLimitMb,
         onRunCreated: (runDir) => reporter.runCreated(run, runDir),
         onEvent: (event) => reporter.event(event),
-        shouldStop: () => stopRequested,
+        shouldStop,
       };
       run.result =
         engine === 'pytorch'
@@ -77,11 +105,34 @@ export async function trainCommand(args: string[], context: CliContext): Promise
       reporter.runFinished({ ...run, result: run.result });
     }
     reporter.allFinished(runs);
-  } finally {
-    process.off('SIGINT', onInterrupt);
-  }
-  if (stopRequested) {
+  });
+  if (stopped) {
     return EXIT.interrupted;
   }
   return runs.some((run) => run.result?.summary.status === 'failed') ? EXIT.failed : EXIT.ok;
+}
+
+/** The signals that stop training cleanly: Ctrl-C, `kill`, and a closed terminal. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs `train` with the stop signals turned into a stop request it polls; a second signal quits
+ * at once. Says whether a stop was requested.
+ */
+async function withStopSignals<T>(reporter: TrainReporter, train: (shouldStop: () => boolean) => Promise<T>): Promise<{ value: T; stopped: boolean }> {
+  let stopRequested = false;
+  const onSignal = (): void => {
+    if (stopRequested) {
+      process.exit(EXIT.interrupted);
+    }
+    stopRequested = true;
+    reporter.stopping();
+  };
+  STOP_SIGNALS.forEach((signal) => process.on(signal, onSignal));
+  try {
+    const value = await train(() => stopRequested);
+    return { value, stopped: stopRequested };
+  } finally {
+    STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal));
+  }
 }

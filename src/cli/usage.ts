@@ -11,7 +11,7 @@ export const EXIT = {
   /** Spec invalid, reference verification failed, or a run failed. */
   failed: 1,
   usage: 2,
-  /** Stopped with Ctrl-C. */
+  /** Stopped with Ctrl-C (SIGINT), SIGTERM or SIGHUP. */
   interrupted: 130,
 } as const;
 
@@ -20,6 +20,8 @@ export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM,
 Usage:
   rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs|pytorch] [--backend auto|wasm|cpu]
                      [--python PATH] [--memory-limit MB] [--max-sweep-runs N]
+  rnn-lab train SPEC --resume RUN_FOLDER [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
+                     [--memory-limit MB]
   rnn-lab validate SPEC... [--verbose] [--memory-limit MB] [--max-sweep-runs N]
   rnn-lab runs SPEC [--runs DIR]
   rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
@@ -29,7 +31,8 @@ Usage:
 
 Commands:
   train             Validate SPEC, then train every run of its sweep in order. Each run is
-                    recorded in .rnn/runs/<spec file name>/<run id>/ beside the spec.
+                    recorded in .rnn/runs/<spec file name>/<run id>/ beside the spec,
+                    with a checkpoint at every epoch end.
   validate          Check specs; prints "file:line:col severity: message" per problem.
   runs              List the recorded runs of SPEC, newest first.
   export            Write a run's final weights (FILE.safetensors in PyTorch's state-dict
@@ -43,6 +46,9 @@ Commands:
 
 Options:
   --epochs N        Train for N epochs instead of the spec's training.epochs.
+  --resume FOLDER   Continue that stopped or interrupted run of SPEC from its last
+                    checkpoint, in the same folder, with the spec and (unless --engine is
+                    given) the engine it was started with.
   --json            Print one JSON event per line on stdout instead of text.
   --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
   --engine NAME     kernels (WebAssembly SIMD kernels; the default), tfjs (the
@@ -64,14 +70,14 @@ Options:
   -h, --help        Show this help.
   -v, --version     Print the version.
 
-Ctrl-C stops training cleanly: the run is kept as "stopped", with its weights.
-Press it twice to quit at once.
+Ctrl-C (or SIGTERM, or SIGHUP) stops training cleanly: the run is kept as "stopped",
+with its weights, and can be resumed. Press it twice to quit at once.
 
 Exit codes:
   0    success
   1    spec invalid, verification failed, or a run failed
   2    usage error
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C, SIGTERM or SIGHUP)
 `;
 
 /** A mistake in the command line itself (exit code 2). */

@@ -23,11 +23,18 @@ export interface StartEvent {
   torchVersion?: string;
   initialization?: string;
   dataset: string;
+  /** The data file, resolved (absolute), for data read from a file the spec names. */
+  dataFile?: string;
   cell: CellType;
   parameterCount: number;
   epochs: number;
   stepsPerEpoch: number;
   baseline: { loss: number; label: string };
+  /**
+   * Set when this start continues a stopped or interrupted run from its checkpoint: the epochs,
+   * steps and training time it had then. The events before it in the file are the run's own.
+   */
+  resumedFrom?: { epoch: number; step: number; durationMs: number };
   time: number;
 }
 

@@ -85,7 +85,9 @@ export function formatRunResult(summary: RunSummary): string {
     return `${summary.status}: ${summary.reason ?? 'no reason recorded'}`;
   }
   const best =
-    summary.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(summary.bestValidationLoss)} (best at epoch ${formatCount(summary.bestEpoch)})`;
+    summary.bestValidationLoss === undefined
+      ? 'no epoch finished'
+      : `val ${formatValue(summary.bestValidationLoss)} (best at epoch ${formatCount(summary.bestEpoch)})`;
   return summary.status === 'stopped' ? `${best}, stopped` : best;
 }
 

@@ -42,6 +42,16 @@ export class Random {
     return items;
   }
 
+  /** The generator's whole state, to continue its stream later (a checkpoint). */
+  saveState(): number {
+    return this.state;
+  }
+
+  /** Continues the stream from a state `saveState` returned. */
+  restoreState(state: number): void {
+    this.state = state >>> 0;
+  }
+
   /** A derived generator, so that one stream's use does not shift another's. */
   fork(salt: number): Random {
     return new Random((this.state ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0);

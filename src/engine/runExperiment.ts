@@ -1,7 +1,7 @@
 /**
- * Runs one experiment (one point of a sweep) from start to finish and records it: the one
- * entry point the CLI and the extension's worker share. Whatever goes wrong, the run folder
- * stays and its summary says why.
+ * Runs one experiment (one point of a sweep) from start to finish and records it, or continues
+ * a stopped or interrupted run from its checkpoint: the entry points the CLI and the
+ * extension's worker share. Whatever goes wrong, the run folder stays and its summary says why.
  */
 import { dirname, resolve } from 'node:path';
 import { initBackend, type BackendPreference } from './backend';
@@ -18,6 +18,7 @@ import { RunWriter } from './runs/runWriter';
 import type { RunSummary, SweepPoint } from './runs/summary';
 import { specChecksum } from './spec/sweep';
 import type { ExperimentSpec } from './spec/types';
+import type { TrainerCheckpoint } from './train/checkpoint';
 import { oneLineReason, trainExperiment } from './train/trainer';
 
 export interface RunExperimentOptions {
@@ -44,6 +45,13 @@ export interface RunExperimentOptions {
   memoryLimitMb?: number;
 }
 
+export interface ResumeExperimentOptions extends Omit<RunExperimentOptions, 'spec' | 'sweep' | 'runsRoot'> {
+  /** The run folder to continue; its recorded spec is trained, its data paths read from `specPath`'s folder. */
+  runDir: string;
+  /** The engine that trained the run unless another is asked for. */
+  engine?: RunExperimentOptions['engine'];
+}
+
 export interface RunExperimentResult {
   runDir: string;
   summary: RunSummary;
@@ -61,6 +69,26 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     specChecksum: specChecksum(spec),
     sweep: options.sweep,
   });
+  return record(options, writer, spec);
+}
+
+/**
+ * Continues a stopped or interrupted run from its last checkpoint, appending to its files.
+ * Throws, changing nothing, when the run cannot be resumed (see `RunWriter.resume`).
+ */
+export async function resumeExperiment(options: ResumeExperimentOptions): Promise<RunExperimentResult> {
+  const { writer, stored, checkpoint, previously, engine } = RunWriter.resume(options.runDir);
+  const note = `Resumed from the checkpoint after epoch ${checkpoint.epoch} (step ${checkpoint.step}); the run had ${previously}.`;
+  // A run of train.py (the pytorch engine) has no checkpoint of RNN Lab's and is refused above.
+  return record({ ...options, engine: options.engine ?? (engine === 'pytorch' ? undefined : engine) }, writer, stored.spec, { checkpoint, note });
+}
+
+async function record(
+  options: ResumeExperimentOptions | RunExperimentOptions,
+  writer: RunWriter,
+  spec: ExperimentSpec,
+  resume?: Resume,
+): Promise<RunExperimentResult> {
   options.onRunCreated?.(writer.dir);
   const emit = (event: TrainEvent): void => {
     writer.record(event);
@@ -68,22 +96,36 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   };
   let summary: RunSummary;
   try {
-    emit(await trainAndSave(options, writer, emit));
+    emit(await trainAndSave(options, spec, writer, emit, resume));
   } finally {
     summary = writer.close();
   }
   return { runDir: writer.dir, summary };
 }
 
+interface Resume {
+  checkpoint: TrainerCheckpoint;
+  /** Logged after the resumed start event. */
+  note: string;
+}
+
 /** Trains, saves the weights, and returns the end event to record; never throws. */
-async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, emit: (event: TrainEvent) => void): Promise<EndEvent> {
-  const { spec, specPath } = options;
+async function trainAndSave(
+  options: ResumeExperimentOptions | RunExperimentOptions,
+  spec: ExperimentSpec,
+  writer: RunWriter,
+  emit: (event: TrainEvent) => void,
+  resume: Resume | undefined,
+): Promise<EndEvent> {
+  const { specPath } = options;
   try {
     const { backend, note } = await initBackend(options.backend);
     const specDir = dirname(specPath);
     const engineMemoryBytes = checkResources(spec, specDir, options);
     const dataset = loadDataset(spec.data, { specDir, resourcesDir: options.resourcesDir, seed: spec.training.seed });
-    const initialWeights = specInitialWeights(spec, specDir);
+    // Shown with the run: a relative path may lead outside the workspace, which a trusted one allows.
+    const dataFile = 'path' in spec.data ? resolve(specDir, spec.data.path) : undefined;
+    const initialWeights = resume ? undefined : specInitialWeights(spec, specDir);
     let trainerEnd: EndEvent | undefined;
     const outcome = await trainExperiment({
       spec,
@@ -93,8 +135,17 @@ async function trainAndSave(options: RunExperimentOptions, writer: RunWriter, em
       engine: options.engine,
       engineMemoryBytes,
       initialWeights,
+      resumeFrom: resume?.checkpoint,
+      onCheckpoint: (checkpoint) => writer.saveCheckpoint(checkpoint),
       // The end is held back until the weights are saved, so that it means "the folder is complete".
-      onEvent: (event) => (event.type === 'end' ? (trainerEnd = event) : emit(event)),
+      onEvent: (event) => {
+        if (event.type === 'end') {
+          trainerEnd = event;
+          return;
+        }
+        emit(event.type === 'start' && dataFile ? { ...event, dataFile } : event);
+        if (event.type === 'start' && resume) emit({ type: 'log', level: 'info', message: resume.note });
+      },
       shouldStop: () => options.shouldStop?.() ?? false,
     });
     if (outcome.status !== 'failed' || (outcome.crashed && outcome.epochsFinished > 0)) {
@@ -120,7 +171,7 @@ export function specInitialWeights(spec: ExperimentSpec, specDir: string): State
  * refused before anything is allocated (the loader then reads every byte of the data files, the
  * full check the validator leaves to the run). Returns the bytes left for the engine's own memory.
  */
-function checkResources(spec: ExperimentSpec, specDir: string, options: RunExperimentOptions): number {
+function checkResources(spec: ExperimentSpec, specDir: string, options: Pick<RunExperimentOptions, 'resourcesDir' | 'memoryLimitMb'>): number {
   const check = checkData(spec, { specDir, resourcesDir: options.resourcesDir });
   if (check.issues.length > 0) throw DataError.from(check.issues[0]);
   const limitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;

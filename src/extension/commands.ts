@@ -8,6 +8,7 @@ import { chooseSpec, isSpecUri } from './specFiles';
 import { describeSweepProgress, sweepProgress } from '../engine/runs/sweepProgress';
 import type { SpecValidation } from './specValidation';
 import type { TrainingRun } from './training/trainingRun';
+import { refusedInRestrictedMode } from './trust';
 
 export interface TrainOptions {
   /** Train every point of the spec's sweep (true), or the spec as written without it (false). Asks when omitted. */
@@ -43,14 +44,7 @@ export function registerCommands(
 
 /** Trains a spec; returns the runs it queued (empty when nothing started). */
 async function train(runs: RunManager, validation: SpecValidation, argument: unknown, options: TrainOptions = {}): Promise<TrainingRun[]> {
-  if (!vscode.workspace.isTrusted) {
-    const manage = 'Manage Workspace Trust';
-    void vscode.window
-      .showWarningMessage(
-        'RNN Lab: training is disabled in Restricted Mode, because it reads the workspace\'s data files and runs for minutes of CPU. Trust the workspace to train.',
-        manage,
-      )
-      .then((answer) => answer === manage && vscode.commands.executeCommand('workbench.trust.manage'));
+  if (refusedInRestrictedMode('training', 'train')) {
     return [];
   }
   const uri = await chooseSpec(argument, 'Train which experiment?');

@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     inline,
     runsView,
     runsTree,
-    ...registerRunActions(runsView, panels, log),
+    ...registerRunActions(runsView, panels, runs, log),
     registerNewExperiment(),
     registerExportPytorch(context.asAbsolutePath('media'), log),
     codeLens,

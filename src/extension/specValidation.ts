@@ -1,6 +1,7 @@
 /**
  * Diagnostics for the checks a JSON Schema cannot express (missing data files, CSV columns,
- * sweep keys, …), on open and as the user types. The editor's JSON support already reports
+ * sweep keys, …), on open and as the user types; in Restricted Mode data files are only
+ * checked to exist. The editor's JSON support already reports
  * syntax and schema problems through `contributes.jsonValidation`, so those are not repeated.
  */
 import * as vscode from 'vscode';
@@ -21,6 +22,8 @@ export class SpecValidation implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => this.validate(document)),
       vscode.workspace.onDidChangeTextDocument((event) => this.validateSoon(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)),
+      // Trust granted: the data files may now be read, so every open spec is checked in full.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach((document) => this.validate(document))),
     ];
     vscode.workspace.textDocuments.forEach((document) => this.validate(document));
   }
@@ -33,6 +36,8 @@ export class SpecValidation implements vscode.Disposable {
       resourcesDir: this.resourcesDir,
       memoryLimitMb: workerMemoryLimitMb,
       maxSweepRuns,
+      // In Restricted Mode the data files are checked to exist, never read: a message could show what they hold.
+      readDataFiles: vscode.workspace.isTrusted,
     });
   }
 

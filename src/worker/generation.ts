@@ -10,7 +10,7 @@ import type { GeneratedText } from '../engine/events';
 import { createTfjsEngine } from '../engine/model/tfjsEngine';
 import { readWeightsFile } from '../engine/model/weightsFile';
 import { RUN_FILES } from '../engine/runs/layout';
-import type { StoredSpec } from '../engine/runs/runWriter';
+import type { StoredSpec } from '../engine/runs/storedSpec';
 import { gatherBatch } from '../engine/train/batches';
 import { engineConfig } from '../engine/train/trainer';
 import type { GenerationJob } from '../protocol';

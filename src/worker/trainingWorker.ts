@@ -4,8 +4,9 @@
  * errors reach the host as the worker's `error`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { TrainEvent } from '../engine/events';
 import { runWithPytorch } from '../engine/pytorch/pytorchRun';
-import { runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
+import { resumeExperiment, runExperiment, type RunExperimentResult } from '../engine/runExperiment';
 import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerMessage } from '../protocol';
 import { generateFromRun } from './generation';
 
@@ -15,24 +16,30 @@ function post(message: WorkerMessage): void {
 
 function train(job: TrainingJob): void {
   const stopFlag = new Int32Array(job.stopFlag);
-  const options: Omit<RunExperimentOptions, 'backend' | 'engine'> = {
-    spec: job.spec,
-    sweep: job.sweep,
+  const common = {
     specPath: job.specPath,
-    runsRoot: job.runsRoot,
+    backend: job.backend,
     resourcesDir: job.resourcesDir,
     memoryLimitMb: job.memoryLimitMb,
-    onRunCreated: (runDir) => post({ type: WorkerMessageType.RunCreated, runDir }),
-    onEvent: (event) => post({ type: WorkerMessageType.Event, event }),
+    onRunCreated: (runDir: string) => post({ type: WorkerMessageType.RunCreated, runDir }),
+    onEvent: (event: TrainEvent) => post({ type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,
   };
-  const run =
-    job.engine === 'pytorch'
-      ? runWithPytorch({ ...options, python: job.python, pythonFallbacks: job.pythonFallbacks })
-      : runExperiment({ ...options, backend: job.backend, engine: job.engine });
-  run.then(
-    ({ runDir, summary }) => post({ type: WorkerMessageType.Finished, runDir, summary }),
-    (error: unknown) => post({ type: WorkerMessageType.Failed, reason: error instanceof Error ? error.message : String(error) }),
+  const finished = ({ runDir, summary }: RunExperimentResult) => post({ type: WorkerMessageType.Finished, runDir, summary });
+  if (job.resumeRunDir) {
+    // A resumed run goes on with the engine it was trained with. One that cannot be resumed rejects,
+    // changing nothing: the host reports it as the worker's error.
+    void resumeExperiment({ ...common, engine: undefined, runDir: job.resumeRunDir }).then(finished);
+    return;
+  }
+  const fresh = { ...common, spec: job.spec, sweep: job.sweep, runsRoot: job.runsRoot };
+  if (job.engine !== 'pytorch') {
+    void runExperiment({ ...fresh, engine: job.engine }).then(finished);
+    return;
+  }
+  // No Python with torch: the run never started, and the host says why.
+  runWithPytorch({ ...fresh, python: job.python, pythonFallbacks: job.pythonFallbacks }).then(finished, (error: unknown) =>
+    post({ type: WorkerMessageType.Failed, reason: error instanceof Error ? error.message : String(error) }),
   );
 }
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { experimentDir, RUN_FILES } from '../../src/engine/runs/layout';
 import { listRuns, readRun } from '../../src/engine/runs/runReader';
+import type { StartEvent } from '../../src/engine/events';
 import type { RunSummary } from '../../src/engine/runs/summary';
 
 const root = resolve(__dirname, '../..');
@@ -165,6 +166,48 @@ describe('rnn-lab command line', () => {
     assert.match(wrongExtension.stderr, /\.csv or \.json/);
   });
 
+  test('damaged run files: a rebuilt summary says so, wrong-type fields print ?, exports of damaged files fail naming them', async () => {
+    const runs = runsDir('damaged-runs');
+    assert.equal((await cli('train', tiny, '--runs', runs, '--backend', 'cpu')).status, 0);
+    assert.equal((await cli('train', tiny, '--runs', runs, '--backend', 'cpu')).status, 0);
+    const [second, first] = listRuns(experimentDir(runs, tiny));
+    const dirOf = (summary: RunSummary) => join(experimentDir(runs, tiny), summary.id);
+    writeFileSync(join(dirOf(first), RUN_FILES.summary), '{"status": "compl');
+    const summaryPath = join(dirOf(second), RUN_FILES.summary);
+    const stored = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
+    const damaged = { durationMs: 'soon', bestValidationLoss: { x: 1 }, bestEpoch: [2], lastValidationLoss: 'low', sweep: { label: { a: 1 } } };
+    writeFileSync(summaryPath, JSON.stringify({ ...stored, ...damaged }));
+
+    const listing = await cli('runs', tiny, '--runs', runs);
+    assert.equal(listing.status, 0, listing.stderr);
+    assert.doesNotMatch(listing.stdout, /object Object|NaN/);
+    const rows = new Map(listing.stdout.trim().split('\n').slice(1).map((row) => [row.split(' ')[0], row]));
+    assert.match(rows.get(first.id)!, new RegExp(`^${first.id} +completed, rebuilt from metrics +\\S+ @\\d `));
+    assert.match(rows.get(second.id)!, new RegExp(`^${second.id} +completed +\\? @\\? +\\? +\\? +(\\S+ ago|just now) +\\?$`));
+    assert.deepEqual(readRun(dirOf(second)).problems, [
+      'summary.json: fields of the wrong type, shown as "?": durationMs, bestValidationLoss, bestEpoch, lastValidationLoss, sweep',
+    ]);
+
+    const out = (file: string) => join(work, file);
+    const weightsPath = join(dirOf(first), RUN_FILES.weights);
+    writeFileSync(weightsPath, readFileSync(weightsPath, 'utf8').slice(0, 200));
+    rmSync(join(dirOf(second), RUN_FILES.metrics));
+    const [safetensors, json, metrics] = await Promise.all([
+      cli('export', dirOf(first), '--weights', out('cut.safetensors')),
+      cli('export', dirOf(first), '--weights', out('cut.json')),
+      cli('export', dirOf(second), '--metrics', out('none.csv')),
+    ]);
+    for (const result of [safetensors, json]) {
+      assert.equal(result.status, 1, result.stdout);
+      assert.match(result.stderr, /weights\.json: not valid JSON, perhaps cut short/);
+    }
+    assert.equal(existsSync(join(root, out('cut.json'))), false, 'nothing written');
+    assert.equal(existsSync(join(root, out('cut.safetensors'))), false);
+    assert.equal(metrics.status, 1);
+    assert.match(metrics.stderr, /metrics\.jsonl: no such file; the run recorded no metrics to export/);
+    assert.equal(existsSync(join(root, out('none.csv'))), false);
+  });
+
   test('train --json prints one JSON object per line for every run of a sweep', async () => {
     const runs = runsDir('sweep-runs');
     const result = await cli('train', sweep, '--json', '--runs', runs, '--backend', 'cpu');
@@ -227,5 +270,59 @@ describe('rnn-lab command line', () => {
     const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { type: string; summary: RunSummary };
     assert.equal(last.type, 'summary');
     assert.equal(last.summary.status, 'stopped');
+  });
+
+  test('SIGTERM and SIGHUP stop like Ctrl-C; train --resume continues the run in its folder and its curve goes on', async () => {
+    const resumable = writeSpec('resumable.rnn.json', {
+      ...tinySpec,
+      name: 'resumable',
+      data: { type: 'sine', samples: 400, seqLength: 20 },
+      training: { epochs: 3, batchSize: 4 },
+    });
+    const runs = runsDir('resumable-runs');
+    const stopAfterFirstEpoch = async (signal: NodeJS.Signals): Promise<{ result: CliResult; runDir: string }> => {
+      const { child, finished } = startCli('train', resumable, '--json', '--runs', runs, '--backend', 'cpu');
+      let seen = '';
+      const onData = (chunk: string): void => {
+        seen += chunk;
+        if (seen.includes('"type":"epoch"')) {
+          child.stdout.off('data', onData);
+          child.kill(signal);
+        }
+      };
+      child.stdout.on('data', onData);
+      const result = await finished;
+      const runLine = JSON.parse(result.stdout.split('\n')[0]) as { runDir: string };
+      return { result, runDir: runLine.runDir };
+    };
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const { result, runDir } = await stopAfterFirstEpoch(signal);
+      assert.equal(result.status, 130, `${signal}: ${result.stderr}`);
+      assert.match(result.stderr, /Stopping after the current step/);
+      const run = readRun(runDir);
+      assert.equal(run.summary.status, 'stopped', signal);
+      assert.equal(run.hasWeights, true, signal);
+      assert.ok(existsSync(join(runDir, RUN_FILES.checkpoint)), signal);
+    }
+
+    const [stopped] = listRuns(experimentDir(runs, resumable)).slice(-1);
+    const runDir = join(experimentDir(runs, resumable), stopped.id);
+    const wrongSpec = await cli('train', tiny, '--resume', runDir, '--runs', runs);
+    assert.equal(wrongSpec.status, 1);
+    assert.match(wrongSpec.stderr, /is not a run of .*tiny\.rnn\.json/);
+
+    const resumed = await cli('train', resumable, '--resume', runDir, '--runs', runs, '--backend', 'cpu');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stdout, /epoch 3\/3/);
+    const run = readRun(runDir);
+    assert.equal(run.summary.status, 'completed');
+    assert.equal(run.summary.epochsDone, 3);
+    const steps = run.metrics.flatMap((event) => (event.type === 'step' ? [event.step] : []));
+    const perEpoch = run.metrics.find((event): event is StartEvent => event.type === 'start')!.stepsPerEpoch;
+    assert.deepEqual(steps, Array.from({ length: 3 * perEpoch }, (_, i) => i + 1), 'every step once, in order');
+    assert.deepEqual(run.metrics.flatMap((event) => (event.type === 'epoch' ? [event.epoch] : [])), [1, 2, 3]);
+    const again = await cli('train', resumable, '--resume', runDir, '--runs', runs);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /completed: there is nothing to resume/);
   });
 });

@@ -10,7 +10,8 @@ import { runExperiment, type RunExperimentOptions } from '../../src/engine/runEx
 import { closeAbandonedRun } from '../../src/engine/runs/abandonedRun';
 import { replaceFileAtomically } from '../../src/engine/io/files';
 import { experimentDir, experimentSlug, RUN_FILES, runIdTime } from '../../src/engine/runs/layout';
-import { iterateProbes, listRuns, readRun, STALE_AFTER_MS } from '../../src/engine/runs/runReader';
+import { iterateProbes, listRuns, readRun } from '../../src/engine/runs/runReader';
+import { STALE_AFTER_MS } from '../../src/engine/runs/runLiveness';
 import { RunWriter, SUMMARY_INTERVAL_MS } from '../../src/engine/runs/runWriter';
 import { followEvents, RunFollower } from '../../src/engine/runs/runFollower';
 import { isActiveStatus, recordedStatus } from '../../src/engine/runs/runStatus';
@@ -106,10 +107,11 @@ function readSummaryFile(runDir: string): RunSummary {
 
 describe('run layout', () => {
   test('the experiment folder is named after the spec file, filesystem-safe', () => {
-    assert.equal(experimentSlug('specs/Adding Problem.rnn.json'), 'adding-problem');
-    assert.equal(experimentSlug('x/lstm_v2.json'), 'lstm_v2');
-    assert.equal(experimentSlug('x/???.rnn.json'), 'experiment');
-    assert.equal(experimentDir('root', 'a/b/My Spec.rnn.json'), join('root', 'my-spec'));
+    assert.equal(experimentSlug('specs/adding-problem.rnn.json'), 'adding-problem');
+    assert.match(experimentSlug('specs/Adding Problem.rnn.json'), /^adding-problem-[0-9a-f]{8}$/);
+    assert.match(experimentSlug('x/lstm_v2.json'), /^lstm_v2-[0-9a-f]{8}$/);
+    assert.match(experimentSlug('x/???.rnn.json'), /^experiment-[0-9a-f]{8}$/);
+    assert.equal(experimentDir('root', 'a/b/my-spec.rnn.json'), join('root', 'my-spec'));
   });
 
   test('run ids sort by start time and encode it', () => {
@@ -238,9 +240,21 @@ describe('run store', () => {
 
   test('writes leave exactly the run files, no temp files', () => {
     const writer = writeCompleteRun(freshExperimentDir());
-    // annotations.json is written only when the user adds some.
-    const written = Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.annotations);
+    // annotations.json is written only when the user adds some, checkpoint.safetensors only by the trainer.
+    const written = Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.annotations && file !== RUN_FILES.checkpoint);
     assert.deepEqual(readdirSync(writer.dir).sort(), written.sort());
+  });
+
+  test('temp files left by a writer that died between writing and renaming are removed when the run is closed', () => {
+    const writer = createRun(freshExperimentDir());
+    const dead = `.${RUN_FILES.summary}.${2 ** 22 + 99}-1.tmp`;
+    const live = `.${RUN_FILES.annotations}.${process.ppid}-3.tmp`;
+    writeFileSync(join(writer.dir, dead), '{"half":');
+    writeFileSync(join(writer.dir, live), '{"being written by a live process":');
+    writer.close();
+    const files = readdirSync(writer.dir);
+    assert.ok(!files.includes(dead), 'the dead writer\'s temp file is gone');
+    assert.ok(files.includes(live), 'a live process\'s temp file is left to it');
   });
 
   test('a failed atomic replace keeps the old file and leaves no temp file', () => {
@@ -455,5 +469,16 @@ describe('closing an abandoned run (a crashed worker)', () => {
     assert.equal(record.summary.reason, 'the training worker ran out of memory');
     assert.equal(record.summary.pid, undefined);
     assert.deepEqual(record.metrics.map((e) => e.type), ['start', 'step', 'step', 'end']);
+  });
+
+  test('its duration runs until it was closed, not just until its summary was last written', () => {
+    let now = 1_000_000;
+    const writer = createRun(freshExperimentDir(), () => now);
+    writer.record(start);
+    now += 1000;
+    writer.record(step(1, 1));
+    const summary = closeAbandonedRun(writer.dir, 'failed', 'the training worker crashed', now + 60_000);
+    assert.equal(summary.durationMs, 61_000);
+    assert.equal(readRun(writer.dir).summary.durationMs, 61_000);
   });
 });

@@ -29,6 +29,8 @@ export type { DataIssue } from './errors';
 export interface CheckContext {
   specDir: string;
   resourcesDir: string;
+  /** False: a file the spec names is only checked to exist (Restricted Mode), so no message shows its content. */
+  readDataFiles?: boolean;
 }
 
 /** The shape of the data apart from its split. */
@@ -77,8 +79,14 @@ function planData(data: DataSpec, context: CheckContext): DataPlan {
       return catchDataErrors(() => ({ counts: splitCounts(data.samples, data.validationSplit, 'samples'), layout: syntheticLayout(data) }));
     case 'csv':
     case 'text':
-    case 'labeled-text':
-      return planFileData(data, userDataFile(data.path, context.specDir));
+    case 'labeled-text': {
+      const file = userDataFile(data.path, context.specDir);
+      if (context.readDataFiles === false) {
+        const missing = missingFileMessage(file.absolute, file.written);
+        return { issues: missing ? [{ path: file.specPath, message: missing }] : [] };
+      }
+      return planFileData(data, file);
+    }
     case 'builtin': {
       const builtin = resolveBuiltin(data, context.resourcesDir);
       const plan = planFileData(builtin.data, builtin.file);

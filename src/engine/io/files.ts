@@ -5,27 +5,79 @@
  * cut short — which the reader skips.
  *
  * JSON cannot hold NaN or ±Infinity: such numbers (a diverged loss) are stored as null.
+ *
+ * A durable write also reaches the disk (fsync of the file and of its folder) before it
+ * returns, so that a power cut cannot undo it: the run store asks for it at checkpoints and at
+ * a run's end, not for every summary update.
  */
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let tempCounter = 0;
 
-/** Writes a file through `write(tempPath)` and then renames the temp file over `path`. */
-export function replaceFileAtomically(path: string, write: (tempPath: string) => void): void {
+/** What `replaceFileAtomically` names its temp files: `.<name>.<pid>-<n>.tmp`, the pid in group 1. */
+export const TEMP_FILE = /^\..+\.(\d+)-\d+\.tmp$/;
+
+/** Writes a file through `write(tempPath)` and then renames the temp file over `path`; `durable`: see above. */
+export function replaceFileAtomically(path: string, write: (tempPath: string) => void, durable = false): void {
   const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${++tempCounter}.tmp`);
   try {
     write(tempPath);
+    if (durable) syncPath(tempPath);
     renameSync(tempPath, path);
   } catch (error) {
     rmSync(tempPath, { force: true });
     throw error;
   }
+  if (durable) syncFolder(dirname(path));
 }
 
 /** Writes `value` as pretty-printed JSON, atomically. */
-export function writeJsonAtomically(path: string, value: unknown): void {
-  replaceFileAtomically(path, (tempPath) => writeFileSync(tempPath, `${JSON.stringify(value, null, 2)}\n`));
+export function writeJsonAtomically(path: string, value: unknown, durable = false): void {
+  replaceFileAtomically(path, (tempPath) => writeFileSync(tempPath, `${JSON.stringify(value, null, 2)}\n`), durable);
+}
+
+/** Flushes a file's data to the disk. */
+export function syncPath(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (new and renamed files) to the disk; a no-op where folders cannot be opened (Windows). */
+export function syncFolder(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a folder; the rename is atomic all the same.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Removes the temp files that writers killed between writing and renaming left in `dir`: those
+ * whose process is gone (`isAlive` says). Returns their names.
+ */
+export function removeLeftoverTempFiles(dir: string, isAlive: (pid: number) => boolean): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const match = TEMP_FILE.exec(name);
+    if (match && !isAlive(Number(match[1]))) {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
 }
 
 /** An open JSON-lines file that values are appended to, one line each. */
@@ -41,6 +93,11 @@ export class JsonLinesAppender {
   appendRaw(text: string): void {
     this.fd ??= openSync(this.path, 'a');
     writeSync(this.fd, text);
+  }
+
+  /** Flushes what was appended to the disk. */
+  sync(): void {
+    if (this.fd !== undefined) fsyncSync(this.fd);
   }
 
   close(): void {

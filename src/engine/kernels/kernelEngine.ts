@@ -9,7 +9,7 @@ import { initialWeights, inputSize, parameterShapes } from '../model/initializat
 import { isMatrix, layerNames, stateDictEntry } from '../model/parameters';
 import { createTfjsEngine } from '../model/tfjsEngine';
 import { toTimeMajor } from '../model/timeMajor';
-import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult } from '../model/types';
+import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult, TrainingState } from '../model/types';
 import { Random } from '../random';
 import { KernelStack, type LayerCopies, type LayerWeights } from './kernelStack';
 import { KernelMemory, type KernelBuffer } from './wasmKernels';
@@ -142,25 +142,34 @@ class KernelEngine implements SequenceModel {
   }
 
   stateDict(): StateDict {
-    const params = this.memory.floats(this.params);
-    const result: StateDict = {};
-    for (const slot of this.slots) {
-      const data = params.slice(slot.offset, slot.offset + slot.length);
-      result[slot.name] = { shape: slot.shape.slice(), data: isMatrix(slot.name) ? transposed(data, slot.shape[1], slot.shape[0]) : data };
-    }
-    return result;
+    return this.torchLayout(this.params);
   }
 
   loadStateDict(weights: StateDict): void {
     // A bare nn.RNN/LSTM/GRU state dict keeps the current head.
     const current = this.stateDict();
-    const entries = this.slots.map((slot) => stateDictEntry(weights, slot.name, slot.shape, current));
-    const params = this.memory.floats(this.params);
-    this.slots.forEach((slot, i) => {
-      const data = entries[i].data;
-      params.set(isMatrix(slot.name) ? transposed(data, slot.shape[0], slot.shape[1]) : data, slot.offset);
-    });
+    this.setFromTorchLayout(this.params, this.slots.map((slot) => stateDictEntry(weights, slot.name, slot.shape, current)));
     this.refreshCopies();
+  }
+
+  trainingState(): TrainingState {
+    const optimizer: StateDict = {};
+    for (const [suffix, block] of this.optimizerBuffers()) {
+      for (const [name, entry] of Object.entries(this.torchLayout(block))) optimizer[`${name}.${suffix}`] = entry;
+    }
+    return { optimizerStep: this.step, optimizer, dropoutRandom: this.dropoutRandom.saveState() };
+  }
+
+  loadTrainingState(state: TrainingState): void {
+    const buffers = this.optimizerBuffers();
+    const expected = new Set(buffers.flatMap(([suffix]) => this.slots.map((slot) => `${slot.name}.${suffix}`)));
+    const foreign = Object.keys(state.optimizer).find((key) => !expected.has(key));
+    if (foreign) throw new Error(`the optimizer state "${foreign}" does not belong to this model's ${this.config.training.optimizer} optimizer`);
+    for (const [suffix, block] of buffers) {
+      this.setFromTorchLayout(block, this.slots.map((slot) => stateDictEntry(state.optimizer, `${slot.name}.${suffix}`, slot.shape)));
+    }
+    this.step = state.optimizerStep;
+    this.dropoutRandom.restoreState(state.dropoutRandom);
   }
 
   memoryBytes(): number {
@@ -301,6 +310,35 @@ class KernelEngine implements SequenceModel {
     else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first);
     else k.momentum_update(n, p, g, s1, s2, learningRate, scale, ALPHA, EPSILON, momentum, first);
     this.refreshCopies();
+  }
+
+  /** The optimizer's state buffers by the suffix their state-dict names take (see `TrainingState`). */
+  private optimizerBuffers(): [string, KernelBuffer][] {
+    const { optimizer, momentum } = this.config.training;
+    if (optimizer === 'adam') return [['m', this.state1], ['v', this.state2]];
+    const buffers: [string, KernelBuffer][] = optimizer === 'rmsprop' ? [['square', this.state1]] : [];
+    if (momentum > 0) buffers.push(['buffer', this.state2]);
+    return buffers;
+  }
+
+  /** A block laid out like the parameters (parameters, gradients, optimizer state) as a state dict in PyTorch's layout. */
+  private torchLayout(block: KernelBuffer): StateDict {
+    const values = this.memory.floats(block);
+    const result: StateDict = {};
+    for (const slot of this.slots) {
+      const data = values.slice(slot.offset, slot.offset + slot.length);
+      result[slot.name] = { shape: slot.shape.slice(), data: isMatrix(slot.name) ? transposed(data, slot.shape[1], slot.shape[0]) : data };
+    }
+    return result;
+  }
+
+  /** Fills a block laid out like the parameters from PyTorch-layout entries, one per slot. */
+  private setFromTorchLayout(block: KernelBuffer, entries: StateDict[string][]): void {
+    const values = this.memory.floats(block);
+    this.slots.forEach((slot, i) => {
+      const data = entries[i].data;
+      values.set(isMatrix(slot.name) ? transposed(data, slot.shape[0], slot.shape[1]) : data, slot.offset);
+    });
   }
 
   /** The PyTorch-layout copies of the matrices that the backward pass reads. */

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerType } from '../spec/types';
-import type { ParameterMap } from './parameters';
+import { disposeAll, type ParameterMap } from './parameters';
 
 export interface Optimizer {
   /**
@@ -12,6 +12,10 @@ export interface Optimizer {
    * The optimizer keeps its own state; the caller owns and disposes the old parameters.
    */
   update(params: ParameterMap, gradients: ParameterMap, learningRate: number, gradientScale: number): ParameterMap;
+  /** The updates made so far and the state tensors by key (`<parameter>.m`, …); the optimizer keeps owning them. */
+  snapshot(): { step: number; state: ParameterMap };
+  /** Replaces the state (taking ownership of the tensors) and the update count. */
+  restore(step: number, state: ParameterMap): void;
   dispose(): void;
 }
 
@@ -86,10 +90,16 @@ export function createOptimizer(type: OptimizerType, momentum: number): Optimize
       state = next;
       return updated;
     },
+    snapshot() {
+      return { step, state };
+    },
+    restore(restoredStep, restored) {
+      disposeAll(state);
+      state = new Map(restored);
+      step = restoredStep;
+    },
     dispose() {
-      for (const tensor of state.values()) {
-        tensor.dispose();
-      }
+      disposeAll(state);
       state.clear();
     },
   };

@@ -73,8 +73,26 @@ export function stateDictEntry(weights: StateDict, name: string, shape: number[]
   return entry;
 }
 
+/** Whether a parameter, or an optimizer state kept per parameter (`head.weight.m`), is a matrix kept transposed inside. */
 export function isMatrix(name: string): boolean {
-  return name.startsWith('weight_') || name === HEAD_WEIGHT;
+  return name.startsWith('weight_') || name === HEAD_WEIGHT || name.startsWith(`${HEAD_WEIGHT}.`);
+}
+
+/** The optimizer states of a training state, by the parameter shapes they share: `<name>.<suffix>` → shape. */
+export function optimizerStateShapes(state: StateDict, parameterShapes: Map<string, number[]>): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  for (const key of Object.keys(state)) {
+    const shape = parameterShapes.get(key.slice(0, key.lastIndexOf('.')));
+    if (!shape) throw new Error(`the optimizer state "${key}" belongs to no parameter of this model`);
+    shapes.set(key, shape);
+  }
+  return shapes;
+}
+
+export function disposeAll(map: ParameterMap): void {
+  for (const tensor of map.values()) {
+    tensor.dispose();
+  }
 }
 
 export function toStateDict(map: ParameterMap): StateDict {

@@ -11,12 +11,12 @@ import { headBackward, headForward, readsEveryStep, type HeadForward } from './h
 import { initialWeights, inputSize, parameterShapes } from './initialization';
 import { crossEntropy, meanSquaredError, oneHot, type LossResult } from './losses';
 import { createOptimizer, type Optimizer } from './optimizers';
-import { fromStateDict, gradientMap, headParams, layerParams, toStateDict, type ParameterMap } from './parameters';
+import { disposeAll, fromStateDict, gradientMap, headParams, layerParams, optimizerStateShapes, toStateDict, type ParameterMap } from './parameters';
 import { scoped } from './scoped';
 import { toTimeMajor } from './timeMajor';
 import { stackBackward, stackForward, zeroStates, type StackBackward, type StackForward } from './recurrentStack';
 import type { LayerParams } from './recurrentLayer';
-import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult } from './types';
+import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult, TrainingState } from './types';
 
 /** PyTorch's clip_grad_norm_ adds this to the norm before dividing. */
 const CLIP_EPSILON = 1e-6;
@@ -158,6 +158,16 @@ class TfjsEngine implements SequenceModel {
     this.params = loaded;
   }
 
+  trainingState(): TrainingState {
+    const { step, state } = this.optimizer.snapshot();
+    return { optimizerStep: step, optimizer: toStateDict(state), dropoutRandom: this.dropoutRandom.saveState() };
+  }
+
+  loadTrainingState(state: TrainingState): void {
+    this.optimizer.restore(state.optimizerStep, fromStateDict(state.optimizer, optimizerStateShapes(state.optimizer, this.shapes)));
+    this.dropoutRandom.restoreState(state.dropoutRandom);
+  }
+
   dispose(): void {
     disposeAll(this.params);
     this.optimizer.dispose();
@@ -256,12 +266,6 @@ function sampleToken(logits: Float32Array, temperature: number, random: Random):
     }
   }
   return weights.length - 1;
-}
-
-function disposeAll(map: ParameterMap): void {
-  for (const tensor of map.values()) {
-    tensor.dispose();
-  }
 }
 
 function disposeStates(states: CellState[]): void {

@@ -10,6 +10,18 @@ import type { GeneratedText, LayerProbe } from '../events';
 /** Parameters by PyTorch name (`weight_ih_l0`, …, `head.weight`, `head.bias`), row-major. */
 export type StateDict = Record<string, { shape: number[]; data: Float32Array }>;
 
+/**
+ * What training depends on besides the weights, for a checkpoint to continue a run exactly:
+ * the optimizer's state and update count, and the dropout generator's state.
+ */
+export interface TrainingState {
+  /** Optimizer updates made so far (Adam's bias correction depends on it). */
+  optimizerStep: number;
+  /** Per parameter, in PyTorch's layout: `<name>.m` and `<name>.v` (Adam), `<name>.square` (RMSprop), `<name>.buffer` (momentum). */
+  optimizer: StateDict;
+  dropoutRandom: number;
+}
+
 export interface EngineConfig {
   model: ModelSpec;
   training: TrainingSpec;
@@ -69,5 +81,8 @@ export interface SequenceModel {
   /** Bytes the engine holds outside the JavaScript heap (kernel memory, tensors). */
   memoryBytes(): number;
   loadStateDict(weights: StateDict): void;
+  trainingState(): TrainingState;
+  /** Continues from a `trainingState()` of an engine with the same spec (either implementation). */
+  loadTrainingState(state: TrainingState): void;
   dispose(): void;
 }

@@ -12,13 +12,30 @@ import type { StateDict } from './types';
 /** A number or nested lists of numbers, as JSON holds a tensor. */
 export type Nested = number | Nested[];
 
+/** The state dict in a weights file; throws an Error that names the file and what is wrong with it. */
 export function readWeightsFile(path: string): StateDict {
-  const text = readFileSync(path, 'utf8');
-  // Checked before parsing: flattening nested lists recurses once per level.
-  const nesting = nestingProblem(text);
-  if (nesting !== undefined) throw new Error(`${path}: the weights are ${nesting.message}; a weights file is 4 levels deep`);
-  const json = JSON.parse(text) as { params?: Record<string, Nested> } & Record<string, Nested>;
-  return stateDictFromJson((json.params ?? json) as Record<string, Nested>, path);
+  let json: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    // Checked before parsing: flattening nested lists recurses once per level.
+    const nesting = nestingProblem(text);
+    if (nesting !== undefined) throw new Error(`the weights are ${nesting.message}; a weights file is 4 levels deep`);
+    json = JSON.parse(text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not valid JSON, perhaps cut short (${error.message})` : (error as Error).message;
+    throw new Error(`${path}: ${why}`);
+  }
+  const params = typeof json === 'object' && json !== null && !Array.isArray(json) ? ((json as { params?: unknown }).params ?? json) : undefined;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new Error(`${path}: not a weights file (expected { "params": { name: nested lists } })`);
+  }
+  const weights = stateDictFromJson(params as Record<string, Nested>, path);
+  if (Object.keys(weights).length === 0) {
+    throw new Error(`${path}: holds no tensors`);
+  }
+  return weights;
 }
 
 /** Tensors from nested lists; `origin` names the source in error messages. */
@@ -35,9 +52,10 @@ export function stateDictFromJson(params: Record<string, Nested>, origin: string
   return weights;
 }
 
-export function writeWeightsFile(path: string, weights: StateDict): void {
+/** Writes a weights file atomically; `durable`: flushed to the disk before it returns (see `replaceFileAtomically`). */
+export function writeWeightsFile(path: string, weights: StateDict, durable = false): void {
   const params = Object.fromEntries(Object.entries(weights).map(([name, { shape, data }]) => [name, nest(data, shape)]));
-  replaceFileAtomically(path, (tempPath) => writeFileSync(tempPath, JSON.stringify({ format: 'pytorch-state-dict', params })));
+  replaceFileAtomically(path, (tempPath) => writeFileSync(tempPath, JSON.stringify({ format: 'pytorch-state-dict', params })), durable);
 }
 
 export function flatten(value: Nested): number[] {

@@ -16,7 +16,7 @@ import type { StateDict } from '../model/types';
 import { specInitialWeights } from '../runExperiment';
 import { safetensorsBytes, type NamedTensors } from '../runs/export';
 import { experimentSlug, RUN_FILES } from '../runs/layout';
-import type { StoredSpec } from '../runs/runWriter';
+import type { StoredSpec } from '../runs/storedSpec';
 import type { SweepPoint } from '../runs/summary';
 import { readWeightsFile } from '../model/weightsFile';
 import { applyAssignments, specChecksum } from '../spec/sweep';

@@ -21,9 +21,12 @@ export function closeAbandonedRun(runDir: string, status: EndEvent['status'], re
   metrics.append({ type: 'end', status, reason, time: now } satisfies EndEvent);
   metrics.close();
   const { summary } = readRun(runDir, now);
-  const final: RunSummary = { ...summary, status, reason, endedAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() };
+  // It trained until now, not just until its summary was last written.
+  const durationMs = summary.status === 'running' ? summary.durationMs + Math.max(0, now - Date.parse(summary.updatedAt)) : summary.durationMs;
+  const final: RunSummary = { ...summary, status, reason, durationMs, endedAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() };
   delete final.pid;
   delete final.hostname;
+  delete final.processStartedAt;
   writeJsonAtomically(join(runDir, RUN_FILES.summary), final);
   return final;
 }

@@ -4,12 +4,11 @@
  */
 import { readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { basename } from 'node:path';
+import { TEMP_FILE } from '../io/files';
 import { RUN_FILES, RUN_FOLDERS } from './layout';
 
 const KNOWN_FILES: ReadonlySet<string> = new Set(Object.values(RUN_FILES));
 const KNOWN_FOLDERS: ReadonlySet<string> = new Set(Object.values(RUN_FOLDERS));
-/** What `replaceFileAtomically` leaves behind when its process dies between writing and renaming. */
-const TEMP_FILE = /^\..+\.tmp$/;
 /** At least one of these marks a run folder. */
 const MARKERS: readonly string[] = [RUN_FILES.summary, RUN_FILES.spec, RUN_FILES.metrics];
 

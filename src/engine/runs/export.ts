@@ -7,7 +7,7 @@
 import type { StateDict } from '../model/types';
 import type { RunAnnotations } from './annotations';
 import type { MetricEvent } from './runReader';
-import type { StoredSpec } from './runWriter';
+import type { StoredSpec } from './storedSpec';
 import type { RunSummary } from './summary';
 
 export const METRICS_CSV_COLUMNS = [
@@ -99,6 +99,35 @@ export function safetensorsBytes(weights: StateDict | NamedTensors, metadata: Re
     }
   }
   return bytes;
+}
+
+/**
+ * The tensors and metadata of a safetensors file written by `safetensorsBytes` (float32 only);
+ * throws an Error saying what is wrong with a damaged or cut-short file.
+ */
+export function parseSafetensors(bytes: Buffer): { tensors: StateDict; metadata: Record<string, string> } {
+  if (bytes.length < 8) throw new Error('too short for a safetensors file');
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  if (8 + headerLength > bytes.length) throw new Error(`its header of ${headerLength} bytes runs past the end of the file (${bytes.length} bytes)`);
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, unknown>;
+  const start = 8 + headerLength;
+  const tensors: StateDict = {};
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = entry as Record<string, string>;
+      continue;
+    }
+    const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (dtype !== 'F32' || offsets[1] - offsets[0] !== size * 4 || start + offsets[1] > bytes.length) {
+      throw new Error(`the tensor "${name}" is damaged or cut short`);
+    }
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) data[i] = bytes.readFloatLE(start + offsets[0] + i * 4);
+    tensors[name] = { shape, data };
+  }
+  return { tensors, metadata };
 }
 
 function csvCell(value: unknown): string {

@@ -1,7 +1,9 @@
 /**
  * Where runs live: `<runsRoot>/<experiment>/<run-id>/`, with `.rnn/runs` beside the spec
- * file as the default root and the experiment folder named after the spec file.
+ * file as the default root and the experiment folder named after the spec file: distinct
+ * file names always get distinct folders, on case-insensitive file systems too.
  */
+import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 /** The files of one run folder. */
@@ -16,6 +18,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   /** The final weights in PyTorch state-dict layout. */
   weights: 'weights.json',
+  /** The last finished epoch's weights and optimizer state, to resume from (`RunCheckpoint`). */
+  checkpoint: 'checkpoint.safetensors',
   /** What the user added afterwards: a name, a note, tags (`RunAnnotations`), replaced atomically. */
   annotations: 'annotations.json',
 } as const;
@@ -30,8 +34,25 @@ export function defaultRunsRoot(specPath: string): string {
   return join(dirname(specPath), '.rnn', 'runs');
 }
 
-/** A spec file's experiment folder name: its base name without `.rnn.json`, made filesystem-safe. */
+/**
+ * A spec file's experiment folder name: its base name without `.rnn.json`, lower case, letters,
+ * digits, `.`, `_` and `-` only. When that is not exactly the file's name (`A B.rnn.json`,
+ * `a-b.json`, a long one) a hash of the exact name follows, so no two names share a folder.
+ */
 export function experimentSlug(specPath: string): string {
+  const name = basename(specPath).normalize('NFC');
+  const readable =
+    name
+      .replace(/(\.rnn)?\.jsonc?$/i, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+      .replace(/^[-.]+|-+$/g, '')
+      .slice(0, 64) || 'experiment';
+  return name === `${readable}.rnn.json` ? readable : `${readable}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
+
+/** The folder name runs were recorded under before names were made distinct; several spec files could share it. */
+export function legacyExperimentSlug(specPath: string): string {
   const stem = basename(specPath).replace(/(\.rnn)?\.jsonc?$/i, '');
   const slug = stem
     .toLowerCase()

@@ -4,17 +4,14 @@
  * reads as `interrupted`; a lost summary is rebuilt from `metrics.jsonl`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ProbeEvent, TrainEvent } from '../events';
 import { iterateJsonLines, type JsonLinesProblems } from '../io/files';
 import { RUN_FILES, runIdTime } from './layout';
+import { interruptionReason } from './runLiveness';
 import { RECORDED_RUN_STATUSES, type RecordedRunStatus } from './runStatus';
-import type { StoredSpec } from './runWriter';
+import { isStoredSpec, type StoredSpec } from './storedSpec';
 import { summarizeEvents, type RunSummary } from './summary';
-
-/** A run on another host counts as interrupted once its summary is this old. */
-export const STALE_AFTER_MS = 10 * 60_000;
 
 /** Every recorded event but probes. */
 export type MetricEvent = Exclude<TrainEvent, ProbeEvent>;
@@ -72,26 +69,16 @@ export function* iterateProbes(runDir: string, problems?: JsonLinesProblems): Ge
   }
 }
 
-/** Whether a process with this id exists on this machine. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The summary as it stands now: stale `running` turned `interrupted`, a lost one rebuilt. */
 export function readSummary(runDir: string, now = Date.now()): { summary: RunSummary; problems: string[] } {
   const id = basename(runDir);
   try {
     const stored = readJson(join(runDir, RUN_FILES.summary));
     if (isSummary(stored)) {
-      const summary = { ...stored, id };
+      const { summary, wrong } = withReadableFields({ ...stored, id });
       const reason = interruptionReason(summary, now);
-      return { summary: reason ? asInterrupted(summary, reason) : summary, problems: [] };
+      const problems = wrong.length > 0 ? [`${RUN_FILES.summary}: fields of the wrong type, shown as "?": ${wrong.join(', ')}`] : [];
+      return { summary: reason ? asInterrupted(summary, reason) : summary, problems };
     }
     const problem = `${RUN_FILES.summary} is ${stored === undefined ? 'missing or unreadable' : 'not a run summary'}`;
     return { summary: rebuildSummary(runDir, problem), problems: [problem] };
@@ -103,26 +90,8 @@ export function readSummary(runDir: string, now = Date.now()): { summary: RunSum
   }
 }
 
-/** Why a `running` summary is in fact interrupted, or undefined when it may well be running. */
-function interruptionReason(summary: RunSummary, now: number): string | undefined {
-  if (summary.status !== 'running') {
-    return undefined;
-  }
-  if (summary.hostname === undefined || summary.hostname === hostname()) {
-    if (summary.pid !== undefined && isProcessAlive(summary.pid)) {
-      return undefined;
-    }
-    return `the training process${summary.pid === undefined ? '' : ` (pid ${summary.pid})`} is gone`;
-  }
-  const updatedAt = Date.parse(summary.updatedAt);
-  if (Number.isFinite(updatedAt) && now - updatedAt <= STALE_AFTER_MS) {
-    return undefined;
-  }
-  return `no news from ${summary.hostname} since ${summary.updatedAt}`;
-}
-
 function asInterrupted(summary: RunSummary, reason: string): RunSummary {
-  const { pid: _pid, hostname: _hostname, ...rest } = summary;
+  const { pid: _pid, hostname: _hostname, processStartedAt: _started, ...rest } = summary;
   return { ...rest, status: 'interrupted', reason };
 }
 
@@ -147,9 +116,40 @@ function rebuildSummary(runDir: string, problem: string): RunSummary {
     lastWrite,
   );
   if (summary.status === 'running') {
-    return { ...summary, status: 'interrupted', reason: `${problem}; rebuilt from ${RUN_FILES.metrics}` };
+    return { ...summary, status: 'interrupted', reason: `${problem}; rebuilt from ${RUN_FILES.metrics}`, rebuilt: problem };
   }
-  return summary;
+  return { ...summary, rebuilt: problem };
+}
+
+const TEXT_FIELDS = ['experiment', 'reason', 'backend', 'backendNote', 'engine', 'dataset', 'endedAt', 'specChecksum', 'hostname', 'rebuilt'] as const;
+const NUMBER_FIELDS = [
+  'durationMs', 'epochsDone', 'steps', 'epochsPlanned', 'parameterCount', 'bestValidationLoss', 'bestEpoch', 'lastValidationLoss',
+  'lastTrainLoss', 'bestValidationAccuracy', 'lastValidationAccuracy', 'stepsPerSecondMedian', 'pid', 'processStartedAt',
+] as const;
+
+/**
+ * A stored summary whose text fields of the wrong type read as `?` (numbers of the wrong type
+ * are kept: the formatters print them as `?`), and the names of the fields that were wrong.
+ */
+function withReadableFields(summary: RunSummary): { summary: RunSummary; wrong: string[] } {
+  const fields = summary as unknown as Record<string, unknown>;
+  const wrong: string[] = [
+    ...TEXT_FIELDS.filter((key) => fields[key] !== undefined && typeof fields[key] !== 'string'),
+    ...NUMBER_FIELDS.filter((key) => fields[key] !== undefined && fields[key] !== null && typeof fields[key] !== 'number'),
+  ];
+  const result: Record<string, unknown> = { ...fields };
+  for (const key of TEXT_FIELDS) if (wrong.includes(key)) result[key] = '?';
+  const sweep = fields.sweep as Record<string, unknown> | undefined;
+  if (sweep !== undefined && (!isObject(sweep) || typeof sweep.label !== 'string' || !isObject(sweep.assignments))) {
+    wrong.push('sweep');
+    result.sweep = { label: '?', assignments: {} };
+  }
+  const baseline = fields.baseline as Record<string, unknown> | undefined;
+  if (baseline !== undefined && (!isObject(baseline) || typeof baseline.label !== 'string')) {
+    wrong.push('baseline');
+    delete result.baseline;
+  }
+  return { summary: result as unknown as RunSummary, wrong };
 }
 
 /** The run's metric events in order, parsed one at a time. */
@@ -201,8 +201,4 @@ function isSummary(value: unknown): value is RunSummary {
     typeof value.updatedAt === 'string' &&
     typeof value.epochsDone === 'number'
   );
-}
-
-export function isStoredSpec(value: unknown): value is StoredSpec {
-  return isObject(value) && isObject(value.spec) && typeof value.specChecksum === 'string';
 }

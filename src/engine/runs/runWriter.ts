@@ -1,29 +1,26 @@
 /**
  * Writes one run folder while the run goes on: the spec once, every event appended as it
  * happens, the summary replaced atomically (throttled, and at every start, epoch and end),
- * and the weights at the end.
+ * a checkpoint at every epoch end and the weights at the end. Checkpoints and the end reach
+ * the disk (fsync) before training goes on. A stopped or interrupted run is continued by
+ * `RunWriter.resume`, which cuts its event files back to its checkpoint.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, truncateSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { TrainEvent } from '../events';
 import type { StateDict } from '../model/types';
 import { writeWeightsFile } from '../model/weightsFile';
 import type { ExperimentSpec } from '../spec/types';
-import { JsonLinesAppender, writeJsonAtomically } from '../io/files';
-import { formatRunId, RUN_FILES } from './layout';
-import { SummaryBuilder, type RunSummary, type SweepPoint } from './summary';
-
-/** The content of a run's `spec.json`. */
-export interface StoredSpec {
-  /** The spec file the run came from, as the caller gave it. */
-  specPath: string;
-  specChecksum: string;
-  sweep?: SweepPoint;
-  /** The resolved spec of this run (sweep values applied). */
-  spec: ExperimentSpec;
-}
+import type { TrainerCheckpoint } from '../train/checkpoint';
+import { JsonLinesAppender, removeLeftoverTempFiles, syncFolder, writeJsonAtomically } from '../io/files';
+import { readCheckpoint, writeCheckpoint, type RunCheckpoint } from './checkpointFile';
+import { formatRunId, RUN_FILES, runIdTime } from './layout';
+import { isProcessAlive, processStartTime } from './runLiveness';
+import { iterateMetrics, readJson, readSummary } from './runReader';
+import { isStoredSpec, type StoredSpec } from './storedSpec';
+import { SummaryBuilder, type RunIdentity, type RunSummary, type SweepPoint } from './summary';
 
 export interface CreateRunOptions {
   /** The experiment folder (see `experimentDir`); created when missing. */
@@ -41,6 +38,18 @@ export const SUMMARY_INTERVAL_MS = 2000;
 
 const ID_ATTEMPTS = 16;
 
+/** A run folder opened again to continue its training. */
+export interface ResumedRun {
+  writer: RunWriter;
+  /** The run's own spec (sweep values applied), as recorded when it started. */
+  stored: StoredSpec;
+  checkpoint: RunCheckpoint;
+  /** Why the run had ended before, for the log. */
+  previously: string;
+  /** The engine that trained it (absent in runs recorded before there was a choice). */
+  engine?: RunSummary['engine'];
+}
+
 export class RunWriter {
   private readonly builder: SummaryBuilder;
   private readonly metrics: JsonLinesAppender;
@@ -50,19 +59,10 @@ export class RunWriter {
   private constructor(
     readonly id: string,
     readonly dir: string,
-    startedAt: number,
-    options: CreateRunOptions,
+    identity: Omit<RunIdentity, 'id' | 'pid' | 'hostname' | 'processStartedAt'>,
     private readonly now: () => number,
   ) {
-    this.builder = new SummaryBuilder({
-      id,
-      experiment: options.spec.name,
-      startedAt,
-      specChecksum: options.specChecksum,
-      sweep: options.sweep,
-      pid: process.pid,
-      hostname: hostname(),
-    });
+    this.builder = new SummaryBuilder({ ...identity, id, pid: process.pid, hostname: hostname(), processStartedAt: processStartTime(process.pid) });
     this.metrics = new JsonLinesAppender(join(dir, RUN_FILES.metrics));
     this.probes = new JsonLinesAppender(join(dir, RUN_FILES.probes));
   }
@@ -90,10 +90,40 @@ export class RunWriter {
         spec: options.spec,
       };
       writeJsonAtomically(join(dir, RUN_FILES.spec), stored);
-      const writer = new RunWriter(id, dir, startedAt, options, now);
+      const identity = { experiment: options.spec.name, startedAt, specChecksum: options.specChecksum, sweep: options.sweep };
+      const writer = new RunWriter(id, dir, identity, now);
       writer.writeSummary();
       return writer;
     }
+  }
+
+  /**
+   * Opens a stopped or interrupted run to continue it from its checkpoint: its event files are
+   * cut back to their length at the checkpoint (the steps after it are trained again), and the
+   * summary says `running` again once the resumed start event is recorded. A failed run may be
+   * resumed unless it diverged (it would again). Throws an Error saying why when the run cannot
+   * be resumed (running, completed, diverged, no checkpoint), having changed nothing.
+   */
+  static resume(runDir: string, now: () => number = Date.now): ResumedRun {
+    const { summary } = readSummary(runDir, now());
+    const problem = resumeProblem(runDir, summary);
+    if (problem) throw new Error(problem);
+    const stored = readJson(join(runDir, RUN_FILES.spec));
+    if (!isStoredSpec(stored)) throw new Error(`${join(runDir, RUN_FILES.spec)} is missing or unreadable: the run's spec is unknown`);
+    const checkpoint = readCheckpoint(runDir);
+    removeLeftoverTempFiles(runDir, isProcessAlive);
+    cutBack(join(runDir, RUN_FILES.metrics), checkpoint.metricsBytes);
+    cutBack(join(runDir, RUN_FILES.probes), checkpoint.probesBytes);
+    const id = basename(runDir);
+    const identity = {
+      experiment: stored.spec.name,
+      startedAt: runIdTime(id) ?? Date.parse(summary.startedAt),
+      specChecksum: stored.specChecksum,
+      sweep: stored.sweep,
+    };
+    const writer = new RunWriter(id, runDir, identity, now);
+    for (const event of iterateMetrics(runDir)) writer.builder.add(event);
+    return { writer, stored, checkpoint, previously: `${summary.status}${summary.reason ? `: ${summary.reason}` : ''}`, engine: summary.engine };
   }
 
   /** Appends the event to its file and keeps the summary current. */
@@ -106,9 +136,17 @@ export class RunWriter {
     }
   }
 
-  /** Writes `weights.json` (atomically, as `writeWeightsFile` does). */
+  /** Writes `weights.json` atomically and durably. */
   saveWeights(weights: StateDict): void {
-    writeWeightsFile(join(this.dir, RUN_FILES.weights), weights);
+    writeWeightsFile(join(this.dir, RUN_FILES.weights), weights, true);
+  }
+
+  /** Writes the checkpoint with the event files' lengths, and the summary, all flushed to the disk. */
+  saveCheckpoint(checkpoint: TrainerCheckpoint): void {
+    this.metrics.sync();
+    this.probes.sync();
+    writeCheckpoint(this.dir, { ...checkpoint, metricsBytes: sizeOf(this.metrics.path), probesBytes: sizeOf(this.probes.path) });
+    this.writeSummary(true);
   }
 
   /** The summary as of now. */
@@ -116,17 +154,45 @@ export class RunWriter {
     return this.builder.summary(this.now());
   }
 
-  /** Writes the summary a last time and closes the event files. */
+  /** Writes the summary a last time, closes the event files and flushes the folder to the disk. */
   close(): RunSummary {
+    this.metrics.sync();
+    this.probes.sync();
     this.metrics.close();
     this.probes.close();
-    return this.writeSummary();
+    removeLeftoverTempFiles(this.dir, isProcessAlive);
+    const summary = this.writeSummary(true);
+    syncFolder(dirname(this.dir));
+    return summary;
   }
 
-  private writeSummary(): RunSummary {
+  private writeSummary(durable = false): RunSummary {
     const summary = this.summary();
-    writeJsonAtomically(join(this.dir, RUN_FILES.summary), summary);
+    writeJsonAtomically(join(this.dir, RUN_FILES.summary), summary, durable);
     this.lastSummaryWrite = this.now();
     return summary;
   }
+}
+
+/**
+ * Why the run cannot be resumed, or undefined when it can be tried: it is stopped, interrupted
+ * or failed without diverging, and has a checkpoint (which `RunWriter.resume` reads in full).
+ */
+export function resumeProblem(runDir: string, summary: RunSummary = readSummary(runDir).summary): string | undefined {
+  if (summary.status === 'running') return `${runDir} is still training (pid ${summary.pid ?? '?'} on ${summary.hostname ?? 'this host'})`;
+  if (summary.status === 'completed') return `${runDir} completed: there is nothing to resume`;
+  if (summary.divergedAt) return `${runDir} diverged (${summary.reason ?? 'no reason recorded'}): resuming would diverge again; train it anew`;
+  if (!existsSync(join(runDir, RUN_FILES.checkpoint))) return `${join(runDir, RUN_FILES.checkpoint)}: cannot resume from this checkpoint: it is missing`;
+  return undefined;
+}
+
+function sizeOf(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+/** Cuts an event file back to `bytes` (a checkpoint's length); a shorter one is damaged and refused. */
+function cutBack(path: string, bytes: number): void {
+  const size = sizeOf(path);
+  if (size < bytes) throw new Error(`${path} is shorter (${size} bytes) than at the checkpoint (${bytes} bytes): it was damaged; the run cannot be resumed`);
+  if (size > bytes) truncateSync(path, bytes);
 }

@@ -47,6 +47,8 @@ export interface RunSummary {
   initialization?: string;
   /** The dataset's one-line description. */
   dataset?: string;
+  /** The data file the spec named, resolved (absolute). */
+  dataFile?: string;
   parameterCount?: number;
   /** ISO 8601 times. `updatedAt` is when the summary was last written. */
   startedAt: string;
@@ -69,9 +71,10 @@ export interface RunSummary {
   sweep?: SweepPoint;
   /** Set when `summary.json` was damaged and this summary was rebuilt from the metrics: what was wrong. */
   rebuilt?: string;
-  /** The training process, while the status is `running`. */
+  /** The training process, while the status is `running`: its id, host and start time (`processStartTime`). */
   pid?: number;
   hostname?: string;
+  processStartedAt?: number;
 }
 
 /** What is known about a run before its first event. */
@@ -84,6 +87,7 @@ export interface RunIdentity {
   sweep?: SweepPoint;
   pid?: number;
   hostname?: string;
+  processStartedAt?: number;
 }
 
 /** Folds events into a summary, through the run's one follower. No I/O and no clock: the caller passes the time. */
@@ -104,7 +108,7 @@ export class SummaryBuilder {
 
 /** A run's summary as of `now`, from what its follower knows. */
 export function summaryOfRun(identity: RunIdentity, run: Readonly<RunState>, now: number): RunSummary {
-  const { id, experiment, startedAt, specChecksum, sweep, pid, hostname } = identity;
+  const { id, experiment, startedAt, specChecksum, sweep, pid, hostname, processStartedAt } = identity;
   const status = recordedStatus(run.status);
   const running = status === 'running';
   const start = run.start;
@@ -122,11 +126,12 @@ export function summaryOfRun(identity: RunIdentity, run: Readonly<RunState>, now
     torchVersion: start?.torchVersion,
     initialization: start?.initialization,
     dataset: start?.dataset,
+    dataFile: start?.dataFile,
     parameterCount: start?.parameterCount,
     startedAt: new Date(startedAt).toISOString(),
     updatedAt: new Date(now).toISOString(),
     endedAt: run.endedAt === undefined ? undefined : new Date(run.endedAt).toISOString(),
-    durationMs: Math.max(0, (run.endedAt ?? now) - startedAt),
+    durationMs: trainingTime(run, startedAt, now),
     epochsPlanned: start?.epochs,
     epochsDone: run.epochsDone,
     steps: run.step,
@@ -142,7 +147,15 @@ export function summaryOfRun(identity: RunIdentity, run: Readonly<RunState>, now
     sweep,
     pid: running ? pid : undefined,
     hostname: running ? hostname : undefined,
+    processStartedAt: running ? processStartedAt : undefined,
   });
+}
+
+/** How long the run has trained: since its start, or, once resumed, the time before the resume plus the time since. */
+function trainingTime(run: Readonly<RunState>, startedAt: number, now: number): number {
+  const resumed = run.start?.resumedFrom;
+  const stretchStart = resumed && run.start ? run.start.time : startedAt;
+  return (resumed?.durationMs ?? 0) + Math.max(0, (run.endedAt ?? now) - stretchStart);
 }
 
 /** The summary of a whole recorded event stream. */

@@ -34,6 +34,8 @@ export interface SpecContext extends SpecLimits {
   specPath: string;
   /** The extension's bundled resources (built-in data sets). */
   resourcesDir: string;
+  /** False in an untrusted workspace: the data files the spec names are checked to exist, never read. */
+  readDataFiles?: boolean;
 }
 
 /** The limits a spec is checked against. */
@@ -139,7 +141,7 @@ export function checkSpecText(text: string, context: SpecContext): SpecCheck {
     const runs = expandSweep(spec).map((run) => run.spec);
     const data = dataIssues(
       spec,
-      { specDir: dirname(context.specPath), resourcesDir: context.resourcesDir },
+      { specDir: dirname(context.specPath), resourcesDir: context.resourcesDir, readDataFiles: context.readDataFiles },
       context.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
     );
     estimate = data.estimate;

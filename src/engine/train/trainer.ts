@@ -10,6 +10,7 @@ import type { EngineConfig, SequenceModel, StateDict } from '../model/types';
 import { Random } from '../random';
 import type { ExperimentSpec } from '../spec/types';
 import { batchIndices, gatherBatch } from './batches';
+import type { TrainerCheckpoint } from './checkpoint';
 import { buildProbe, MAX_PREDICTIONS, type ValidationOutputs } from './probes';
 import { StepRate } from './stepRate';
 
@@ -25,6 +26,10 @@ export interface TrainOptions {
   initialWeights?: StateDict;
   /** The WebAssembly kernels unless another engine is asked for. */
   engine?: EngineKind;
+  /** Continue a run from this checkpoint instead of starting afresh. */
+  resumeFrom?: TrainerCheckpoint;
+  /** Called at the start (epoch 0) and after every finished epoch, its events emitted. */
+  onCheckpoint?(checkpoint: TrainerCheckpoint): void;
   /** The most bytes the engine's own memory may grow to (the run's memory limit less its data). */
   engineMemoryBytes?: number;
 }
@@ -72,7 +77,10 @@ export async function trainExperiment(options: TrainOptions): Promise<TrainOutco
   const engine = options.engine ?? 'kernels';
   const model = createEngine(engine, engineConfig(options.spec, options.dataset, options.engineMemoryBytes));
   try {
-    if (options.initialWeights) {
+    if (options.resumeFrom) {
+      model.loadStateDict(options.resumeFrom.weights);
+      model.loadTrainingState(options.resumeFrom.training);
+    } else if (options.initialWeights) {
       model.loadStateDict(options.initialWeights);
     }
     const progress = { epochsFinished: 0 };
@@ -95,11 +103,31 @@ async function runEpochs(
   model: SequenceModel,
   progress: { epochsFinished: number },
 ): Promise<Omit<EndEvent, 'type' | 'time'>> {
-  const { spec, dataset, onEvent } = options;
+  const { spec, dataset, onEvent, resumeFrom } = options;
   const { epochs, batchSize, learningRate, earlyStopping } = spec.training;
   const shuffler = new Random(spec.training.seed).fork(3);
   const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
-  const started = Date.now();
+  const now = Date.now();
+  // Epoch times go on from the checkpoint's: the pause between stopping and resuming is not counted.
+  const started = now - (resumeFrom?.elapsedMs ?? 0);
+  const tracker = new EarlyStopping(earlyStopping);
+  let step = 0;
+  if (resumeFrom) {
+    shuffler.restoreState(resumeFrom.shuffler);
+    tracker.restore(resumeFrom.earlyStopping);
+    step = resumeFrom.step;
+    progress.epochsFinished = resumeFrom.epoch;
+  }
+  const checkpoint = (epoch: number): void =>
+    options.onCheckpoint?.({
+      epoch,
+      step,
+      elapsedMs: Date.now() - started,
+      weights: model.stateDict(),
+      training: model.trainingState(),
+      shuffler: shuffler.saveState(),
+      earlyStopping: tracker.record(),
+    });
   onEvent({
     type: 'start',
     backend: options.backend,
@@ -111,16 +139,16 @@ async function runEpochs(
     epochs,
     stepsPerEpoch,
     baseline: dataset.baseline,
-    time: started,
+    resumedFrom: resumeFrom && { epoch: resumeFrom.epoch, step: resumeFrom.step, durationMs: resumeFrom.elapsedMs },
+    time: now,
   });
   if (options.backendNote) {
     onEvent({ type: 'log', level: 'warn', message: options.backendNote });
   }
   const rate = new StepRate();
-  const tracker = new EarlyStopping(earlyStopping);
-  let step = 0;
+  if (!resumeFrom) checkpoint(0);
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = (resumeFrom?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
       let lossSum = 0;
       let sampleCount = 0;
       for (const indices of batchIndices(dataset.train.count, batchSize, shuffler)) {
@@ -155,6 +183,7 @@ async function runEpochs(
       if (spec.probe.samples > 0 && (epoch % spec.probe.everyEpochs === 0 || lastEpoch)) {
         onEvent(buildProbe(epoch, spec, dataset, model, validation));
       }
+      checkpoint(epoch);
       if (lastEpoch && epoch < epochs) {
         const message = `Early stopping after epoch ${epoch}: ${tracker.metricName} did not improve for ${tracker.patience} epochs.`;
         onEvent({ type: 'log', level: 'info', message });
@@ -236,6 +265,16 @@ class EarlyStopping {
 
   get patience(): number {
     return this.settings?.patience ?? 0;
+  }
+
+  /** The state a checkpoint keeps. */
+  record(): TrainerCheckpoint['earlyStopping'] {
+    return { best: Number.isFinite(this.best) ? this.best : null, sinceBest: this.sinceBest };
+  }
+
+  restore(record: TrainerCheckpoint['earlyStopping']): void {
+    this.best = record.best ?? Infinity;
+    this.sinceBest = record.sinceBest;
   }
 
   shouldStop(loss: number, accuracy: number | undefined): boolean {

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { formatAge, formatRunResult, formatStepsPerSecond, formatValue } from '../../engine/format';
-import { experimentDir } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { listRuns } from '../../engine/runs/runReader';
 import { describeEstimate } from '../../engine/resources/estimate';
 import { countSweepRuns } from '../../engine/spec/sweep';
@@ -63,7 +63,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
       lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }], memory));
     }
     lenses.push(lens('Open panel', 'rnnLab.openPanel', [uri]));
-    const last = listRuns(experimentDir(runsRootFor(uri), uri.fsPath))[0];
+    const last = listRuns(specRunsDir(runsRootFor(uri), uri.fsPath))[0];
     if (last) {
       const age = formatAge(Date.now() - Date.parse(last.endedAt ?? last.updatedAt));
       const result = formatRunResult(last);

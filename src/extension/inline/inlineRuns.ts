@@ -9,7 +9,7 @@ import type { BaselineRow, EpochRow } from '../../charts/loss';
 import type { SparkRow } from '../../charts/editorCharts';
 import { downsampleExtrema } from '../../charts/series';
 import type { TrainEvent } from '../../engine/events';
-import { experimentDir } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { listRuns, readRun } from '../../engine/runs/runReader';
 import { followEvents, type RunState } from '../../engine/runs/runFollower';
 import { summaryOfRun, type RunSummary } from '../../engine/runs/summary';
@@ -120,7 +120,7 @@ export class InlineRunSource implements vscode.Disposable {
   runsOf(specUri: vscode.Uri): InlineRun[] {
     const mine = [...this.live.values()].filter((live) => live.run.specUri.toString() === specUri.toString()).map((live) => live.view());
     const followed = new Set(mine.filter((run) => run.runDir).map((run) => run.summary.id));
-    const folder = experimentDir(runsRootFor(specUri), specUri.fsPath);
+    const folder = specRunsDir(runsRootFor(specUri), specUri.fsPath);
     const stored = listRuns(folder)
       .filter((summary) => !followed.has(summary.id))
       .map((summary) => ({ summary, dir: path.join(folder, summary.id) }));

@@ -98,6 +98,7 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
     engine: describeEngine(start?.engine, start?.backend, start),
     cell: start?.cell,
     baseline: start?.baseline,
+    dataFile: start?.dataFile,
   };
 }
 
@@ -120,6 +121,7 @@ export function headerOfRecord(record: RunRecord): PanelRunHeader {
     engine: describeEngine(summary.engine, summary.backend, summary),
     cell: start?.cell,
     baseline: summary.baseline,
+    dataFile: summary.dataFile,
   };
 }
 

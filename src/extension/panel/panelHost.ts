@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { EpochEvent, TrainEvent } from '../../engine/events';
 import { readAnnotations } from '../../engine/runs/annotations';
 import { runMetricsText } from '../../engine/runs/exportRun';
-import { experimentDir, RUN_FILES } from '../../engine/runs/layout';
+import { RUN_FILES } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { listRuns, readRun } from '../../engine/runs/runReader';
 import {
   PanelMessageType,
@@ -254,7 +255,7 @@ export class ExperimentPanel implements vscode.Disposable {
   }
 
   private experimentDir(): string {
-    return experimentDir(runsRootFor(this.specUri), this.specUri.fsPath);
+    return specRunsDir(runsRootFor(this.specUri), this.specUri.fsPath);
   }
 
   /** This window's live runs of the experiment, newest first. */
@@ -406,7 +407,11 @@ export class ExperimentPanel implements vscode.Disposable {
     const live = this.liveRunById(id);
     const dir = this.runDirOf(id);
     let note: string | undefined;
-    if (dir && !live?.isActive && existsSync(join(dir, RUN_FILES.weights))) {
+    const hasWeights = dir !== undefined && !live?.isActive && existsSync(join(dir, RUN_FILES.weights));
+    if (hasWeights && !vscode.workspace.isTrusted) {
+      // Weights in the workspace are its content, like its data: sampling from them waits for trust.
+      note = 'sampling from the saved weights waits for Workspace Trust (Restricted Mode)';
+    } else if (dir && hasWeights) {
       const settings = readSettings(this.specUri);
       const length = latestProbe(dir)?.generated?.text.length ?? 200;
       try {

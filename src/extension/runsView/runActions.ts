@@ -4,13 +4,19 @@
  * runs tree's nodes (a click passes the clicked node and the selection), a run folder's URI,
  * or nothing, in which case a quick pick asks.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseTags, updateAnnotations, type RunAnnotations } from '../../engine/runs/annotations';
 import { deleteRun } from '../../engine/runs/deleteRun';
-import { exportMetricsFile, runWeightsSafetensors } from '../../engine/runs/exportRun';
+import { exportMetricsFile, exportWeightsJson, runWeightsSafetensors } from '../../engine/runs/exportRun';
 import { RUN_FILES } from '../../engine/runs/layout';
+import { readJson } from '../../engine/runs/runReader';
+import { resumeProblem } from '../../engine/runs/runWriter';
+import { isStoredSpec } from '../../engine/runs/storedSpec';
+import type { RunManager } from '../training/runManager';
+import type { TrainingRun } from '../training/trainingRun';
+import { refusedInRestrictedMode } from '../trust';
 import type { ExperimentPanels } from '../panel/experimentPanel';
 import type { RunsTreeProvider } from './runsView';
 import type { RunNode, RunsViewNode } from './runsViewItems';
@@ -29,7 +35,7 @@ export interface ExportOptions {
   format?: 'safetensors' | 'json';
 }
 
-export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPanels, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPanels, runs: RunManager, log: vscode.LogOutputChannel): vscode.Disposable[] {
   /** The runs a command applies to: the tree's selection when the clicked run is in it, else the one given or picked. */
   const targets = async (argument: unknown, selection: unknown, placeHolder: string): Promise<RunNode[]> => {
     const selected = Array.isArray(selection) ? selection.filter(isRunNode) : [];
@@ -95,6 +101,20 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
       }
       // In the workspace (the default runs folder): the explorer; elsewhere: the system's file manager.
       await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
+    }),
+    vscode.commands.registerCommand('rnnLab.resumeRun', async (argument?: unknown): Promise<TrainingRun | undefined> => {
+      if (refusedInRestrictedMode('resuming a run', 'resume it')) return undefined;
+      const node = await storedTarget(argument, 'Resume which run?');
+      if (!node) return undefined;
+      const stored = readJson(path.join(node.runDir, RUN_FILES.spec));
+      const problem = resumeProblem(node.runDir) ?? (isStoredSpec(stored) ? undefined : `${path.join(node.runDir, RUN_FILES.spec)} is missing or unreadable`);
+      if (problem || !isStoredSpec(stored)) {
+        void vscode.window.showErrorMessage(`RNN Lab: cannot resume ${runNodeName(node)}: ${problem}`);
+        return undefined;
+      }
+      const run = runs.resume(node.experiment.specUri, node.runDir, stored);
+      panels.show(node.experiment.specUri, { runId: node.id });
+      return run;
     }),
     vscode.commands.registerCommand('rnnLab.renameRun', (argument?: unknown, name?: unknown) =>
       annotate(argument, 'Rename which run?', async (node) => {
@@ -183,7 +203,7 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
       return (
         target &&
         writeExport(log, target, () =>
-          format === 'json' ? copyWeights(node.runDir, target.fsPath) : writeFileSync(target.fsPath, runWeightsSafetensors(node.runDir)),
+          format === 'json' ? exportWeightsJson(node.runDir, target.fsPath) : writeFileSync(target.fsPath, runWeightsSafetensors(node.runDir)),
         )
       );
     }),
@@ -229,14 +249,6 @@ function fileStem(node: RunNode): string {
 
 function saveDialog(node: RunNode, fileName: string, filters: Record<string, string[]>): Thenable<vscode.Uri | undefined> {
   return vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(path.dirname(node.experiment.specUri.fsPath), fileName)), filters, saveLabel: 'Export' });
-}
-
-function copyWeights(runDir: string, target: string): void {
-  try {
-    copyFileSync(path.join(runDir, RUN_FILES.weights), target);
-  } catch (error) {
-    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(`the run in ${runDir} has no saved weights (${RUN_FILES.weights})`) : error;
-  }
 }
 
 /** Runs an export, logs it and says how it went; returns the written file, or undefined on failure. */

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatValue } from '../../engine/format';
 import { readAnnotations } from '../../engine/runs/annotations';
-import { experimentDir } from '../../engine/runs/layout';
+import { specRunsDir } from '../../engine/runs/legacyRuns';
+import { resumeProblem } from '../../engine/runs/runWriter';
 import { listRuns } from '../../engine/runs/runReader';
 import { CoalescedCall } from '../coalescedCall';
 import { runsRootFor } from '../config';
@@ -138,7 +139,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
     const files = await findSpecFiles();
     const next = new Map<string, ExperimentNode>();
     for (const specUri of files) {
-      const dir = experimentDir(runsRootFor(specUri), specUri.fsPath);
+      const dir = specRunsDir(runsRootFor(specUri), specUri.fsPath);
       const existing = this.experiments.get(specUri.toString());
       next.set(specUri.toString(), existing?.dir === dir ? existing : { kind: 'experiment', specUri, dir });
     }
@@ -256,7 +257,9 @@ function runItem(node: RunNode): vscode.TreeItem {
   item.iconPath = runIcon(state);
   item.description = runDescription(node, state);
   item.tooltip = runTooltip(node, state);
-  item.contextValue = node.live ? 'rnnLab.liveRun' : 'rnnLab.run';
+  // Resume Run is offered where it can work: a stopped or interrupted run with a checkpoint.
+  const resumable = node.runDir !== undefined && node.summary !== undefined && !resumeProblem(node.runDir, node.summary);
+  item.contextValue = node.live ? 'rnnLab.liveRun' : resumable ? 'rnnLab.run.resumable' : 'rnnLab.run';
   item.command = { command: 'rnnLab.openRun', title: 'Open Run', arguments: [node] };
   if (node.runDir) item.resourceUri = vscode.Uri.file(node.runDir);
   return item;

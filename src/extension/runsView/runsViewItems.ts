@@ -73,7 +73,8 @@ export function runDescription(node: RunNode, state: RunStatus, now = Date.now()
     if (live.state === 'stopping') parts.push('stopping');
   } else if (s && state === 'running') {
     // Another process's run: as far as its summary (rewritten every few seconds) goes.
-    parts.push(`epoch ${formatCount(s.epochsDone)}/${formatCount(s.epochsPlanned)}`, s.bestValidationLoss === undefined ? undefined : `val ${formatValue(s.bestValidationLoss)}`, 'another process');
+    const best = s.bestValidationLoss === undefined ? undefined : `val ${formatValue(s.bestValidationLoss)}`;
+    parts.push(`epoch ${formatCount(s.epochsDone)}/${formatCount(s.epochsPlanned)}`, best, 'another process');
   } else if (s) {
     if (state === 'failed' || state === 'interrupted') {
       const reason = s.reason ?? 'no reason recorded';
@@ -122,6 +123,7 @@ export function runTooltip(node: RunNode, state: RunStatus): vscode.MarkdownStri
       ['Engine', describeEngine(s.engine, s.backend, s)],
       ['Backend note', s.backendNote],
       ['Data', s.dataset],
+      ['Data file', s.dataFile],
       ['Started', Number.isFinite(Date.parse(s.startedAt)) ? new Date(s.startedAt).toLocaleString() : '?'],
       ['Summary', s.rebuilt ? `rebuilt from ${RUN_FILES.metrics}: ${s.rebuilt}` : undefined],
     );

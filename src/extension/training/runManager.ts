@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { DEFAULT_PYTHONS } from '../../engine/pytorch/python';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
+import type { SweepPoint } from '../../engine/runs/summary';
 import { activatePythonExtension, selectedInterpreter } from './pythonInterpreter';
-import { TrainingRun } from './trainingRun';
+import { TrainingRun, type RunEnvironment } from './trainingRun';
 
 export class RunManager implements vscode.Disposable {
   private readonly runs: TrainingRun[] = [];
@@ -32,7 +33,27 @@ export class RunManager implements vscode.Disposable {
     const settings = readSettings(specUri);
     if (settings.engine === 'pytorch') activatePythonExtension();
     const points = asSweep ? groupedSweepPoints(sweepRuns) : undefined;
-    const environment = {
+    const environment = this.environment(specUri);
+    return this.add(sweepRuns.map((sweepRun, i) => new TrainingRun(specUri, sweepRun, environment, points?.[i])));
+  }
+
+  /** Queues the continuation of a stopped or interrupted run folder, with its recorded spec and sweep point. */
+  resume(specUri: vscode.Uri, runDir: string, stored: { spec: SweepRun['spec']; sweep?: SweepPoint }): TrainingRun {
+    const sweepRun: SweepRun = { spec: stored.spec, assignments: stored.sweep?.assignments ?? {}, label: stored.sweep?.label ?? '' };
+    const [run] = this.add([new TrainingRun(specUri, sweepRun, this.environment(specUri), stored.sweep, runDir)]);
+    return run;
+  }
+
+  private add(queued: TrainingRun[]): TrainingRun[] {
+    this.runs.push(...queued);
+    queued.forEach((run) => this.changed.fire(run));
+    this.startQueued();
+    return queued;
+  }
+
+  private environment(specUri: vscode.Uri): RunEnvironment {
+    const settings = readSettings(specUri);
+    return {
       workerPath: this.workerPath,
       resourcesDir: this.resourcesDir,
       runsRoot: runsRootFor(specUri),
@@ -48,11 +69,6 @@ export class RunManager implements vscode.Disposable {
         this.startQueued();
       },
     };
-    const queued = sweepRuns.map((sweepRun, i) => new TrainingRun(specUri, sweepRun, environment, points?.[i]));
-    this.runs.push(...queued);
-    queued.forEach((run) => this.changed.fire(run));
-    this.startQueued();
-    return queued;
   }
 
   /** Runs queued or training, oldest first. */

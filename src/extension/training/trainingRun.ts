@@ -64,7 +64,10 @@ export class TrainingRun {
     private readonly environment: RunEnvironment,
     /** The run's point in a sweep group, when it is one run of a sweep. */
     grouped?: SweepPoint,
+    /** A stopped or interrupted run folder this run continues. */
+    private readonly resumeRunDir?: string,
   ) {
+    // `runDir` is set once the worker opened the folder: a resume it refuses leaves the folder alone.
     this.sweepPoint = grouped ?? (sweepRun.label ? { label: sweepRun.label, assignments: sweepRun.assignments } : undefined);
   }
 
@@ -108,9 +111,10 @@ export class TrainingRun {
       resourcesDir: env.resourcesDir,
       memoryLimitMb: env.memoryLimitMb,
       stopFlag: this.stopFlag,
+      resumeRunDir: this.resumeRunDir,
     };
     this.follower.setActive('running');
-    env.log.info(`Training ${this.name} from ${this.specUri.fsPath}`);
+    env.log.info(`${this.resumeRunDir ? `Resuming ${this.resumeRunDir} of` : 'Training'} ${this.name} from ${this.specUri.fsPath}`);
     const worker = new Worker(env.workerPath, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: env.memoryLimitMb } });
     this.worker = worker;
     worker.on('message', (message: WorkerMessage) => this.receive(message));

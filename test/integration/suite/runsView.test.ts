@@ -16,7 +16,8 @@ import { loadSpecFile } from '../../../src/engine/spec/load';
 import type { RunNode, RunsViewNode } from '../../../src/extension/runsView/runsViewItems';
 import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
 import { name, publisher } from '../../../package.json';
-import { rnnLab, stopAllRuns, train, waitFor, workspaceFile } from './support';
+import type { TrainingRun } from '../../../src/extension/training/trainingRun';
+import { readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
 
 const SPEC = 'runs-view.rnn.json';
 
@@ -243,6 +244,33 @@ suite('runs view', () => {
       return node && !node.live && node.summary?.status === 'stopped' && node;
     }, 30_000);
     assert.match((await item(ended)).description, /^stopped · /);
+  });
+
+  test('Resume Run continues a stopped run in its own folder, its curve going on, until it completes', async function () {
+    this.timeout(120_000);
+    const [run] = await train(SPEC);
+    await waitFor('the first finished epoch', () => run.progress.epochsDone >= 1, 60_000);
+    run.stop();
+    const stopped = await waitFor('the stopped run in the tree', async () => {
+      const node = (await runNodes()).find((candidate) => candidate.runDir === run.runDir);
+      return node && !node.live && node.summary?.status === 'stopped' && node;
+    }, 30_000);
+    assert.equal((await item(stopped)).contextValue, 'rnnLab.run.resumable', 'Resume Run is offered');
+    assert.equal((await item(await nodeOf(seeded.best))).contextValue, 'rnnLab.run', 'not for a completed run');
+    const resumed = await vscode.commands.executeCommand<TrainingRun | undefined>('rnnLab.resumeRun', stopped);
+    assert.ok(resumed, 'the run was queued');
+    await waitForEnd(resumed, 90_000);
+    assert.equal(resumed.state, 'completed', resumed.reason);
+    assert.equal(resumed.runDir, stopped.runDir, 'the same folder');
+    const summary = readSummary(stopped.runDir!);
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.epochsDone, 3);
+    const lines = readFileSync(path.join(stopped.runDir!, RUN_FILES.metrics), 'utf8').trim().split('\n');
+    const events = lines.map((line) => JSON.parse(line) as { type: string; step?: number });
+    const steps = events.filter((event) => event.type === 'step').map((event) => event.step);
+    assert.deepEqual(steps, steps.map((_, i) => i + 1), 'every step once, in order');
+    const none = await vscode.commands.executeCommand('rnnLab.resumeRun', await nodeOf(seeded.best));
+    assert.equal(none, undefined, 'a completed run is not resumed');
   });
 
   test('delete with { confirm: false }: the selected runs go, from disk and from the tree', async () => {
