@@ -7,7 +7,7 @@
  * (which would keep it alive) and exits by itself when the run ends. Stopping is a flag in
  * shared memory that the training loop polls between steps.
  */
-import type { BackendPreference, EngineKind } from './engine/engineKind';
+import type { BackendPreference, TrainEngine } from './engine/engineKind';
 import type { EpochEvent, GeneratedText, ProbeEvent, TrainEvent } from './engine/events';
 import type { RunStatus } from './engine/runs/runStatus';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
@@ -20,7 +20,10 @@ export interface TrainingJob {
   specPath: string;
   runsRoot: string;
   backend: BackendPreference;
-  engine: EngineKind;
+  engine: TrainEngine;
+  /** The pytorch engine: the Python named by the setting, else the interpreters to try in order. */
+  python?: string;
+  pythonFallbacks?: string[];
   resourcesDir: string;
   /** All of the run's memory (rnnLab.workerMemoryLimitMb): the run refuses to go past it. */
   memoryLimitMb: number;
@@ -57,6 +60,8 @@ export const enum WorkerMessageType {
   Finished = 'finished',
   /** A generation job's sample, or why there is none. */
   Generated = 'generated',
+  /** The run could not start (the pytorch engine found no Python with torch): the reason. */
+  Failed = 'failed',
 }
 
 export interface RunCreatedMessage {
@@ -81,7 +86,12 @@ export interface GenerationResultMessage {
   error?: string;
 }
 
-export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage;
+export interface FailedToStartMessage {
+  type: WorkerMessageType.Failed;
+  reason: string;
+}
+
+export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage | FailedToStartMessage;
 
 /** What a worker answers a job with: a training job's run folder, events and end; a generation job's sample. */
 export type WorkerReplyTo<J extends WorkerJob> = J extends GenerationJob ? GenerationResultMessage : Exclude<WorkerMessage, GenerationResultMessage>;

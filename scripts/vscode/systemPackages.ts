@@ -82,6 +82,20 @@ export function parseUpgrades(simulation: string): string[] {
   return [...simulation.matchAll(/^Inst (\S+) \[[^\]]+\]/gm)].map((match) => match[1]);
 }
 
+/** Debian's PyTorch for the PyTorch bridge's conformance tests (train.py against the kernels), with OpenBLAS instead of the 5–10× slower reference BLAS. */
+export const PYTORCH_REQUIREMENTS: SystemRequirement[] = [
+  {
+    aptPackage: 'python3-torch',
+    purpose: "the PyTorch bridge's tests: exported train.py projects trained against the kernels",
+    isPresent: () => spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0,
+  },
+  {
+    aptPackage: 'libopenblas0-pthread',
+    purpose: "OpenBLAS for Debian's PyTorch (its reference BLAS is 5-10x slower)",
+    isPresent: () => ['x86_64-linux-gnu', 'aarch64-linux-gnu'].some((arch) => existsSync(`/usr/lib/${arch}/openblas-pthread/libopenblas.so.0`)),
+  },
+];
+
 /** Thrown when packages are missing and cannot be installed here; the message says what to run. */
 export class MissingSystemPackagesError extends Error {}
 

@@ -2,7 +2,7 @@
  * The typed stream of events a training run emits. The CLI prints them, the run
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
-import type { EngineKind } from './engineKind';
+import type { TrainEngine } from './engineKind';
 import type { CellType, ProbeQuantity } from './model/cellDescriptions';
 import type { EndStatus } from './runs/runStatus';
 
@@ -13,11 +13,17 @@ export type Backend = 'wasm' | 'cpu';
 
 export interface StartEvent {
   type: 'start';
-  backend: Backend;
+  /** The TensorFlow.js backend (absent for the pytorch engine, which names its `device`). */
+  backend?: Backend;
   /** Why the backend is not the one asked for, when it is not. */
   backendNote?: string;
   /** Which implementation trained (absent in runs recorded before there was a choice). */
-  engine?: EngineKind;
+  engine?: TrainEngine;
+  /** The pytorch engine: the device (`cpu`, `cuda:0 (NVIDIA H100)`), processes, torch version, where the weights came from. */
+  device?: string;
+  worldSize?: number;
+  torchVersion?: string;
+  initialization?: string;
   dataset: string;
   /** The data file, resolved (absolute), for data read from a file the spec names. */
   dataFile?: string;

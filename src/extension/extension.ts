@@ -5,6 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { readSettings } from './config';
+import { registerExportPytorch } from './exportPytorch';
+import { activatePythonExtension } from './training/pythonInterpreter';
 import { ExperimentCodeLens } from './inline/codeLens';
 import { ExperimentPanels } from './panel/experimentPanel';
 import { InlineCharts } from './inline/inlineCharts';
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     ...registerRunActions(runsView, panels, runs, log),
     registerNewExperiment(),
     registerOpenExample(),
+    registerExportPytorch(context.asAbsolutePath('media'), log),
     codeLens,
     statusBar,
     trainingContext,
@@ -70,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
       }
     }),
   );
+  if (readSettings().engine === 'pytorch') activatePythonExtension();
   log.info('RNN Lab activated');
   return { runs, validation, panels, inline, runsView, codeLens, statusBar, trainingContext };
 }

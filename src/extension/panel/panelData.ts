@@ -95,7 +95,7 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
     stepsPerEpoch,
     elapsedMs: start ? Math.max(0, (endedAt ?? now) - start.time) : 0,
     stepsPerSecond,
-    engine: describeEngine(start?.engine, start?.backend),
+    engine: describeEngine(start?.engine, start?.backend, start),
     cell: start?.cell,
     baseline: start?.baseline,
     dataFile: start?.dataFile,
@@ -118,7 +118,7 @@ export function headerOfRecord(record: RunRecord): PanelRunHeader {
     stepsPerEpoch: run.stepsPerEpoch,
     elapsedMs: summary.durationMs,
     stepsPerSecond: summary.stepsPerSecondMedian,
-    engine: describeEngine(summary.engine, summary.backend),
+    engine: describeEngine(summary.engine, summary.backend, summary),
     cell: start?.cell,
     baseline: summary.baseline,
     dataFile: summary.dataFile,
@@ -217,7 +217,8 @@ export function compareRunOfRecord(record: RunRecord, annotations?: RunAnnotatio
     epochs: record.metrics
       .filter((event): event is EpochEvent => event.type === 'epoch')
       .map(({ epoch, validationLoss, validationAccuracy }) => ({ epoch, validationLoss, validationAccuracy })),
-    config: record.spec ? flattenConfig(record.spec.spec) : {},
+    // The engine too, so that Compare's table of differing settings tells a PyTorch run from a kernel run.
+    config: { ...(record.spec ? flattenConfig(record.spec.spec) : {}), engine: describeEngine(summary.engine, summary.backend, summary) ?? 'unknown' },
     bestValidationLoss: summary.bestValidationLoss,
     bestEpoch: summary.bestEpoch,
     bestValidationAccuracy: summary.bestValidationAccuracy,

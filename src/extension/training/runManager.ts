@@ -3,9 +3,11 @@
  * setting, and one change event that the CodeLens, the status bar and the panel follow.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_PYTHONS } from '../../engine/pytorch/python';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
 import type { SweepPoint } from '../../engine/runs/summary';
+import { activatePythonExtension, selectedInterpreter } from './pythonInterpreter';
 import { TrainingRun, type RunEnvironment } from './trainingRun';
 
 export class RunManager implements vscode.Disposable {
@@ -28,6 +30,8 @@ export class RunManager implements vscode.Disposable {
    * `asSweep` records the runs as one sweep group.
    */
   enqueue(specUri: vscode.Uri, sweepRuns: SweepRun[], asSweep = false): TrainingRun[] {
+    const settings = readSettings(specUri);
+    if (settings.engine === 'pytorch') activatePythonExtension();
     const points = asSweep ? groupedSweepPoints(sweepRuns) : undefined;
     const environment = this.environment(specUri);
     return this.add(sweepRuns.map((sweepRun, i) => new TrainingRun(specUri, sweepRun, environment, points?.[i])));
@@ -55,6 +59,8 @@ export class RunManager implements vscode.Disposable {
       runsRoot: runsRootFor(specUri),
       backend: settings.backend,
       engine: settings.engine,
+      python: settings.pythonPath || undefined,
+      pythonFallbacks: [...selectedInterpreter(specUri), ...DEFAULT_PYTHONS],
       memoryLimitMb: settings.workerMemoryLimitMb,
       log: this.log,
       onChange: (run: TrainingRun) => {
