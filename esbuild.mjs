@@ -1,6 +1,6 @@
 // One build script for every bundle. `node esbuild.mjs [--watch] [--production]`.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,24 @@ function copyWasmBinaries() {
     cpSync(join(wasmDist, file), join(outdir, file));
   }
   cpSync(join('src', 'engine', 'kernels', 'kernels.wasm'), join(outdir, 'kernels.wasm'));
+}
+
+/**
+ * The schema VS Code's JSON support validates `*.rnn.json` against: the spec schema without its
+ * `additionalProperties: false`. The JSON service reports an unknown key only as a warning, but
+ * Train refuses it; RNN Lab reports it itself, as an error with a "did you mean" hint.
+ */
+function writeEditorSchema() {
+  const withoutClosedObjects = (node) => {
+    if (Array.isArray(node)) return node.map(withoutClosedObjects);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node).filter(([key, value]) => !(key === 'additionalProperties' && value === false)).map(([key, value]) => [key, withoutClosedObjects(value)]),
+    );
+  };
+  const schema = JSON.parse(readFileSync(join('media', 'rnn-spec.schema.json'), 'utf8'));
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, 'rnn-spec.editor.schema.json'), `${JSON.stringify(withoutClosedObjects(schema), null, 2)}\n`);
 }
 
 const nodeOptions = {
@@ -69,6 +87,7 @@ const webviewOptions = {
 };
 
 copyWasmBinaries();
+writeEditorSchema();
 if (flags.watch) {
   const contexts = await Promise.all([esbuild.context(nodeOptions), esbuild.context(webviewOptions)]);
   await Promise.all(contexts.map((context) => context.watch()));

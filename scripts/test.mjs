@@ -1,5 +1,6 @@
 // `npm test`: gets the machine ready (system packages, code-server), builds, runs every test
 // suite, and ends with one line "N passed, N failed" over all of them.
+//   lint         the type check of each runtime (npm run typecheck), ESLint, and Prettier's check; one count each
 //   unit         test/unit/*.test.ts, Node's test runner
 //   integration  test/integration/suite/*.test.ts in VS Code's extension host (test/integration/run.ts)
 //   ui           test/ui/*.test.ts, Playwright in VS Code in the browser
@@ -24,6 +25,12 @@ function testFiles(dir) {
 /** A step that is not a test suite but fails the run when it fails (the set-up, the build). */
 function step(name, ok) {
   return { name, passed: 0, failed: ok ? 0 : 1 };
+}
+
+/** Runs each check (an npm script) and counts it as one passed or failed test. */
+function runChecks(name, scripts) {
+  const results = scripts.map((script) => run('npm', ['run', '--silent', script]));
+  return { name, passed: results.filter(Boolean).length, failed: results.filter((ok) => !ok).length };
 }
 
 /** Runs Node's test runner on the files, shows its report, and counts the results. */
@@ -73,6 +80,7 @@ suites.push(setUp);
 if (setUp.failed === 0) {
   const build = stage('build', () => step('build', run(process.execPath, ['esbuild.mjs'])));
   suites.push(build);
+  suites.push(stage('lint', () => runChecks('lint', ['typecheck', 'lint:eslint', 'lint:prettier'])));
   suites.push(stage('unit', () => runNodeTests('unit', testFiles('test/unit'))));
   if (build.failed === 0) {
     suites.push(stage('integration', runIntegrationTests));

@@ -1,14 +1,14 @@
 /**
  * Every message between the extension host, a training worker and the experiment panel's
- * webview, typed once.
+ * webview, typed once: one union per direction (host → worker, worker → host, host → webview,
+ * webview → host), and each request declared with the type of its reply.
  *
  * A worker gets its whole job as `workerData` at start, so it needs no message listener
  * (which would keep it alive) and exits by itself when the run ends. Stopping is a flag in
  * shared memory that the training loop polls between steps.
  */
-import type { BackendPreference } from './engine/backend';
 import type { Finding } from './engine/doctor/types';
-import type { EngineKind } from './engine/engineKind';
+import type { BackendPreference, TrainEngine } from './engine/engineKind';
 import type { EpochEvent, GeneratedText, ProbeEvent, TrainEvent } from './engine/events';
 import type { RunStatus } from './engine/runs/runStatus';
 import type { RunSummary, SweepPoint } from './engine/runs/summary';
@@ -21,7 +21,10 @@ export interface TrainingJob {
   specPath: string;
   runsRoot: string;
   backend: BackendPreference;
-  engine: EngineKind;
+  engine: TrainEngine;
+  /** The pytorch engine: the Python named by the setting, else the interpreters to try in order. */
+  python?: string;
+  pythonFallbacks?: string[];
   resourcesDir: string;
   /** All of the run's memory (rnnLab.workerMemoryLimitMb): the run refuses to go past it. */
   memoryLimitMb: number;
@@ -58,6 +61,8 @@ export const enum WorkerMessageType {
   Finished = 'finished',
   /** A generation job's sample, or why there is none. */
   Generated = 'generated',
+  /** The run could not start (the pytorch engine found no Python with torch): the reason. */
+  Failed = 'failed',
 }
 
 export interface RunCreatedMessage {
@@ -82,17 +87,25 @@ export interface GenerationResultMessage {
   error?: string;
 }
 
-export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage;
+export interface FailedToStartMessage {
+  type: WorkerMessageType.Failed;
+  reason: string;
+}
+
+export type WorkerMessage = RunCreatedMessage | EventMessage | FinishedMessage | GenerationResultMessage | FailedToStartMessage;
+
+/** What a worker answers a job with: a training job's run folder, events and end; a generation job's sample. */
+export type WorkerReplyTo<J extends WorkerJob> = J extends GenerationJob ? GenerationResultMessage : Exclude<WorkerMessage, GenerationResultMessage>;
 
 // ---------------------------------------------------------------------------------------------
 // Host ↔ experiment panel (webview). Everything the panel shows arrives by these messages; every
-// message from the panel is checked by the host (`src/extension/panelMessages.ts`).
+// message from the panel is checked by the host (`src/extension/panel/panelMessages.ts`).
 
 /** The webview panel type, also named by the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'rnnLab.experiment';
 
-export const enum PanelMessageType {
-  // Host → webview
+/** Host → webview: the `type` of every `ToWebviewMessage`. */
+export const enum ToWebviewType {
   /** Which experiment the panel shows; sent first, and again after a reload. */
   Init = 'init',
   /** The experiment's runs, newest first. */
@@ -113,8 +126,10 @@ export const enum PanelMessageType {
   Notice = 'notice',
   /** The experiment's sweep groups and the summary of the one shown. */
   SweepSummary = 'sweep-summary',
+}
 
-  // Webview → host
+/** Webview → host: the `type` of every `FromWebviewMessage`. */
+export const enum FromWebviewType {
   /** The panel's script is listening. */
   Ready = 'ready',
   /** Show this run (an id from the run list). */
@@ -176,6 +191,8 @@ export interface PanelStepRow {
   step: number;
   epoch: number;
   loss: number;
+  /** Milliseconds since the run started, for the wall-clock axis (absent in older runs). */
+  elapsedMs?: number;
 }
 
 /** ‖∂L/∂h_t‖ of one probe epoch: [layer][time]. */
@@ -187,20 +204,20 @@ export interface PanelGradientFlow {
 }
 
 export interface InitMessage {
-  type: PanelMessageType.Init;
+  type: ToWebviewType.Init;
   specUri: string;
   experiment: string;
 }
 
 export interface RunListMessage {
-  type: PanelMessageType.RunList;
+  type: ToWebviewType.RunList;
   runs: PanelRunItem[];
   /** The run shown now. */
   selected?: string;
 }
 
 export interface RunLoadedMessage {
-  type: PanelMessageType.RunLoaded;
+  type: ToWebviewType.RunLoaded;
   header: PanelRunHeader;
   /** Downsampled to a screenful, keeping each bucket's extrema. */
   steps: PanelStepRow[];
@@ -211,7 +228,7 @@ export interface RunLoadedMessage {
 }
 
 export interface RunProgressMessage {
-  type: PanelMessageType.RunProgress;
+  type: ToWebviewType.RunProgress;
   header: PanelRunHeader;
   steps: PanelStepRow[];
   epochs: EpochEvent[];
@@ -220,7 +237,7 @@ export interface RunProgressMessage {
 }
 
 export interface ProbeMessage {
-  type: PanelMessageType.Probe;
+  type: ToWebviewType.Probe;
   runId: string;
   probe: ProbeEvent;
 }
@@ -240,12 +257,12 @@ export interface PanelCompareRun {
 }
 
 export interface CompareMessage {
-  type: PanelMessageType.Compare;
+  type: ToWebviewType.Compare;
   runs: PanelCompareRun[];
 }
 
 export interface GeneratedMessage {
-  type: PanelMessageType.Generated;
+  type: ToWebviewType.Generated;
   runId: string;
   /** Where the sample comes from: the run's latest probe or its saved weights. */
   source: 'probe' | 'weights';
@@ -260,7 +277,7 @@ export type PanelView = 'loss' | 'hidden' | 'gradient' | 'predictions' | 'compar
 export const PANEL_VIEWS: readonly PanelView[] = ['loss', 'hidden', 'gradient', 'predictions', 'compare', 'sweep'];
 
 export interface FocusMessage {
-  type: PanelMessageType.Focus;
+  type: ToWebviewType.Focus;
   view?: PanelView;
   /** The run the host shows now (already sent with the run list), kept across reloads. */
   runId?: string;
@@ -269,7 +286,7 @@ export interface FocusMessage {
 }
 
 export interface NoticeMessage {
-  type: PanelMessageType.Notice;
+  type: ToWebviewType.Notice;
   text: string;
 }
 
@@ -314,7 +331,7 @@ export interface PanelSweep {
 }
 
 export interface SweepSummaryMessage {
-  type: PanelMessageType.SweepSummary;
+  type: ToWebviewType.SweepSummary;
   /** Newest first; empty when the experiment has no sweep. */
   groups: PanelSweepGroup[];
   sweep?: PanelSweep;
@@ -333,22 +350,22 @@ export type ToWebviewMessage =
   | SweepSummaryMessage;
 
 export interface ReadyMessage {
-  type: PanelMessageType.Ready;
+  type: FromWebviewType.Ready;
 }
 
 export interface SelectRunMessage {
-  type: PanelMessageType.SelectRun;
+  type: FromWebviewType.SelectRun;
   runId: string;
 }
 
 export interface RequestProbeMessage {
-  type: PanelMessageType.RequestProbe;
+  type: FromWebviewType.RequestProbe;
   runId: string;
   epoch: number;
 }
 
 export interface RequestCompareMessage {
-  type: PanelMessageType.RequestCompare;
+  type: FromWebviewType.RequestCompare;
   runIds: string[];
 }
 
@@ -356,18 +373,18 @@ export interface RequestCompareMessage {
 export type PanelCommand = 'stop' | 'train' | 'openSpec';
 
 export interface CommandMessage {
-  type: PanelMessageType.Command;
+  type: FromWebviewType.Command;
   command: PanelCommand;
 }
 
 export interface GenerateMessage {
-  type: PanelMessageType.Generate;
+  type: FromWebviewType.Generate;
   runId: string;
   temperature: number;
 }
 
 export interface SaveChartMessage {
-  type: PanelMessageType.SaveChart;
+  type: FromWebviewType.SaveChart;
   /** A file name without folder, e.g. `loss.png`. */
   fileName: string;
   format: 'png' | 'svg';
@@ -376,12 +393,12 @@ export interface SaveChartMessage {
 }
 
 export interface SaveMetricsMessage {
-  type: PanelMessageType.SaveMetrics;
+  type: FromWebviewType.SaveMetrics;
   runId: string;
 }
 
 export interface RequestSweepMessage {
-  type: PanelMessageType.RequestSweep;
+  type: FromWebviewType.RequestSweep;
   /** The sweep group to show; the newest when absent or unknown. */
   groupId?: string;
 }
@@ -397,6 +414,31 @@ export type FromWebviewMessage =
   | SaveMetricsMessage
   | RequestSweepMessage;
 
+/** The webview message of a type. */
+export type FromWebviewOf<T extends FromWebviewType> = Extract<FromWebviewMessage, { type: T }>;
+
+/**
+ * Each request of the webview with the message that answers it: the host's handler of a request
+ * answers with exactly this type (with a `NoticeMessage` instead when the run it names is gone). Other
+ * host messages are pushed (a live run's progress, a new probe), and the webview handles replies
+ * and pushes alike, by type; the other webview messages (`Command`, `SaveChart`, `SaveMetrics`)
+ * have no answer.
+ */
+export interface PanelReplies {
+  [FromWebviewType.Ready]: InitMessage;
+  [FromWebviewType.SelectRun]: RunLoadedMessage;
+  [FromWebviewType.RequestProbe]: ProbeMessage;
+  [FromWebviewType.RequestCompare]: CompareMessage;
+  [FromWebviewType.Generate]: GeneratedMessage;
+  [FromWebviewType.RequestSweep]: SweepSummaryMessage;
+}
+
+/** A webview message that the host answers. */
+export type PanelRequest = FromWebviewOf<keyof PanelReplies>;
+
+/** The reply to a request. */
+export type ReplyTo<M extends PanelRequest> = PanelReplies[M['type']];
+
 /** What the webview keeps with `setState`, and what the serializer gets back after a reload. */
 export interface PanelState {
   specUri: string;
@@ -404,6 +446,10 @@ export interface PanelState {
   runId?: string;
   smoothing?: number;
   logScale?: boolean;
+  /** The loss chart's x axis: 'step', 'epoch' or 'time'. */
+  lossAxis?: string;
+  /** The Compare view's smoothing weight. */
+  compareSmoothing?: number;
   layer?: number;
   quantity?: string;
   sample?: number;

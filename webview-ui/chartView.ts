@@ -6,7 +6,7 @@
 import { changeset, type View } from 'vega';
 import embed from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
-import { PanelMessageType } from '../src/protocol';
+import { FromWebviewType } from '../src/protocol';
 import { h } from './dom';
 import { postToHost } from './host';
 
@@ -93,6 +93,15 @@ export class ChartView {
     return Math.max(240, this.element.clientWidth - room);
   }
 
+  /**
+   * A plot height that fills `share` of the panel's height below the chart's top (less room for
+   * the axes, legend and export buttons), at least `min` pixels: charts use the panel's height.
+   */
+  fillHeight(share: number, min: number, room = 110): number {
+    const top = this.element.getBoundingClientRect().top + window.scrollY;
+    return Math.max(min, Math.floor((window.innerHeight - top) * share - room));
+  }
+
   get isRendered(): boolean {
     return this.view !== undefined;
   }
@@ -106,6 +115,6 @@ export class ChartView {
   private async export(format: 'png' | 'svg'): Promise<void> {
     if (!this.view) return;
     const data = format === 'png' ? await this.view.toImageURL('png', 2) : await this.view.toSVG();
-    postToHost({ type: PanelMessageType.SaveChart, fileName: `${this.name}.${format}`, format, data });
+    postToHost({ type: FromWebviewType.SaveChart, fileName: `${this.name}.${format}`, format, data });
   }
 }

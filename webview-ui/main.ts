@@ -3,7 +3,7 @@
  * tabs with the Loss, Hidden state, Gradient flow, Predictions, Compare and Sweep views. Everything it
  * shows arrives from the host as `ToWebviewMessage`s.
  */
-import { PanelMessageType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
+import { FromWebviewType, ToWebviewType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
 import { formatDuration, formatPercent, formatStepsPerSecond, formatValue } from '../src/engine/format';
 import { h, labelled, setOptions } from './dom';
 import { postToHost, saveState, savedState } from './host';
@@ -39,30 +39,34 @@ const button = (label: string, onClick: () => void, secondary = false) => {
   element.addEventListener('click', onClick);
   return element;
 };
-const stopButton = button('Stop', () => postToHost({ type: PanelMessageType.Command, command: 'stop' }));
-const trainButton = button('Train again', () => postToHost({ type: PanelMessageType.Command, command: 'train' }));
-const specButton = button('Open spec', () => postToHost({ type: PanelMessageType.Command, command: 'openSpec' }), true);
-const csvButton = button('Export CSV', () => shownRun && postToHost({ type: PanelMessageType.SaveMetrics, runId: shownRun.id }), true);
+const stopButton = button('Stop', () => postToHost({ type: FromWebviewType.Command, command: 'stop' }));
+const trainButton = button('Train again', () => postToHost({ type: FromWebviewType.Command, command: 'train' }));
+const specButton = button('Open spec', () => postToHost({ type: FromWebviewType.Command, command: 'openSpec' }), true);
+const csvButton = button('Export CSV', () => shownRun && postToHost({ type: FromWebviewType.SaveMetrics, runId: shownRun.id }), true);
 
 const hidden = new HiddenStateView(state, (epoch) => shownRun && requestProbe(shownRun.id, epoch));
 const views = {
   loss: new LossView(state),
   hidden,
   gradient: new GradientView(),
-  predictions: new PredictionsView((temperature) => shownRun && postToHost({ type: PanelMessageType.Generate, runId: shownRun.id, temperature })),
-  compare: new CompareView(state.compare ?? [], (runIds) => {
-    saveState({ compare: runIds });
-    postToHost({ type: PanelMessageType.RequestCompare, runIds });
-  }),
+  predictions: new PredictionsView((temperature) => shownRun && postToHost({ type: FromWebviewType.Generate, runId: shownRun.id, temperature })),
+  compare: new CompareView(
+    state.compare ?? [],
+    (runIds) => {
+      saveState({ compare: runIds });
+      postToHost({ type: FromWebviewType.RequestCompare, runIds });
+    },
+    state.compareSmoothing,
+  ),
   sweep: new SweepView(
     (groupId) => {
       saveState({ sweepGroup: groupId });
-      postToHost({ type: PanelMessageType.RequestSweep, groupId });
+      postToHost({ type: FromWebviewType.RequestSweep, groupId });
     },
     (runId) => {
       restoring = false;
       saveState({ runId });
-      postToHost({ type: PanelMessageType.SelectRun, runId });
+      postToHost({ type: FromWebviewType.SelectRun, runId });
       selectTab('loss');
     },
   ),
@@ -80,7 +84,7 @@ let requestedEpoch: number | undefined;
 
 function requestProbe(runId: string, epoch: number): void {
   requestedEpoch = epoch;
-  postToHost({ type: PanelMessageType.RequestProbe, runId, epoch });
+  postToHost({ type: FromWebviewType.RequestProbe, runId, epoch });
 }
 
 /** Asks for the probe the views should show when it is neither shown nor on its way (so the final one always arrives). */
@@ -123,7 +127,7 @@ function selectTab(id: TabId): void {
 runSelect.addEventListener('change', () => {
   restoring = false;
   saveState({ runId: runSelect.value });
-  postToHost({ type: PanelMessageType.SelectRun, runId: runSelect.value });
+  postToHost({ type: FromWebviewType.SelectRun, runId: runSelect.value });
 });
 
 document.getElementById('app')!.append(
@@ -201,11 +205,11 @@ function focus(message: FocusMessage): void {
 
 function receive(message: ToWebviewMessage): void {
   switch (message.type) {
-    case PanelMessageType.Init:
+    case ToWebviewType.Init:
       saveState({ specUri: message.specUri });
       title.textContent = message.experiment;
       return;
-    case PanelMessageType.RunList: {
+    case ToWebviewType.RunList: {
       setOptions(runSelect, message.runs.map((run) => ({ value: run.id, label: runLabel(run) })), message.selected);
       views.compare.setRuns(message.runs);
       if (message.runs.length === 0) {
@@ -213,12 +217,12 @@ function receive(message: ToWebviewMessage): void {
         renderHeader();
       }
       if (restoring && state.runId && state.runId !== message.selected && message.runs.some((run) => run.id === state.runId)) {
-        postToHost({ type: PanelMessageType.SelectRun, runId: state.runId });
+        postToHost({ type: FromWebviewType.SelectRun, runId: state.runId });
       }
       restoring = false;
       return;
     }
-    case PanelMessageType.RunLoaded: {
+    case ToWebviewType.RunLoaded: {
       const changed = shownRun?.id !== message.header.id;
       // A reloaded panel keeps the slider's choice for the run it showed; another run follows its newest probe.
       if (changed && shownRun !== undefined) hidden.followNewest();
@@ -226,6 +230,7 @@ function receive(message: ToWebviewMessage): void {
       runSelect.value = message.header.id;
       probeEpochs = message.probeEpochs.slice();
       views.loss.load(message.header, message.steps, message.epochs);
+      views.predictions.setEpochs(views.loss.epochEvents);
       views.gradient.load(message.gradients);
       if (changed) {
         hidden.clear();
@@ -237,10 +242,11 @@ function receive(message: ToWebviewMessage): void {
       ensureWantedProbe(message.header.id);
       return;
     }
-    case PanelMessageType.RunProgress:
+    case ToWebviewType.RunProgress:
       if (shownRun && shownRun.id !== message.header.id) return;
       setHeader(message.header);
       views.loss.append(message.header, message.steps, message.epochs);
+      views.predictions.setEpochs(views.loss.epochEvents);
       views.gradient.append(message.gradients);
       if (message.probeEpochs.length > 0) {
         probeEpochs.push(...message.probeEpochs.filter((e) => !probeEpochs.includes(e)));
@@ -248,7 +254,7 @@ function receive(message: ToWebviewMessage): void {
       }
       ensureWantedProbe(message.header.id);
       return;
-    case PanelMessageType.Probe:
+    case ToWebviewType.Probe:
       if (shownRun?.id !== message.runId) return;
       if (requestedEpoch === message.probe.epoch) requestedEpoch = undefined;
       if (!probeEpochs.includes(message.probe.epoch)) {
@@ -261,21 +267,24 @@ function receive(message: ToWebviewMessage): void {
         views.predictions.setProbe(message.probe);
       }
       return;
-    case PanelMessageType.Compare:
+    case ToWebviewType.Compare:
       views.compare.setData(message.runs);
       return;
-    case PanelMessageType.Generated:
+    case ToWebviewType.Generated:
       if (shownRun?.id === message.runId) views.predictions.setGenerated(message.generated, message.note);
       return;
-    case PanelMessageType.Focus:
+    case ToWebviewType.Focus:
       focus(message);
       return;
-    case PanelMessageType.Notice:
+    case ToWebviewType.Notice:
       showNotice(message.text);
       return;
-    case PanelMessageType.SweepSummary:
+    case ToWebviewType.SweepSummary:
       views.sweep.setData(message.groups, message.sweep);
       return;
+    default:
+      // Every message type has its case: a new one does not compile until it is handled here.
+      message satisfies never;
   }
 }
 
@@ -293,5 +302,5 @@ window.addEventListener('resize', () => {
 });
 setInterval(() => shownRun?.live && renderHeader(), 1000);
 selectTab(TABS.some((tab) => tab.id === state.view) ? (state.view as TabId) : 'loss');
-postToHost({ type: PanelMessageType.Ready });
-if (state.sweepGroup) postToHost({ type: PanelMessageType.RequestSweep, groupId: state.sweepGroup });
+postToHost({ type: FromWebviewType.Ready });
+if (state.sweepGroup) postToHost({ type: FromWebviewType.RequestSweep, groupId: state.sweepGroup });

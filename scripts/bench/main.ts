@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: training throughput (steps/s) of our engine (the WebAssembly kernels)
  * against our tfjs-ops reference engine and tf.layers on the same tfjs backend and, when it
- * is installed, PyTorch on the CPU with the same thread count. Prints a Markdown table and
+ * is installed, PyTorch on the CPU with the same thread count, and the pytorch engine (`--engine pytorch`,
+ * Python's start included). Prints a Markdown table and
  * writes every number to a JSON file.
  *
  * Options: --rounds N, --seconds S (per round), --warmup S, --only W1,W3, --cells rnn,lstm,
- * --impls ours,reference,layers,torch, --backend wasm|cpu, --json FILE, --quick (a short smoke test);
+ * --impls ours,reference,layers,torch,pytorch-engine, --backend wasm|cpu, --json FILE, --quick (a short smoke test);
  * --doctor measures the training doctor's cost on the shipped examples instead (--only names examples).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,7 +21,9 @@ import { layersImplementation } from './layers';
 import { measureCase, type CaseResult, type Implementation, type MethodOptions } from './method';
 import { oursImplementation, referenceImplementation } from './ours';
 import { cpuModel, environmentHeader, memorySummary, resultsTable, tensorSummary, type Environment } from './report';
+import { pytorchEngineImplementation } from './pytorchEngine';
 import { startTorch } from './torch';
+import { findTorchPython } from '../../src/engine/pytorch/python';
 import { CELLS, makeBatch, WORKLOADS } from './workloads';
 
 const BATCH_SEED = 7;
@@ -32,7 +35,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string' },
     only: { type: 'string' },
     cells: { type: 'string' },
-    impls: { type: 'string', default: 'ours,reference,layers,torch' },
+    impls: { type: 'string', default: 'ours,reference,layers,torch,pytorch-engine' },
     backend: { type: 'string', default: 'wasm' },
     json: { type: 'string', default: 'bench-results.json' },
     quick: { type: 'boolean', default: false },
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
   };
   const workloads = list(flags.only, WORKLOADS.map((w) => w.id), 'only').map((id) => WORKLOADS.find((w) => w.id === id)!);
   const cells = list(flags.cells, CELLS, 'cells') as CellType[];
-  const wanted = list(flags.impls, ['ours', 'reference', 'layers', 'torch'], 'impls');
+  const wanted = list(flags.impls, ['ours', 'reference', 'layers', 'torch', 'pytorch-engine'], 'impls');
 
   const backend = await initBackend(flags.backend);
   // The wasm backend runs on one thread in Node unless built and served for workers; the cpu backend always does.
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
   if (wanted.includes('reference')) implementations.push(referenceImplementation);
   if (wanted.includes('layers')) implementations.push(layersImplementation);
   if ('implementation' in torch) implementations.push(torch.implementation);
+  const enginePython = wanted.includes('pytorch-engine') ? findTorchPython() : undefined;
+  if (enginePython) implementations.push(pytorchEngineImplementation(enginePython.python, threads));
+  else if (wanted.includes('pytorch-engine')) console.log('pytorch-engine: no Python with torch (python3, /usr/bin/python3); left out');
 
   const environment: Environment = {
     cpu: cpuModel(),

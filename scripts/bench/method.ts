@@ -72,7 +72,7 @@ export interface CaseResult {
 export async function timeSteps(step: () => void | Promise<void>, seconds: number, minSteps: number): Promise<RoundTiming> {
   const start = performance.now();
   let steps = 0;
-  let elapsed = 0;
+  let elapsed: number;
   do {
     await step();
     steps++;

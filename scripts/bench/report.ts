@@ -55,9 +55,12 @@ function ratio(ours: ImplementationResult | undefined, other: ImplementationResu
 
 /** Workload × cell rows: median steps/s with the min–max across rounds, and our speed relative to each reference. */
 export function resultsTable(cases: CaseResult[]): string {
+  // The pytorch engine's column only where it was measured (`--impls` with pytorch-engine and torch installed).
+  const engine = cases.some((result) => result.implementations.some((r) => r.id === 'pytorch-engine'));
   const lines = [
-    '| Workload | Cell | ours steps/s | reference steps/s | tf.layers steps/s | PyTorch steps/s | ours/reference | ours/tf.layers | ours/PyTorch |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Workload | Cell | ours steps/s | reference steps/s | tf.layers steps/s | PyTorch steps/s | ' +
+      `${engine ? 'pytorch-engine steps/s | ' : ''}ours/reference | ours/tf.layers | ours/PyTorch |`,
+    `| --- | --- | ---: | ---: | ---: | ---: | ${engine ? '---: | ' : ''}---: | ---: | ---: |`,
   ];
   for (const result of cases) {
     const find = (id: string) => result.implementations.find((r) => r.id === id);
@@ -66,6 +69,7 @@ export function resultsTable(cases: CaseResult[]): string {
     const workload = WORKLOADS.find((w) => w.id === result.workload);
     lines.push(
       `| ${result.workload} ${workload?.name ?? ''} | ${result.cell} | ${rate(ours)} | ${rate(reference)} | ${rate(layers)} | ${rate(torch)} | ` +
+        (engine ? `${rate(find('pytorch-engine'))} | ` : '') +
         `${ratio(ours, reference)} | ${ratio(ours, layers)} | ${ratio(ours, torch)} |`,
     );
   }

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
+import { CELLS } from '../../src/engine/model/cellDescriptions';
 import type { Implementation, RoundTiming, Trainer } from './method';
 import { LEARNING_RATE } from './workloads';
 
@@ -99,7 +100,7 @@ export async function startTorch(threads: number, pythons: string[] = DEFAULT_PY
           batch.task === 'tokens'
             ? { inputs: Array.from(batch.inputs), labels: Array.from(batch.labels) }
             : { inputs: Array.from(batch.inputs), targets: Array.from(batch.targets) };
-        await torchProcess.request({ cmd: 'setup', workload: { ...workload, learningRate: LEARNING_RATE }, cell, batch: arrays });
+        await torchProcess.request({ cmd: 'setup', workload: { ...workload, learningRate: LEARNING_RATE }, module: CELLS[cell].torchModule, batch: arrays });
         let loss = NaN;
         return {
           async run(seconds, minSteps): Promise<RoundTiming> {

@@ -3,7 +3,7 @@
 A small JSON-lines server on stdin/stdout, so that the benchmark can interleave its
 timed rounds with the tfjs implementations in the same run:
 
-  -> {"cmd": "setup", "workload": {...}, "cell": "lstm", "batch": {...}}   <- {"ok": true, "parameters": N}
+  -> {"cmd": "setup", "workload": {...}, "module": "LSTM", "batch": {...}}   <- {"ok": true, "parameters": N}
   -> {"cmd": "run", "seconds": 1.5, "minSteps": 2}                        <- {"steps": N, "seconds": S, "loss": L}
   -> {"cmd": "quit"}
 
@@ -68,12 +68,13 @@ def blas_info(torch):
 
 
 class Trainer:
-    def __init__(self, torch, workload, cell, batch):
+    def __init__(self, torch, workload, module, batch):
         nn = torch.nn
         torch.manual_seed(1)
         b, t, i = workload["batchSize"], workload["seqLength"], workload["inputSize"]
         self.tokens = workload["task"] == "tokens"
-        recurrent = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
+        # The torch.nn module of the cell, named by its CellDescription.
+        recurrent = getattr(nn, module)
         self.rnn = recurrent(i, workload["hiddenSize"], batch_first=True)
         self.head = nn.Linear(workload["hiddenSize"], workload["outputSize"])
         parameters = list(self.rnn.parameters()) + list(self.head.parameters())
@@ -136,7 +137,7 @@ def main():
     for line in sys.stdin:
         request = json.loads(line)
         if request["cmd"] == "setup":
-            trainer = Trainer(torch, request["workload"], request["cell"], request["batch"])
+            trainer = Trainer(torch, request["workload"], request["module"], request["batch"])
             reply({"ok": True, "parameters": trainer.parameter_count})
         elif request["cmd"] == "run":
             reply(trainer.run(request["seconds"], request["minSteps"]))

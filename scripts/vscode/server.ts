@@ -36,7 +36,8 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
-function isPortFree(port: number): Promise<boolean> {
+/** Whether nothing listens on 127.0.0.1:`port`. */
+export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
@@ -164,11 +165,12 @@ export interface WorkbenchTarget {
 }
 
 /**
- * The URL that opens `target` in the workbench. The extension options travel in the `payload`
+ * The URL that opens `target` in the workbench of `server` (or of the address in front of it:
+ * the URIs in it name the address the browser uses). The extension options travel in the `payload`
  * query parameter as `vscode-remote` URIs, which the web workbench reads as the desktop reads
  * `--extensionDevelopmentPath` and `--extensionTestsPath` (code-server's own command line refuses them).
  */
-export function workbenchUrl(server: RunningCodeServer, target: WorkbenchTarget): string {
+export function workbenchUrl(server: Pick<RunningCodeServer, 'origin' | 'port'>, target: WorkbenchTarget): string {
   const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
   const payload: [string, string][] = [];
   if (target.extensionDevelopmentPath !== undefined) {

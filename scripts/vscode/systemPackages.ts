@@ -62,6 +62,40 @@ export const KERNEL_BUILD_REQUIREMENTS: SystemRequirement[] = [
   { aptPackage: 'lld', purpose: "linking the compute kernels (wasm-ld)", isPresent: onPath('wasm-ld') },
 ];
 
+/**
+ * Installs only what is asked for and what it depends on: no recommended packages, and no
+ * upgrade of a package that is installed already.
+ */
+export const APT_INSTALL_OPTIONS = ['--no-install-recommends', '--no-upgrade'];
+
+/**
+ * The installed packages that installing `packages` would upgrade (a dependency that needs a
+ * newer version), from apt-get's simulation: its `Inst name [installed] (new …)` lines.
+ */
+export function upgradesOfInstalling(packages: string[]): string[] {
+  const simulation = spawnSync('apt-get', ['-s', '-q', 'install', ...APT_INSTALL_OPTIONS, ...packages], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  return parseUpgrades(simulation.stdout ?? '');
+}
+
+/** The names of the `Inst name [installed version] (…)` lines of an apt-get simulation. */
+export function parseUpgrades(simulation: string): string[] {
+  return [...simulation.matchAll(/^Inst (\S+) \[[^\]]+\]/gm)].map((match) => match[1]);
+}
+
+/** Debian's PyTorch for the PyTorch bridge's conformance tests (train.py against the kernels), with OpenBLAS instead of the 5–10× slower reference BLAS. */
+export const PYTORCH_REQUIREMENTS: SystemRequirement[] = [
+  {
+    aptPackage: 'python3-torch',
+    purpose: "the PyTorch bridge's tests: exported train.py projects trained against the kernels",
+    isPresent: () => spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0,
+  },
+  {
+    aptPackage: 'libopenblas0-pthread',
+    purpose: "OpenBLAS for Debian's PyTorch (its reference BLAS is 5-10x slower)",
+    isPresent: () => ['x86_64-linux-gnu', 'aarch64-linux-gnu'].some((arch) => existsSync(`/usr/lib/${arch}/openblas-pthread/libopenblas.so.0`)),
+  },
+];
+
 /** Thrown when packages are missing and cannot be installed here; the message says what to run. */
 export class MissingSystemPackagesError extends Error {}
 
@@ -77,8 +111,9 @@ function run(command: string, args: string[]): void {
 }
 
 /**
- * Makes sure every requirement is present: installs the missing ones with `apt-get update` then
- * `apt-get install -y` when running as root on a system with apt-get, and otherwise throws a
+ * Makes sure every requirement is present: installs the missing ones (only those) with `apt-get
+ * update` then `apt-get install -y --no-install-recommends --no-upgrade`, saying which installed
+ * packages their dependencies upgrade, when running as root on a system with apt-get, and otherwise throws a
  * {@link MissingSystemPackagesError} that names the command to run.
  */
 export function ensureSystemPackages(requirements: SystemRequirement[]): void {
@@ -88,7 +123,7 @@ export function ensureSystemPackages(requirements: SystemRequirement[]): void {
   const reasons = missing.map((requirement) => `  ${requirement.aptPackage}: ${requirement.purpose}`).join('\n');
   const hasApt = findOnPath('apt-get') !== undefined;
   if (!hasApt || process.getuid?.() !== 0) {
-    const command = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+    const command = `sudo apt-get update && sudo apt-get install -y ${APT_INSTALL_OPTIONS.join(' ')} ${packages.join(' ')}`;
     const how = hasApt
       ? `Run as root, or run first:\n  ${command}`
       : `Install their equivalents with your package manager (on Debian/Ubuntu: ${command})`;
@@ -96,7 +131,11 @@ export function ensureSystemPackages(requirements: SystemRequirement[]): void {
   }
   console.log(`Installing missing system packages:\n${reasons}`);
   run('apt-get', ['-q', 'update']);
-  run('apt-get', ['-q', 'install', '-y', '--no-install-recommends', ...packages]);
+  const upgrades = upgradesOfInstalling(packages);
+  if (upgrades.length > 0) {
+    console.log(`Their dependencies need newer versions of installed packages, which apt-get upgrades: ${upgrades.join(' ')}`);
+  }
+  run('apt-get', ['-q', 'install', '-y', ...APT_INSTALL_OPTIONS, ...packages]);
   const stillMissing = missing.filter((requirement) => !requirement.isPresent());
   if (stillMissing.length > 0) {
     throw new Error(`apt-get installed ${packages.join(' ')}, but still missing: ${stillMissing.map((r) => r.aptPackage).join(' ')}`);

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { AUTOSIZE, VEGA_LITE_SCHEMA } from './layout';
-import { baselineLayer, foldEpochLosses, lossEncoding, plottable, splitColor } from './lossLayers';
+import { baselineLayer, foldEpochLosses, labelledEpochRule, lossEncoding, plottable, splitColor } from './lossLayers';
 import { DEFAULT_THEME, themeConfig, type ChartTheme } from './theme';
 
 /** A row of the sparkline's `series` dataset. */
@@ -119,20 +119,7 @@ export function hoverChartSpec(options: HoverChartOptions = {}): TopLevelSpec {
           { filter: 'datum.rank === 1' },
           { calculate: "'best ' + format(datum.validationLoss, '.4~g') + ' @ epoch ' + datum.epoch", as: 'text' },
         ],
-        layer: [
-          { mark: { type: 'rule', color: theme.palette[1], strokeDash: [2, 2] }, encoding: { x } },
-          // The label sits on the side of the rule with more room.
-          {
-            transform: [{ filter: 'datum.epoch - datum.firstEpoch <= datum.lastEpoch - datum.epoch' }],
-            mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, y: 0, color: theme.foreground },
-            encoding: { x, text: { field: 'text' } },
-          },
-          {
-            transform: [{ filter: 'datum.epoch - datum.firstEpoch > datum.lastEpoch - datum.epoch' }],
-            mark: { type: 'text', align: 'right', baseline: 'top', dx: -3, y: 0, color: theme.foreground },
-            encoding: { x, text: { field: 'text' } },
-          },
-        ],
+        layer: labelledEpochRule(theme, x, 'top'),
       },
     ],
   };

@@ -1,6 +1,7 @@
 /** The hidden-state heatmap: one sample's units × time steps for one layer and quantity, under its input. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ProbeEvent, ProbeQuantity } from '../engine/events';
+import { QUANTITIES, quantityTitle } from '../engine/model/cellDescriptions';
 import type { ModelSpec } from '../engine/spec/types';
 import { AUTOSIZE, VEGA_LITE_SCHEMA } from './layout';
 import { DEFAULT_THEME, themeConfig, type ChartTheme } from './theme';
@@ -52,18 +53,6 @@ export interface HiddenStateChartOptions {
   height?: number;
 }
 
-const QUANTITY_TITLES: Record<ProbeQuantity, string> = {
-  h: 'hidden state h',
-  c: 'cell state c',
-  i: 'input gate i',
-  f: 'forget gate f',
-  g: 'candidate g',
-  o: 'output gate o',
-  r: 'reset gate r',
-  z: 'update gate z',
-  n: 'candidate n',
-};
-
 const VISIBLE_WHITESPACE: Record<string, string> = { ' ': '␣', '\n': '↵', '\t': '⇥' };
 
 /**
@@ -73,24 +62,19 @@ const VISIBLE_WHITESPACE: Record<string, string> = { ' ': '␣', '\n': '↵', '\
  */
 export function quantityColorDomain(quantity: ProbeQuantity, absMax = 1, nonlinearity: ModelSpec['nonlinearity'] = 'tanh'): number[] {
   const bound = absMax > 0 && Number.isFinite(absMax) ? absMax : 1;
-  switch (quantity) {
-    case 'i':
-    case 'f':
-    case 'o':
-    case 'r':
-    case 'z':
+  switch (QUANTITIES[quantity]?.range) {
+    case 'gate':
       return [0, 1];
-    case 'g':
-    case 'n':
+    case 'tanh':
       return [-1, 0, 1];
-    case 'h':
+    case 'hidden':
       return nonlinearity === 'relu' ? [0, bound] : [-1, 0, 1];
-    case 'c':
+    case 'state':
       return [-bound, 0, bound];
   }
 }
 
-/** The heatmap's datasets from a probe; `sample` is a position in `probe.samples`. */
+/** The heatmap's datasets from a probe; `sample` is a position in `probe.samples`. Dense features go by their names (`x0`, `x1` … without). */
 export function hiddenStateData(probe: ProbeEvent, sample: number, layer: number, quantity: ProbeQuantity): HiddenStateData {
   const units = probe.layers.find((l) => l.layer === layer)?.quantities[quantity]?.[sample] ?? [];
   // A decimated probe records every k-th step only: its values sit at their real time steps.
@@ -104,7 +88,7 @@ export function hiddenStateData(probe: ProbeEvent, sample: number, layer: number
     if (typeof step === 'string') {
       tokens.push({ time, token: VISIBLE_WHITESPACE[step] ?? step });
     } else {
-      step.forEach((value, f) => inputs.push({ time, feature: `x${f}`, value }));
+      step.forEach((value, f) => inputs.push({ time, feature: probe.featureNames?.[f] ?? `x${f}`, value }));
     }
   });
   const absMax = cells.reduce((max, c) => (Number.isFinite(c.value) ? Math.max(max, Math.abs(c.value)) : max), 0);
@@ -150,7 +134,7 @@ export function hiddenStateChartSpec(options: HiddenStateChartOptions): TopLevel
       color: {
         field: 'value',
         type: 'quantitative' as const,
-        title: QUANTITY_TITLES[options.quantity],
+        title: quantityTitle(options.quantity),
         scale: { domain, range, clamp: true },
         legend: { orient: 'right' as const, gradientLength: Math.min(200, options.height ?? 200) },
       },

@@ -17,8 +17,11 @@ export type { ChartSize } from './layout';
 
 export { smoothDebiased, downsampleExtrema } from './series';
 
-export type { StepRow, EpochRow, BaselineRow, LossChartOptions } from './loss';
-export { lossChartSpec, stepRows, epochRow, ZOOM_PARAM } from './loss';
+export type { StepRow, StepInput, EpochRow, BaselineRow, LossAxis, LossChartOptions } from './loss';
+export { lossChartSpec, stepRows, epochRow, ZOOM_PARAM, CROSSHAIR_PARAM, LOSS_AXES, LOSS_SERIES } from './loss';
+
+export type { AccuracyChartOptions } from './accuracy';
+export { accuracyChartSpec } from './accuracy';
 
 export type { HeatmapCellRow, InputFeatureRow, InputTokenRow, HiddenStateData, HiddenStateChartOptions } from './hiddenState';
 export { hiddenStateChartSpec, hiddenStateData, quantityColorDomain } from './hiddenState';
@@ -26,14 +29,16 @@ export { hiddenStateChartSpec, hiddenStateData, quantityColorDomain } from './hi
 export type { GradientRow, GradientFlowChartOptions } from './gradientFlow';
 export { gradientFlowChartSpec, gradientRows, GRADIENT_LAYER_PARAM } from './gradientFlow';
 
-export type { ForecastRow, ConfusionRow, ForecastChartOptions, ConfusionChartOptions } from './predictions';
-export { forecastChartSpec, forecastRows, confusionChartSpec, confusionRows } from './predictions';
+export type { ForecastRow, SequenceRow, ConfusionRow, ForecastChartOptions, ConfusionChartOptions } from './predictions';
+export { forecastScatterSpec, residualChartSpec, sequenceChartSpec, forecastRows, sequenceRows, confusionChartSpec, confusionRows } from './predictions';
+
+export { accuracySentence, bestEpoch, epochCaption } from './epochFigures';
 
 export type { ActivationSpan } from './activations';
 export { activationSpans, activationColor } from './activations';
 
-export type { CompareRow, CompareRun, CompareChartOptions } from './compare';
-export { compareChartSpec, runColor, differingConfig, sortByBest } from './compare';
+export type { CompareRow, CompareRun, CompareChartOptions, RunStyle } from './compare';
+export { compareChartSpec, compareRows, runColor, runStyles, uniqueRunLabels, differingConfig, sortByBest } from './compare';
 
 export type { SparkRow, SparklineOptions, HoverChartOptions } from './editorCharts';
 export { sparklineSpec, hoverChartSpec } from './editorCharts';

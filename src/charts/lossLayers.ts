@@ -35,12 +35,20 @@ export function foldEpochLosses(logScale: boolean) {
   ];
 }
 
+/**
+ * The baseline's label as a Vega expression: "baseline (last value) 0.0705", so that it never reads
+ * as the latest loss. Three significant digits, as the rule's height can show no more.
+ */
+export function baselineText(label: string, loss: string): string {
+  return `'baseline (' + ${label} + ') ' + format(${loss}, '.3~g')`;
+}
+
 /** The `baseline` dataset drawn as a dashed horizontal rule with its label and value at the right end. */
 export function baselineLayer(theme: ChartTheme, logScale: boolean) {
   const y = lossEncoding('loss', logScale);
   return {
     data: { name: 'baseline' },
-    transform: [plottable('loss', logScale), { calculate: "datum.label + ' ' + format(datum.loss, '.4~g')", as: 'text' }],
+    transform: [plottable('loss', logScale), { calculate: baselineText('datum.label', 'datum.loss'), as: 'text' }],
     layer: [
       {
         mark: { type: 'rule' as const, strokeDash: [4, 4], color: theme.muted },
@@ -58,4 +66,22 @@ export function baselineLayer(theme: ChartTheme, logScale: boolean) {
       },
     ],
   };
+}
+
+/**
+ * A vertical rule at `x` labelled with the rows' `text`, the label on the side of the rule with more
+ * room (the rows need `epoch`, `firstEpoch` and `lastEpoch`), at the top or the bottom of the plot.
+ */
+export function labelledEpochRule(theme: ChartTheme, x: object, at: 'top' | 'bottom') {
+  const y = at === 'top' ? { y: 0 } : { y: { expr: 'height' }, dy: -3 };
+  const side = (align: 'left' | 'right', test: string) => ({
+    transform: [{ filter: test }],
+    mark: { type: 'text' as const, align, baseline: at, dx: align === 'left' ? 3 : -3, ...y, color: theme.foreground },
+    encoding: { x, text: { field: 'text' } },
+  });
+  return [
+    { mark: { type: 'rule' as const, color: theme.palette[1], strokeDash: [2, 2] }, encoding: { x } },
+    side('left', 'datum.epoch - datum.firstEpoch <= datum.lastEpoch - datum.epoch'),
+    side('right', 'datum.epoch - datum.firstEpoch > datum.lastEpoch - datum.epoch'),
+  ];
 }

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validateCommand')).validateCommand,
   runs: async () => (await import('./runsCommand')).runsCommand,
   export: async () => (await import('./exportCommand')).exportCommand,
+  'export-pytorch': async () => (await import('./exportPytorchCommand')).exportPytorchCommand,
   doctor: async () => (await import('./doctorCommand')).doctorCommand,
   'verify-reference': async () => (await import('./verifyReferenceCommand')).verifyReferenceCommand,
 };

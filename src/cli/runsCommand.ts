@@ -2,6 +2,7 @@
 import { defaultRunsRoot } from '../engine/runs/layout';
 import { specRunsDir } from '../engine/runs/legacyRuns';
 import { listRuns } from '../engine/runs/runReader';
+import type { RunSummary } from '../engine/runs/summary';
 import { formatAge, formatCount, formatDuration, formatValue } from '../engine/format';
 import { formatTable } from './format';
 import { EXIT, parseCommandArgs, UsageError } from './usage';
@@ -26,9 +27,17 @@ export function runsCommand(args: string[]): number {
     formatValue(summary.lastValidationLoss),
     formatDuration(summary.durationMs),
     formatAge(now - Date.parse(summary.startedAt)),
+    engineLabel(summary),
     summary.sweep?.label || '-',
   ]);
-  const header = ['run', 'status', 'best val', 'last val', 'duration', 'age', 'sweep'];
+  const header = ['run', 'status', 'best val', 'last val', 'duration', 'age', 'engine', 'sweep'];
   process.stdout.write(`${formatTable(header, rows, new Set([2, 3, 4]))}\n`);
   return EXIT.ok;
+}
+
+/** `kernels`, `tfjs`, or for a run of train.py `pytorch cuda:0 ×2`: its device and process count. */
+function engineLabel(summary: RunSummary): string {
+  if (summary.engine !== 'pytorch') return summary.engine ?? '-';
+  const device = (summary.device ?? '').split(' (')[0];
+  return `pytorch${device ? ` ${device}` : ''}${(summary.worldSize ?? 1) > 1 ? ` ×${summary.worldSize}` : ''}`;
 }

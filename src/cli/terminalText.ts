@@ -5,6 +5,7 @@
  */
 
 /** C0 controls except tab and newline, DEL, and the C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is what this expression is for
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function escapeControlCharacters(text: string): string {

@@ -4,7 +4,9 @@
  * SIGINT, SIGTERM and SIGHUP stop after the current step, keeping the run as `stopped`.
  */
 import { dirname, resolve } from 'node:path';
-import { resumeExperiment, runExperiment } from '../engine/runExperiment';
+import { TRAIN_ENGINES } from '../engine/engineKind';
+import { runWithPytorch } from '../engine/pytorch/pytorchRun';
+import { resumeExperiment, runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
 import { defaultRunsRoot, legacyExperimentSlug } from '../engine/runs/layout';
 import { specRunsDir } from '../engine/runs/legacyRuns';
 import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
@@ -20,6 +22,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     json: { type: 'boolean', default: false },
     runs: { type: 'string' },
     resume: { type: 'string' },
+    python: { type: 'string' },
     ...ENGINE_OPTIONS,
     ...LIMIT_OPTIONS,
   });
@@ -27,7 +30,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     throw new UsageError('train takes exactly one spec file');
   }
   const backend = backendPreference(values.backend);
-  const engine = engineKind(values.engine);
+  const engine = engineKind(values.engine, TRAIN_ENGINES);
   const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
     throw new UsageError('--epochs must be a positive whole number');
@@ -37,6 +40,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
   const limits = specLimits(values);
   if (values.resume !== undefined) {
     if (epochs !== undefined) throw new UsageError('--resume continues a run with its recorded spec: --epochs cannot change it');
+    if (engine === 'pytorch') throw new UsageError('--resume continues a run on the kernels or tfjs engine, not --engine pytorch');
     const runsRoot = values.runs ?? defaultRunsRoot(specPath);
     const runDir = resolve(values.resume);
     const own = [specRunsDir(runsRoot, specPath), resolve(runsRoot, legacyExperimentSlug(specPath))].map((dir) => resolve(dir));
@@ -83,19 +87,21 @@ export async function trainCommand(args: string[], context: CliContext): Promise
       if (shouldStop()) {
         break;
       }
-      run.result = await runExperiment({
+      const options: Omit<RunExperimentOptions, 'backend' | 'engine'> = {
         spec: run.spec,
         sweep: run.sweep,
         specPath,
         runsRoot: values.runs,
-        backend,
-        engine,
         resourcesDir: context.resourcesDir,
         memoryLimitMb: limits.memoryLimitMb,
         onRunCreated: (runDir) => reporter.runCreated(run, runDir),
         onEvent: (event) => reporter.event(event),
         shouldStop,
-      });
+      };
+      run.result =
+        engine === 'pytorch'
+          ? await runWithPytorch({ ...options, python: values.python, choosePython: 'pass --python PATH' })
+          : await runExperiment({ ...options, backend, engine });
       reporter.runFinished({ ...run, result: run.result });
     }
     reporter.allFinished(runs);

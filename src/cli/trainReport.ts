@@ -92,7 +92,7 @@ export class TextReporter implements TrainReporter {
     switch (event.type) {
       case 'start':
         this.print(
-          `${event.cell.toUpperCase()}, ${event.parameterCount} parameters, on ${event.dataset} (${describeEngine(event.engine, event.backend)})\n` +
+          `${event.cell.toUpperCase()}, ${event.parameterCount} parameters, on ${event.dataset} (${describeEngine(event.engine, event.backend, event)})\n` +
             `${plural(event.epochs, 'epoch')} of ${plural(event.stepsPerEpoch, 'step')}; ` +
             `baseline loss ${formatValue(event.baseline.loss)} (${event.baseline.label})` +
             (event.dataFile ? `\nData file: ${event.dataFile}` : ''),

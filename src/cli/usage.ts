@@ -1,7 +1,6 @@
 /** The command line's usage text, exit codes and argument parsing. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { BackendPreference } from '../engine/backend';
-import { ENGINE_KINDS, type EngineKind } from '../engine/engineKind';
+import { ENGINE_KINDS, type BackendPreference, type EngineKind, type TrainEngine } from '../engine/engineKind';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
 import type { SpecLimits } from '../engine/spec/load';
 import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
@@ -18,13 +17,14 @@ export const EXIT = {
 export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM, GRU) from *.rnn.json specs
 
 Usage:
-  rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
-                     [--memory-limit MB] [--max-sweep-runs N]
+  rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs|pytorch] [--backend auto|wasm|cpu]
+                     [--python PATH] [--memory-limit MB] [--max-sweep-runs N]
   rnn-lab train SPEC --resume RUN_FOLDER [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
                      [--memory-limit MB]
   rnn-lab validate SPEC... [--verbose] [--memory-limit MB] [--max-sweep-runs N]
   rnn-lab runs SPEC [--runs DIR]
   rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
+  rnn-lab export-pytorch SPEC|RUN_FOLDER [--out DIR]
   rnn-lab doctor RUN_FOLDER [--json]
   rnn-lab verify-reference FILE... [--engine kernels|tfjs] [--backend auto|wasm|cpu]
   rnn-lab --help | --version
@@ -38,6 +38,9 @@ Commands:
   export            Write a run's final weights (FILE.safetensors in PyTorch's state-dict
                     layout, or FILE.json) and/or its metrics (FILE.csv, one row per step
                     and epoch, or FILE.json).
+  export-pytorch    Write a PyTorch project (train.py, data.safetensors, init.safetensors,
+                    spec.json, README.md) that trains SPEC as RNN Lab does, on a GPU or
+                    under torchrun; from a run folder, its final weights are the start.
   doctor            The training doctor's findings for a recorded run (why it fails
                     and what to change), recomputed from its metrics and probes;
                     --json prints {"findings": [...]}.
@@ -52,10 +55,15 @@ Options:
   --json            train: one JSON event per line on stdout instead of text;
                     doctor: the findings as JSON.
   --runs DIR        Keep runs under DIR instead of .rnn/runs beside the spec.
-  --engine NAME     kernels (WebAssembly SIMD kernels; the default) or tfjs (the
-                    reference implementation on TensorFlow.js ops).
+  --engine NAME     kernels (WebAssembly SIMD kernels; the default), tfjs (the
+                    reference implementation on TensorFlow.js ops) or, for train,
+                    pytorch (the exported train.py in a Python child process).
+  --python PATH     train --engine pytorch: the Python with torch (default: python3,
+                    then /usr/bin/python3).
   --backend NAME    The TensorFlow.js backend: auto (wasm, else cpu; the default),
                     wasm or cpu.
+  --out DIR         export-pytorch: the project folder (default: <spec name>-pytorch
+                    beside the spec, or <run id>-pytorch here for a run folder).
   --memory-limit MB All of a run's memory (default ${DEFAULT_MEMORY_LIMIT_MB}): a spec estimated past it
                     is an error, and the engine refuses allocations past it.
   --max-sweep-runs N  The most runs a sweep may have (default ${DEFAULT_MAX_SWEEP_RUNS}).
@@ -122,10 +130,10 @@ export function backendPreference(value: string): BackendPreference {
   return value as BackendPreference;
 }
 
-/** The `--engine` value, checked. */
-export function engineKind(value: string): EngineKind {
-  if (!ENGINE_KINDS.includes(value as EngineKind)) {
-    throw new UsageError(`--engine must be one of ${ENGINE_KINDS.join(', ')}`);
+/** The `--engine` value, checked against the engines the command can use. */
+export function engineKind<T extends TrainEngine = EngineKind>(value: string, allowed: readonly T[] = ENGINE_KINDS as readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new UsageError(`--engine must be one of ${allowed.join(', ')}`);
   }
-  return value as EngineKind;
+  return value as T;
 }

@@ -7,9 +7,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { BackendPreference } from './engineKind';
 import type { Backend } from './events';
-
-export type BackendPreference = 'auto' | 'wasm' | 'cpu';
 
 export interface BackendChoice {
   backend: Backend;
@@ -36,7 +35,7 @@ export async function initBackend(preference: BackendPreference): Promise<Backen
   }
   const dir = wasmBinaryDir();
   setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
-  let failure = '';
+  let failure: string;
   try {
     if (await tf.setBackend('wasm')) {
       await tf.ready();

@@ -3,20 +3,28 @@
  * store writes them as JSON lines, and the extension forwards them from the worker.
  */
 import type { Finding } from './doctor/types';
-import type { EngineKind } from './engineKind';
+import type { TrainEngine } from './engineKind';
+import type { CellType, ProbeQuantity } from './model/cellDescriptions';
 import type { EndStatus } from './runs/runStatus';
-import type { CellType } from './spec/types';
+
+/** The quantities and their names are described in `model/cellDescriptions.ts`. */
+export type { ProbeQuantity };
 
 export type Backend = 'wasm' | 'cpu';
-export type ProbeQuantity = 'h' | 'c' | 'i' | 'f' | 'g' | 'o' | 'r' | 'z' | 'n';
 
 export interface StartEvent {
   type: 'start';
-  backend: Backend;
+  /** The TensorFlow.js backend (absent for the pytorch engine, which names its `device`). */
+  backend?: Backend;
   /** Why the backend is not the one asked for, when it is not. */
   backendNote?: string;
   /** Which implementation trained (absent in runs recorded before there was a choice). */
-  engine?: EngineKind;
+  engine?: TrainEngine;
+  /** The pytorch engine: the device (`cpu`, `cuda:0 (NVIDIA H100)`), processes, torch version, where the weights came from. */
+  device?: string;
+  worldSize?: number;
+  torchVersion?: string;
+  initialization?: string;
   dataset: string;
   /** The data file, resolved (absolute), for data read from a file the spec names. */
   dataFile?: string;
@@ -42,6 +50,8 @@ export interface StepEvent {
   gradNorm: number;
   learningRate: number;
   stepsPerSecond: number;
+  /** Milliseconds since the run started (absent in runs recorded before it was). */
+  elapsedMs?: number;
 }
 
 export interface EpochEvent {
@@ -49,6 +59,7 @@ export interface EpochEvent {
   epoch: number;
   trainLoss: number;
   validationLoss: number;
+  /** Classify and token tasks: the mean over the epoch's batches, each before its update (dropout on). */
   trainAccuracy?: number;
   validationAccuracy?: number;
   /** The naive baseline's loss on the same validation data. */
@@ -63,7 +74,18 @@ export interface LayerProbe {
 }
 
 export type PredictionProbe =
-  | { kind: 'forecast'; targets: number[][]; predictions: number[][] }
+  | {
+      kind: 'forecast';
+      /** Standardised, as the model sees them (see `scale`). */
+      targets: number[][];
+      predictions: number[][];
+      /** The target column's name, e.g. "temp_max". */
+      target?: string;
+      /** To bring targets and predictions back to the data's units: value × std + mean. */
+      scale?: { mean: number; std: number };
+      /** The input feature that is the target series itself (its past), when one is. */
+      targetFeature?: number;
+    }
   | { kind: 'classify'; classes: string[]; labels: number[]; predicted: number[]; confusion: number[][]; accuracy: number }
   | { kind: 'tokens'; vocabulary: string[]; labels: number[][]; predicted: number[][] };
 
@@ -87,6 +109,8 @@ export interface ProbeEvent {
   steps?: number[];
   /** The probed inputs: [sample][time][feature] (dense) or [sample][time] token text. */
   inputs: number[][][] | string[][];
+  /** Dense inputs: each feature's name (a CSV column), in feature order. */
+  featureNames?: string[];
   layers: LayerProbe[];
   /** ‖∂L/∂h_t‖ over the probe samples: [layer][time]. */
   gradientNorms: number[][];

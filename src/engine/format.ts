@@ -1,6 +1,6 @@
 /** Plain-text formatting of numbers, durations and ages, shared by the CLI and the editor. */
 import type { RunSummary } from './runs/summary';
-import type { EngineKind } from './engineKind';
+import type { TrainEngine } from './engineKind';
 import type { Backend } from './events';
 
 /**
@@ -15,6 +15,14 @@ export function formatValue(value: number | null | undefined): string {
     return '?';
   }
   return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+}
+
+/** A number for a log line: at most six significant digits (`0.0123457`, `1.23457e-7`); `-` when absent. */
+export function formatLogNumber(value: number | null | undefined): string {
+  if (value === undefined || value === null) {
+    return '-';
+  }
+  return Number.isFinite(value) ? Number(value.toPrecision(6)).toString() : String(value);
 }
 
 /** A count (epochs, steps, parameters); `?` when it is not a finite number (a damaged summary's field). */
@@ -91,8 +99,19 @@ export function formatRunResult(summary: RunSummary): string {
   return summary.status === 'stopped' ? `${best}, stopped` : best;
 }
 
-/** What trained a run: "kernels engine", or "tfjs engine, wasm backend"; only the backend for runs recorded before the choice. */
-export function describeEngine(engine: EngineKind | undefined, backend: Backend | undefined): string | undefined {
+/**
+ * What trained a run: "kernels engine", "tfjs engine, wasm backend" or "pytorch engine, cuda:0 (NVIDIA H100) × 4";
+ * only the backend for runs recorded before the choice.
+ */
+export function describeEngine(
+  engine: TrainEngine | undefined,
+  backend: Backend | undefined,
+  device?: { device?: string; worldSize?: number },
+): string | undefined {
+  if (engine === 'pytorch') {
+    const processes = (device?.worldSize ?? 1) > 1 ? ` × ${device?.worldSize}` : '';
+    return device?.device ? `pytorch engine, ${device.device}${processes}` : 'pytorch engine';
+  }
   if (engine === 'kernels') return 'kernels engine';
   if (engine === 'tfjs') return backend ? `tfjs engine, ${backend} backend` : 'tfjs engine';
   return backend ? `${backend} backend` : undefined;

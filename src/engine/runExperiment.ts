@@ -4,11 +4,11 @@
  * extension's worker share. Whatever goes wrong, the run folder stays and its summary says why.
  */
 import { dirname, resolve } from 'node:path';
-import { initBackend, type BackendPreference } from './backend';
+import { initBackend } from './backend';
 import { checkData } from './data/check';
 import { Doctor } from './doctor/doctor';
 import { DataError, loadDataset } from './data/load';
-import type { EngineKind } from './engineKind';
+import type { BackendPreference, EngineKind } from './engineKind';
 import type { EndEvent, TrainEvent } from './events';
 import type { StateDict } from './model/types';
 import { readWeightsFile } from './model/weightsFile';
@@ -82,7 +82,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
 export async function resumeExperiment(options: ResumeExperimentOptions): Promise<RunExperimentResult> {
   const { writer, stored, checkpoint, previously, engine } = RunWriter.resume(options.runDir);
   const note = `Resumed from the checkpoint after epoch ${checkpoint.epoch} (step ${checkpoint.step}); the run had ${previously}.`;
-  return record({ ...options, engine: options.engine ?? engine }, writer, stored.spec, { checkpoint, note });
+  // A run of train.py (the pytorch engine) has no checkpoint of RNN Lab's and is refused above.
+  return record({ ...options, engine: options.engine ?? (engine === 'pytorch' ? undefined : engine) }, writer, stored.spec, { checkpoint, note });
 }
 
 async function record(
@@ -137,7 +138,7 @@ async function trainAndSave(
     const dataset = loadDataset(spec.data, { specDir, resourcesDir: options.resourcesDir, seed: spec.training.seed });
     // Shown with the run: a relative path may lead outside the workspace, which a trusted one allows.
     const dataFile = 'path' in spec.data ? resolve(specDir, spec.data.path) : undefined;
-    const initialWeights = resume || INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
+    const initialWeights = resume ? undefined : specInitialWeights(spec, specDir);
     let trainerEnd: EndEvent | undefined;
     const outcome = await trainExperiment({
       spec,
@@ -171,6 +172,11 @@ async function trainAndSave(
     }
     return { type: 'end', status: 'failed', reason, time: Date.now() };
   }
+}
+
+/** The weights file `model.init` names (relative to the spec's folder), or undefined for an initialisation scheme. */
+export function specInitialWeights(spec: ExperimentSpec, specDir: string): StateDict | undefined {
+  return INIT_SCHEMES.includes(spec.model.init) ? undefined : readInitialWeights(spec.model.init, specDir);
 }
 
 /**

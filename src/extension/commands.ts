@@ -32,7 +32,7 @@ export function registerCommands(
     }),
     vscode.commands.registerCommand('rnnLab.stop', (uri?: unknown) => stop(runs, uri)),
     vscode.commands.registerCommand('rnnLab.openPanel', async (uri?: unknown, view?: unknown) => {
-      const spec = await chooseSpec(uri ?? runs.active()[0]?.specUri, 'Open the panel of which experiment?');
+      const spec = await chooseSpec(uri ?? runs.active()[0]?.specUri, 'Open the panel of which experiment?', panels.visibleSpec());
       if (spec) {
         panels.show(spec, PANEL_VIEWS.includes(view as PanelView) ? { view: view as PanelView } : undefined);
       }

@@ -1,15 +1,16 @@
 /** The extension's settings (`rnnLab.*`), read fresh each time they are needed. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendPreference } from '../engine/backend';
-import type { EngineKind } from '../engine/engineKind';
+import type { BackendPreference, TrainEngine } from '../engine/engineKind';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
 import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
 
 export interface Settings {
   runsFolder: string;
   backend: BackendPreference;
-  engine: EngineKind;
+  engine: TrainEngine;
+  /** The Python for the pytorch engine; empty: found (see `pythonCandidates`). */
+  pythonPath: string;
   maxConcurrentRuns: number;
   codeLensRefreshMs: number;
   workerMemoryLimitMb: number;
@@ -21,7 +22,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
   return {
     runsFolder: config.get<string>('runsFolder', '.rnn/runs'),
     backend: config.get<BackendPreference>('backend', 'auto'),
-    engine: config.get<EngineKind>('engine', 'kernels'),
+    engine: config.get<TrainEngine>('engine', 'kernels'),
+    pythonPath: config.get<string>('pythonPath', '').trim(),
     maxConcurrentRuns: Math.max(1, config.get<number>('maxConcurrentRuns', 2)),
     codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
     workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', DEFAULT_MEMORY_LIMIT_MB)),

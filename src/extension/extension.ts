@@ -5,12 +5,16 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { readSettings } from './config';
 import { registerDoctor } from './doctor/doctor';
 import type { DoctorDiagnostics } from './doctor/doctorDiagnostics';
+import { registerExportPytorch } from './exportPytorch';
+import { activatePythonExtension } from './training/pythonInterpreter';
 import { ExperimentCodeLens } from './inline/codeLens';
 import { ExperimentPanels } from './panel/experimentPanel';
 import { InlineCharts } from './inline/inlineCharts';
 import { registerNewExperiment } from './runsView/newExperiment';
+import { registerOpenExample } from './openExample';
 import { registerRunActions } from './runsView/runActions';
 import { RunManager } from './training/runManager';
 import { RunsTreeProvider } from './runsView/runsView';
@@ -60,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
     ...doctor.disposables,
     ...registerRunActions(runsView, panels, runs, log),
     registerNewExperiment(),
+    registerOpenExample(),
+    registerExportPytorch(context.asAbsolutePath('media'), log),
     codeLens,
     statusBar,
     trainingContext,
@@ -74,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): RnnLabApi {
       }
     }),
   );
+  if (readSettings().engine === 'pytorch') activatePythonExtension();
   log.info('RNN Lab activated');
   return { runs, validation, panels, inline, runsView, codeLens, statusBar, trainingContext, doctor: doctor.diagnostics };
 }

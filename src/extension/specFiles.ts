@@ -8,10 +8,16 @@ export function isSpecUri(uri: vscode.Uri | undefined): uri is vscode.Uri {
   return !!uri && uri.scheme === 'file' && uri.path.endsWith('.rnn.json');
 }
 
-/** The spec in the active editor, if any. */
+/**
+ * The spec in the active editor, else the one spec among the visible editors (the active editor
+ * is then something else, such as the walkthrough beside the spec); undefined otherwise.
+ */
 export function activeSpecUri(): vscode.Uri | undefined {
   const uri = vscode.window.activeTextEditor?.document.uri;
-  return isSpecUri(uri) ? uri : undefined;
+  if (isSpecUri(uri)) return uri;
+  if (vscode.window.activeTextEditor !== undefined) return undefined;
+  const visible = [...new Set(vscode.window.visibleTextEditors.map((editor) => editor.document.uri).filter(isSpecUri).map(String))];
+  return visible.length === 1 ? vscode.Uri.parse(visible[0]) : undefined;
 }
 
 /** The workspace's spec files, skipping the run store and node_modules. */
@@ -20,12 +26,15 @@ export async function findSpecFiles(): Promise<vscode.Uri[]> {
   return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
 }
 
-/** The spec from the argument (explorer, editor title, CodeLens), the active editor, or a quick pick. */
-export async function chooseSpec(argument: unknown, placeHolder: string): Promise<vscode.Uri | undefined> {
+/**
+ * The spec from the argument (explorer, editor title, CodeLens), the active editor, `beforeAsking` (such as the spec
+ * of the experiment panel in sight), or a quick pick.
+ */
+export async function chooseSpec(argument: unknown, placeHolder: string, beforeAsking?: vscode.Uri): Promise<vscode.Uri | undefined> {
   if (argument instanceof vscode.Uri && isSpecUri(argument)) {
     return argument;
   }
-  const active = activeSpecUri();
+  const active = activeSpecUri() ?? beforeAsking;
   if (active) {
     return active;
   }

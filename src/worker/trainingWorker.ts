@@ -5,11 +5,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TrainEvent } from '../engine/events';
-import { resumeExperiment, runExperiment } from '../engine/runExperiment';
-import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerMessage } from '../protocol';
+import { runWithPytorch } from '../engine/pytorch/pytorchRun';
+import { resumeExperiment, runExperiment, type RunExperimentResult } from '../engine/runExperiment';
+import { STOP_REQUESTED, WorkerMessageType, type GenerationJob, type TrainingJob, type WorkerJob, type WorkerReplyTo } from '../protocol';
 import { generateFromRun } from './generation';
 
-function post(message: WorkerMessage): void {
+/** Posts a message to the host: only the replies the protocol pairs with the job's kind. */
+function post<J extends WorkerJob>(_job: J, message: WorkerReplyTo<J>): void {
   parentPort?.postMessage(message);
 }
 
@@ -18,25 +20,34 @@ function train(job: TrainingJob): void {
   const common = {
     specPath: job.specPath,
     backend: job.backend,
-    engine: job.engine,
     resourcesDir: job.resourcesDir,
     memoryLimitMb: job.memoryLimitMb,
-    onRunCreated: (runDir: string) => post({ type: WorkerMessageType.RunCreated, runDir }),
-    onEvent: (event: TrainEvent) => post({ type: WorkerMessageType.Event, event }),
+    onRunCreated: (runDir: string) => post(job, { type: WorkerMessageType.RunCreated, runDir }),
+    onEvent: (event: TrainEvent) => post(job, { type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,
   };
-  const run = job.resumeRunDir
-    ? // A resumed run goes on with the engine it was trained with.
-      resumeExperiment({ ...common, engine: undefined, runDir: job.resumeRunDir })
-    : runExperiment({ ...common, spec: job.spec, sweep: job.sweep, runsRoot: job.runsRoot });
-  // A run that cannot be resumed rejects, changing nothing: the host reports it as the worker's error.
-  void run.then(({ runDir, summary }) => post({ type: WorkerMessageType.Finished, runDir, summary }));
+  const finished = ({ runDir, summary }: RunExperimentResult) => post(job, { type: WorkerMessageType.Finished, runDir, summary });
+  if (job.resumeRunDir) {
+    // A resumed run goes on with the engine it was trained with. One that cannot be resumed rejects,
+    // changing nothing: the host reports it as the worker's error.
+    void resumeExperiment({ ...common, engine: undefined, runDir: job.resumeRunDir }).then(finished);
+    return;
+  }
+  const fresh = { ...common, spec: job.spec, sweep: job.sweep, runsRoot: job.runsRoot };
+  if (job.engine !== 'pytorch') {
+    void runExperiment({ ...fresh, engine: job.engine }).then(finished);
+    return;
+  }
+  // No Python with torch: the run never started, and the host says why.
+  runWithPytorch({ ...fresh, python: job.python, pythonFallbacks: job.pythonFallbacks }).then(finished, (error: unknown) =>
+    post(job, { type: WorkerMessageType.Failed, reason: error instanceof Error ? error.message : String(error) }),
+  );
 }
 
 function generate(job: GenerationJob): void {
   generateFromRun(job).then(
-    (generated) => post({ type: WorkerMessageType.Generated, generated }),
-    (error: unknown) => post({ type: WorkerMessageType.Generated, error: error instanceof Error ? error.message : String(error) }),
+    (generated) => post(job, { type: WorkerMessageType.Generated, generated }),
+    (error: unknown) => post(job, { type: WorkerMessageType.Generated, error: error instanceof Error ? error.message : String(error) }),
   );
 }
 

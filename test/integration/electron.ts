@@ -14,7 +14,8 @@ import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { REPO_ROOT } from '../../scripts/vscode/paths';
 import { QUIET_USER_SETTINGS, writeUserSettings } from '../../scripts/vscode/settings';
 import { TEST_FILES_ENV, TEST_RESULT_ENV, type SuiteResult } from './hostProtocol';
-import { copyFixtureWorkspace, TEST_BUNDLE, testSessions, type TestSession } from './sessions';
+import { TEST_GATE_ENV } from '../../src/engine/train/testGate';
+import { copyFixtureWorkspace, TEST_BUNDLE, testGateDir, testSessions, type TestSession } from './sessions';
 
 async function runSession(session: TestSession, vscodeExecutablePath: string): Promise<SuiteResult> {
   console.log(`\n-- ${session.name} workspace: ${session.files.join(', ')}`);
@@ -27,7 +28,7 @@ async function runSession(session: TestSession, vscodeExecutablePath: string): P
       vscodeExecutablePath,
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: TEST_BUNDLE,
-      extensionTestsEnv: { [TEST_FILES_ENV]: session.files.join(','), [TEST_RESULT_ENV]: resultFile },
+      extensionTestsEnv: { [TEST_FILES_ENV]: session.files.join(','), [TEST_RESULT_ENV]: resultFile, [TEST_GATE_ENV]: testGateDir(temp) },
       launchArgs: [
         copyFixtureWorkspace(join(temp, 'workspace')),
         '--user-data-dir', userDataDir,

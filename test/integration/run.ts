@@ -24,7 +24,8 @@ import { TEST_ARTIFACTS } from '../../scripts/vscode/paths';
 import { startCodeServer, workbenchUrl } from '../../scripts/vscode/server';
 import { QUIET_USER_SETTINGS } from '../../scripts/vscode/settings';
 import { TEST_FILES_ENV, TEST_OUTPUT_MARKER_ENV, TEST_RESULT_ENV, type SuiteResult } from './hostProtocol';
-import { copyFixtureWorkspace, TEST_BUNDLE, testSessions, type TestSession } from './sessions';
+import { TEST_GATE_ENV } from '../../src/engine/train/testGate';
+import { copyFixtureWorkspace, TEST_BUNDLE, testGateDir, testSessions, type TestSession } from './sessions';
 
 const SESSION_TIMEOUT_MS = 10 * 60_000;
 /** Invisible, so that nothing shows if the workbench prints it. */
@@ -62,6 +63,7 @@ async function runSession(session: TestSession, codeServer: string, browser: Hea
       [TEST_FILES_ENV]: session.files.join(','),
       [TEST_RESULT_ENV]: resultFile,
       [TEST_OUTPUT_MARKER_ENV]: OUTPUT_MARKER,
+      [TEST_GATE_ENV]: testGateDir(temp),
     },
     logFile: join(artifacts, 'code-server.log'),
   });

@@ -2,7 +2,7 @@
  * The integration test sessions, shared by the code-server launcher (`run.ts`) and the desktop
  * one (`electron.ts`). Each session gets a fresh copy of `test/fixtures/workspace/`.
  */
-import { cpSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/vscode/paths';
 
@@ -42,4 +42,11 @@ export function testSessions(filters: string[]): TestSession[] {
 export function copyFixtureWorkspace(destination: string): string {
   cpSync(FIXTURE_WORKSPACE, destination, { recursive: true });
   return destination;
+}
+
+/** A session's folder of test gates (see `src/engine/train/testGate.ts`), created empty under `temp`. */
+export function testGateDir(temp: string): string {
+  const dir = join(temp, 'gates');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

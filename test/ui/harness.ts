@@ -6,7 +6,7 @@
  * Screenshots go to `.test-artifacts/ui/<session>/<step>.png`. With RNN_LAB_UPDATE_SCREENSHOTS=1
  * the ones marked for the README are also copied into `media/screenshots/`.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -16,6 +16,7 @@ import { linkDevelopmentExtension } from '../../scripts/vscode/developmentExtens
 import { REPO_ROOT, TEST_ARTIFACTS } from '../../scripts/vscode/paths';
 import { installExtension, startCodeServer, workbenchUrl, type RunningCodeServer } from '../../scripts/vscode/server';
 import { QUIET_USER_SETTINGS } from '../../scripts/vscode/settings';
+import { TEST_GATE_ENV } from '../../src/engine/train/testGate';
 
 const README_SCREENSHOTS = join(REPO_ROOT, 'media', 'screenshots');
 
@@ -39,8 +40,20 @@ export class VsCode {
     /** The workspace folder (a temporary copy). */
     readonly workspace: string,
     private readonly artifacts: string,
+    private readonly gates: string,
     private readonly cleanUp: () => Promise<void>,
   ) {}
+
+  /**
+   * Holds every run of `experiment` (the spec's name) before its second epoch, and each later
+   * one, until the returned function opens the gate (see `src/engine/train/testGate.ts`): a test
+   * then sees the run training on any machine.
+   */
+  holdAtTestGate(experiment: string): () => void {
+    const gate = join(this.gates, experiment);
+    writeFileSync(gate, '');
+    return () => rmSync(gate, { force: true });
+  }
 
   /** Starts code-server and the browser, opens the workspace and waits for the workbench. */
   static async open(options: VsCodeOptions): Promise<VsCode> {
@@ -54,6 +67,8 @@ export class VsCode {
       recursive: true,
       filter: (source) => basename(source) !== '.rnn',
     });
+    const gates = join(temp, 'gates');
+    mkdirSync(gates);
     const userDataDir = join(temp, 'user-data');
     const extensionsDir = join(temp, 'extensions');
     if (options.vsix !== undefined) installExtension(codeServer, options.vsix, userDataDir, extensionsDir);
@@ -71,6 +86,7 @@ export class VsCode {
         extensionsDir,
         trustAllWorkspaces: true,
         userSettings: QUIET_USER_SETTINGS,
+        env: { [TEST_GATE_ENV]: gates },
         logFile: join(artifacts, 'code-server.log'),
       });
       browser = await launchBrowser();
@@ -83,7 +99,7 @@ export class VsCode {
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       // The explorer shows the workspace once the remote file system is connected.
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-      return new VsCode(page, workspace, artifacts, cleanUp);
+      return new VsCode(page, workspace, artifacts, gates, cleanUp);
     } catch (error) {
       await cleanUp();
       throw error;

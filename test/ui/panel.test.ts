@@ -61,16 +61,22 @@ test('the panel follows a run and shows its views', { timeout: 300_000 }, async 
   await panel().getByText(/no runs yet/).waitFor();
   await vscode.screenshot('1-empty-panel');
 
-  await panel().getByRole('button', { name: 'Train again' }).click();
-  await panel().locator('.status', { hasText: 'running' }).waitFor({ timeout: 30_000 });
-  await panel().locator('[data-chart="loss"] .mark-line path').first().waitFor({ timeout: 30_000 });
-  const early = await lossPoints();
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  const later = await lossPoints();
-  await vscode.screenshot('2-training-loss', 'panel-loss.png');
-  assert.ok(later > early && early > 0, `the loss line grows while training (${early} → ${later} points)`);
+  // Held after its first epoch, however fast the machine trains: the running state is surely seen.
+  const release = vscode.holdAtTestGate('sine-gru');
+  let early: number;
+  try {
+    await panel().getByRole('button', { name: 'Train again' }).click();
+    await panel().locator('.status', { hasText: 'running' }).waitFor({ timeout: 30_000 });
+    await panel().locator('[data-chart="loss"] .mark-line path').first().waitFor({ timeout: 30_000 });
+    early = await lossPoints();
+    await vscode.screenshot('2-training-loss', 'panel-loss.png');
+  } finally {
+    release();
+  }
 
   await panel().locator('.status', { hasText: 'completed' }).waitFor({ timeout: 180_000 });
+  const later = await lossPoints();
+  assert.ok(later > early && early > 0, `the loss line grows as the run trains (${early} → ${later} points)`);
   await vscode.screenshot('3-trained-loss');
 
   await openTab('Hidden state');
@@ -85,7 +91,7 @@ test('the panel follows a run and shows its views', { timeout: 300_000 }, async 
   await vscode.screenshot('5-gradient-flow', 'panel-gradient-flow.png');
 
   await openTab('Predictions');
-  await panel().locator('[data-chart="predictions"] .mark-line path').first().waitFor({ timeout: 30_000 });
+  await panel().locator('[data-chart="predictions"] .mark-symbol path').first().waitFor({ timeout: 30_000 });
   await vscode.screenshot('6-predictions');
 
   await openTab('Compare');

@@ -1,4 +1,7 @@
-/** Training from the CodeLens of an example: Train, the running state, then the result. */
+/**
+ * Training from the CodeLens of an example: Train, the running state, then the result; and
+ * RNN Lab's notifications name it as their source.
+ */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { VsCode } from './harness';
@@ -16,9 +19,15 @@ test('the Train CodeLens trains sine.rnn.json and then shows the last run', { ti
   assert.equal(await vscode.codeLenses(/^last run:/).count(), 0, 'the fresh copy of examples/ has no run yet');
   await vscode.screenshot('1-before');
 
-  await vscode.clickCodeLens(/^▶ Train$/);
-  await vscode.codeLenses(/^■ Stop$/).waitFor({ timeout: 30_000 });
-  await vscode.screenshot('2-training');
+  // Held after its first epoch until the running state is seen, however fast the machine trains.
+  const release = vscode.holdAtTestGate('sine-gru');
+  try {
+    await vscode.clickCodeLens(/^▶ Train$/);
+    await vscode.codeLenses(/^■ Stop$/).waitFor({ timeout: 30_000 });
+    await vscode.screenshot('2-training');
+  } finally {
+    release();
+  }
 
   const lastRun = vscode.codeLenses(/^last run:/);
   await lastRun.waitFor({ timeout: 120_000 });
@@ -104,4 +113,18 @@ test('when a fast run ends, the CodeLens, editor title, status bar and panel agr
   await panel().getByRole('tab', { name: 'Hidden state' }).click();
   await panel().locator('output[for="probe-epoch"]', { hasText: 'epoch 8 of 8' }).waitFor({ timeout: 30_000 });
   await vscode.screenshot('7-next-run-last-epoch');
+});
+
+test('a notification names RNN Lab as its source', { timeout: 120_000 }, async () => {
+  await vscode.openFile('sine.rnn.json');
+  await vscode.runCommand('RNN Lab: Validate Experiment');
+  const toast = vscode.page.locator('.notification-toast', { hasText: 'sine.rnn.json is valid' });
+  await toast.waitFor({ timeout: 30_000 });
+  // The source line is in the toast's details, shown when it is expanded.
+  await toast.hover();
+  await toast.locator('.codicon-notifications-expand').click();
+  const source = toast.locator('.notification-list-item-source', { hasText: /^Source: / });
+  await source.waitFor({ timeout: 10_000 });
+  await vscode.screenshot('8-notification');
+  assert.equal((await source.textContent())?.trim(), 'Source: RNN Lab');
 });

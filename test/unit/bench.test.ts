@@ -62,6 +62,13 @@ test('resultsTable shows each rate with its spread and our speed relative to eac
   assert.match(withoutTorch, /\| — \| — \| 3\.00× \| — \|$/);
 });
 
+test('resultsTable adds the pytorch-engine column only where it was measured', () => {
+  const [header, , row] = resultsTable([caseResult({ ours: 30, torch: 60, 'pytorch-engine': 12 })]).split('\n');
+  assert.match(header, /\| PyTorch steps\/s \| pytorch-engine steps\/s \| ours\/reference \|/);
+  assert.match(row, /\| 60\.0 \(59\.0–61\.0\) \| 12\.0 \(11\.0–13\.0\) \| — \|/);
+  assert.doesNotMatch(resultsTable([caseResult({ ours: 30 })]), /pytorch-engine/);
+});
+
 test('tensorSummary flags tensors left behind or growing during rounds', () => {
   assert.match(tensorSummary([caseResult({ ours: 1 })]), /no growth/);
   assert.match(tensorSummary([caseResult({ ours: 1 }, { before: 0, after: 4 })]), /W2 gru: 0 tensors before setup, 4 after dispose/);

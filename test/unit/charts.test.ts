@@ -8,15 +8,26 @@ import {
   DEFAULT_THEME,
   GRADIENT_LAYER_PARAM,
   ZOOM_PARAM,
+  CROSSHAIR_PARAM,
   activationColor,
   activationSpans,
   compareChartSpec,
+  compareRows,
+  runStyles,
+  uniqueRunLabels,
+  accuracyChartSpec,
+  accuracySentence,
+  bestEpoch,
+  epochCaption,
   confusionChartSpec,
   confusionRows,
   differingConfig,
   downsampleExtrema,
   epochRow,
-  forecastChartSpec,
+  forecastScatterSpec,
+  residualChartSpec,
+  sequenceChartSpec,
+  sequenceRows,
   forecastRows,
   gradientFlowChartSpec,
   gradientRows,
@@ -159,6 +170,28 @@ function lines(view: View): { points: number; stroke: string | undefined }[] {
     .map((m) => ({ points: m.items.length, stroke: m.items[0].stroke }));
 }
 
+/** The rules drawn visibly (opacity not 0). */
+function visibleRules(view: View): number {
+  return dataMarks(view)
+    .filter((m) => m.marktype === 'rule')
+    .flatMap((m) => m.items as (SceneNode & { opacity?: number })[])
+    .filter((item) => item.opacity !== 0).length;
+}
+
+/** The visible labels of the axis titled `title`, left to right: their text and x position. */
+function axisLabels(view: View, title: string): { text: string; x: number }[] {
+  type Node = SceneNode & { x?: number; opacity?: number };
+  const descendants = (node: Node): Node[] => [node, ...((node.items ?? []) as Node[]).flatMap(descendants)];
+  const axes = descendants((view.scenegraph() as unknown as { root: Node }).root).filter((node) => node.role === 'axis' && node.marktype === 'group');
+  const axis = axes.find((group) => descendants(group).some((node) => node.role === 'axis-title' && node.items?.some((item) => item.text === title)));
+  return descendants(axis ?? {})
+    .filter((node) => node.role === 'axis-label')
+    .flatMap((node) => (node.items ?? []) as Node[])
+    .filter((item) => item.opacity !== 0 && item.text !== undefined)
+    .map((item) => ({ text: String(item.text), x: item.x ?? 0 }))
+    .sort((a, b) => a.x - b.x);
+}
+
 function scaleOf(view: View, name: string): { type: string; domain(): number[] } {
   return view.scale(name) as unknown as { type: string; domain(): number[] };
 }
@@ -270,11 +303,10 @@ test('loss chart: raw and smoothed steps, epoch points, labelled baseline, axis 
   const svg = await renderSvg(lossChartSpec({ width: WIDTH }), datasets);
   const texts = svgTexts(svg);
   assert.ok(texts.includes('step') && texts.includes('loss'), 'axis titles');
-  assert.ok(texts.includes('predict 1 0.167'), 'baseline label with its value');
-  assert.ok(texts.includes('train') && texts.includes('validation'), 'legend');
+  assert.ok(texts.includes('baseline (predict 1) 0.167'), 'baseline label with its value');
   await withView(lossChartSpec({ width: WIDTH }), datasets, (view) => {
     assert.equal(itemCount(view, 'symbol'), 2 * epochs.length, 'a point per epoch and split');
-    assert.equal(itemCount(view, 'rule'), 1, 'the baseline rule');
+    assert.equal(visibleRules(view), 1, 'the baseline rule (the crosshair is hidden until hovered)');
     // Raw and smoothed curves over every step, train and validation curves over the epochs.
     assert.deepEqual(
       lines(view)
@@ -286,8 +318,84 @@ test('loss chart: raw and smoothed steps, epoch points, labelled baseline, axis 
   });
 });
 
+test('loss chart: the baseline says what it is ("baseline (last value) 0.0705"), not a bare "last value 0.07052"', async () => {
+  const texts = svgTexts(await renderSvg(lossChartSpec({ width: WIDTH }), { steps: lossSteps, epochs, baseline: [{ loss: 0.07052, label: 'last value' }] }));
+  assert.ok(texts.includes('baseline (last value) 0.0705'), texts.join('|'));
+  assert.ok(!texts.includes('last value 0.07052'));
+});
+
+test('loss chart: the per-epoch train loss has its own colour and legend entry, apart from the step curve', async () => {
+  const svg = await renderSvg(lossChartSpec({ width: WIDTH }), { steps: lossSteps, epochs, baseline });
+  const texts = svgTexts(svg);
+  for (const entry of ['train, per step', 'train, epoch mean', 'validation']) assert.ok(texts.includes(entry), entry);
+  await withView(lossChartSpec({ width: WIDTH }), { steps: lossSteps, epochs, baseline }, (view) => {
+    const strokes = (points: number) => lines(view).filter((line) => line.points === points).map((line) => line.stroke);
+    const [stepStroke] = strokes(lossSteps.length);
+    const epochStrokes = strokes(epochs.length);
+    assert.equal(new Set(epochStrokes).size, 2, 'train and validation per epoch differ');
+    assert.ok(!epochStrokes.includes(stepStroke), `the epoch lines (${epochStrokes}) are not the step curve's colour (${stepStroke})`);
+  });
+});
+
+test('loss chart: x axis labels keep apart at any width (no "750800")', async () => {
+  const steps = stepRows(Array.from({ length: 800 }, (_, i) => ({ step: i + 1, loss: 1 / (1 + i) })), 0.6);
+  for (const width of [200, 320, 480, 900]) {
+    await withView(lossChartSpec({ width }), { steps, epochs: [], baseline: [] }, (view) => {
+      const labels = axisLabels(view, 'step');
+      assert.ok(labels.length >= 2, `labels at ${width} px`);
+      // Browsers measure labels wider than Node does: room to spare, at most a label per 60 px.
+      assert.ok(labels.length <= width / 60 + 1, `${labels.length} labels on ${width} px: ${labels.map((l) => l.text).join(' ')}`);
+      for (let i = 1; i < labels.length; i++) {
+        const gap = labels[i].x - labels[i - 1].x;
+        // Labels are centred on their ticks: the gap between two centres must hold half of each.
+        assert.ok(gap >= ((labels[i].text.length + labels[i - 1].text.length) / 2) * 7 + 6, `"${labels[i - 1].text}" and "${labels[i].text}" ${gap} px apart at ${width} px`);
+      }
+    });
+  }
+});
+
+test('loss chart: the x axis counts steps, epochs or wall-clock seconds', async () => {
+  const steps = stepRows(
+    Array.from({ length: 40 }, (_, i) => ({ step: i + 1, epoch: Math.floor(i / 10) + 1, loss: 1 / (1 + i), elapsedMs: 250 * (i + 1) })),
+    0.6,
+    10,
+  );
+  const timed = Array.from({ length: 4 }, (_, k) => epochRow({ epoch: k + 1, trainLoss: 0.5, validationLoss: 0.6, elapsedMs: 2500 * (k + 1) }, 10 * (k + 1)));
+  const domain = async (xAxis: 'step' | 'epoch' | 'time') =>
+    withView(lossChartSpec({ width: WIDTH, xAxis }), { steps, epochs: timed, baseline }, (view) => scaleOf(view, 'x').domain());
+  assert.deepEqual(await domain('step'), [0, 40]);
+  assert.deepEqual(await domain('epoch'), [0, 4]);
+  assert.deepEqual(await domain('time'), [0, 10]);
+  const texts = svgTexts(await renderSvg(lossChartSpec({ width: WIDTH, xAxis: 'time' }), { steps, epochs: timed, baseline }));
+  assert.ok(texts.includes('time (s)'));
+  // A run recorded without times draws nothing on the time axis rather than a wrong curve.
+  const untimed = stepRows([{ step: 1, loss: 1 }], 0);
+  await withView(lossChartSpec({ width: WIDTH, xAxis: 'time' }), { steps: untimed, epochs: [], baseline: [] }, (view) => assert.equal(lines(view).length, 0));
+});
+
+test('loss chart: a crosshair at the nearest step reads every series there', async () => {
+  const steps = stepRows(Array.from({ length: 20 }, (_, i) => ({ step: i + 1, epoch: Math.floor(i / 10) + 1, loss: 1 / (1 + i) })), 0.5, 10, [
+    { epoch: 1, trainLoss: 0.31, validationLoss: 0.42 },
+  ]);
+  const spec = lossChartSpec({ width: WIDTH });
+  const params = ((spec as { layer: { params?: { name: string; select: { nearest?: boolean; on?: string } }[] }[] }).layer).flatMap((layer) => layer.params ?? []);
+  const crosshair = params.find((param) => param.name === CROSSHAIR_PARAM);
+  assert.ok(crosshair?.select.nearest && crosshair.select.on === 'pointermove', 'follows the pointer to the nearest step');
+  await withView(spec, { steps, epochs: [], baseline: [] }, (view) => {
+    const rules = dataMarks(view).filter((m) => m.marktype === 'rule').flatMap((m) => m.items) as (SceneNode & { tooltip?: Record<string, unknown>; opacity?: number })[];
+    assert.equal(rules.length, steps.length, 'a crosshair position per step');
+    assert.ok(rules.every((rule) => rule.opacity === 0), 'hidden until hovered');
+    const readout = rules[4].tooltip!;
+    assert.equal(readout.step, '5');
+    assert.equal(readout['train, per step'], String(Number((1 / 5).toPrecision(4))));
+    assert.ok('smoothed' in readout);
+    assert.equal(readout['train, epoch mean (its epoch)'], '0.31');
+    assert.equal(readout['validation (its epoch)'], '0.42');
+  });
+});
+
 test('loss chart: log scale in use, non-positive and non-finite losses left out', async () => {
-  const steps = [...lossSteps.slice(0, 50), { step: 51, loss: Number.NaN, smoothed: Number.NaN }, { step: 52, loss: 0, smoothed: 0.01 }];
+  const steps = [...lossSteps.slice(0, 50), ...stepRows([{ step: 51, loss: Number.NaN }], 0), { ...stepRows([{ step: 52, loss: 0 }], 0)[0], smoothed: 0.01 }];
   await withView(lossChartSpec({ width: WIDTH, logScale: true }), { steps, epochs, baseline }, (view) => {
     const y = scaleOf(view, 'y');
     assert.equal(y.type, 'log');
@@ -379,31 +487,92 @@ test('gradient flow: log scale, a line per epoch for the chosen layer', async ()
   });
 });
 
-test('forecast chart: targets and predictions as two coloured series with a legend', async () => {
-  const n = 30;
-  const rows = forecastRows({ kind: 'forecast', targets: Array.from({ length: n }, (_, i) => [Math.sin(i / 3), 0]), predictions: Array.from({ length: n }, (_, i) => [0.9 * Math.sin(i / 3), 0]) });
-  assert.equal(rows.length, n);
-  const svg = await renderSvg(forecastChartSpec({ width: WIDTH }), { forecast: rows });
-  const texts = svgTexts(svg);
-  for (const t of ['target', 'prediction', 'validation sample', 'value']) assert.ok(texts.includes(t), t);
-  await withView(forecastChartSpec({ width: WIDTH }), { forecast: rows }, (view) => {
-    assert.equal(itemCount(view, 'symbol'), 2 * n);
-    assert.deepEqual(
-      lines(view).map((line) => line.stroke),
-      [DEFAULT_THEME.palette[0], DEFAULT_THEME.palette[1]],
-    );
+// A CSV forecast: temp_max standardised with mean 15, std 5; the target is input feature 0.
+const forecastProbe = {
+  kind: 'forecast' as const,
+  targets: Array.from({ length: 30 }, (_, i) => [Math.sin(i / 3)]),
+  predictions: Array.from({ length: 30 }, (_, i) => [0.9 * Math.sin(i / 3) + 0.05]),
+  target: 'temp_max',
+  scale: { mean: 15, std: 5 },
+  targetFeature: 0,
+};
+
+test('forecast rows: targets, predictions and residuals back in the data\'s units', () => {
+  const rows = forecastRows(forecastProbe);
+  assert.equal(rows.length, 30);
+  assert.ok(Math.abs(rows[3].target - (15 + 5 * Math.sin(1))) < 1e-9, 'value × std + mean');
+  assert.ok(Math.abs(rows[3].residual - (rows[3].prediction - rows[3].target)) < 1e-12);
+  const raw = forecastRows({ kind: 'forecast', targets: [[2]], predictions: [[3]] });
+  assert.deepEqual(raw, [{ index: 0, target: 2, prediction: 3, residual: 1 }], 'no scale: the values as they are');
+});
+
+test('forecast scatter: a point per sample against the y = x line, axes named after the target', async () => {
+  const rows = forecastRows(forecastProbe);
+  const spec = forecastScatterSpec({ width: 300, name: 'temp_max' });
+  const texts = svgTexts(await renderSvg(spec, { forecast: rows }));
+  assert.ok(texts.includes('target temp_max') && texts.includes('predicted temp_max'), texts.join('|'));
+  await withView(spec, { forecast: rows }, (view) => {
+    assert.equal(itemCount(view, 'symbol'), rows.length, 'a point per validation sample, not a line through them');
+    assert.equal(lines(view).length, 0, 'samples are not joined');
+    assert.equal(itemCount(view, 'rule'), 1, 'the y = x line');
+    const low = Math.min(...rows.flatMap((r) => [r.target, r.prediction]));
+    const high = Math.max(...rows.flatMap((r) => [r.target, r.prediction]));
+    for (const axis of ['x', 'y']) {
+      const [from, to] = scaleOf(view, axis).domain();
+      assert.ok(from <= low && to >= high, `${axis} spans every target and prediction`);
+    }
+    assert.deepEqual(scaleOf(view, 'x').domain(), scaleOf(view, 'y').domain(), 'one domain for both axes: y = x is the diagonal');
   });
 });
 
-test('confusion chart: a cell per class pair with its count, accuracy in the title', async () => {
+test('residual chart: prediction − target against the target, with the zero line', async () => {
+  const rows = forecastRows(forecastProbe);
+  const spec = residualChartSpec({ width: 300, name: 'temp_max' });
+  const texts = svgTexts(await renderSvg(spec, { forecast: rows }));
+  assert.ok(texts.includes('residual (predicted − target)') && texts.includes('target temp_max'));
+  await withView(spec, { forecast: rows }, (view) => {
+    assert.equal(itemCount(view, 'symbol'), rows.length);
+    assert.equal(itemCount(view, 'rule'), 1, 'zero line');
+  });
+});
+
+test('sequence chart: one validation sequence as a time series that continues into its forecast', async () => {
+  const window = 14;
+  const inputs = Array.from({ length: window }, (_, t) => [Math.cos(t / 4), 0.5]);
+  const rows = sequenceRows(forecastProbe, inputs, 2);
+  const input = rows.filter((r) => r.series === 'input');
+  assert.deepEqual(input.map((r) => r.time), Array.from({ length: window }, (_, t) => t - window + 1), 'the inputs end at time 0');
+  assert.ok(Math.abs(input[0].value - (15 + 5 * Math.cos(0))) < 1e-9, 'the target feature, in the data\'s units');
+  for (const series of ['target', 'prediction'] as const) {
+    const line = rows.filter((r) => r.series === series);
+    assert.deepEqual(line.map((r) => r.time), [0, 1], `${series}: from the last input into the horizon`);
+    assert.equal(line[0].value, input.at(-1)!.value, `${series} continues the series`);
+  }
+  assert.ok(Math.abs(rows.find((r) => r.series === 'target' && r.time === 1)!.value - (15 + 5 * Math.sin(2 / 3))) < 1e-9);
+  const spec = sequenceChartSpec({ width: 300, name: 'temp_max' });
+  const texts = svgTexts(await renderSvg(spec, { sequence: rows }));
+  for (const t of ['input', 'target', 'prediction', 'temp_max', 'time step (0: last input)']) assert.ok(texts.includes(t), t);
+  await withView(spec, { sequence: rows }, (view) => {
+    assert.deepEqual(
+      lines(view).map((line) => line.points).sort((a, b) => a - b),
+      [2, 2, window],
+    );
+  });
+  assert.deepEqual(sequenceRows({ ...forecastProbe, targetFeature: undefined }, inputs, 0).map((r) => r.series), ['target', 'prediction'], 'no past without the target among the inputs');
+});
+
+test('confusion chart: a cell per class pair with its count, a colour legend, accuracy and its epoch in the title', async () => {
   const classify = { kind: 'classify' as const, classes: ['negative', 'positive'], labels: [], predicted: [], confusion: [[81, 19], [12, 88]], accuracy: 0.845 };
   const rows = confusionRows(classify);
-  const spec = confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy });
+  const spec = confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy, caption: 'epoch 9 (last)' });
   const svg = await renderSvg(spec, { confusion: rows });
   const texts = svgTexts(svg);
-  assert.ok(texts.includes('accuracy 84.5%'));
+  assert.ok(texts.includes('accuracy 84.5% · epoch 9 (last)'), texts.join('|'));
   for (const count of ['81', '19', '12', '88']) assert.ok(texts.includes(count), count);
   assert.ok(texts.includes('actual') && texts.includes('predicted'));
+  assert.ok(texts.includes('count'), 'the colour legend, titled');
+  assert.match(svg, /<linearGradient/, 'a gradient from no samples to the most');
+  assert.ok(svgTexts(await renderSvg(confusionChartSpec({ classes: classify.classes, accuracy: 0.5 }), { confusion: rows })).includes('accuracy 50.0%'));
   await withView(spec, { confusion: rows.filter((row) => row.predicted === 'negative') }, (view) => {
     assert.deepEqual(scaleOf(view, 'x').domain(), classify.classes, 'every class has a column, even an empty one');
   });
@@ -416,28 +585,114 @@ test('confusion chart: a cell per class pair with its count, accuracy in the tit
   });
 });
 
-test('compare chart: a line per run in its stable colour, labels in the legend, log option', async () => {
+test('accuracy sentences: the whole validation split\'s figure, its epoch, best or last, and the best beside it', () => {
+  const epochsOf = (accuracies: number[]) => accuracies.map((validationAccuracy, k) => ({ epoch: k + 1, validationLoss: 1 - validationAccuracy, validationAccuracy }));
+  // Copy: the run list's 92.4% (the epoch's accuracy), not the probed samples' 90%.
+  const copy = epochsOf([0.5, 0.7, 0.85, 0.9, 0.91, 0.915, 0.92, 0.924]);
+  assert.equal(accuracySentence('tokens', copy, 8), 'Next-token validation accuracy 92.4% at epoch 8 (best and last).');
+  // Reviews, stopped early: the last epoch's 56%, and the best 62% at epoch 6 that the run list shows.
+  const reviews = epochsOf([0.5, 0.52, 0.55, 0.58, 0.6, 0.62, 0.6, 0.58, 0.56]);
+  assert.equal(accuracySentence('classify', reviews, 9, 0.56), 'Validation accuracy 56.0% at epoch 9 (last); best 62.0% at epoch 6.');
+  assert.equal(accuracySentence('classify', reviews, 6, 0.62), 'Validation accuracy 62.0% at epoch 6 (best).');
+  assert.equal(epochCaption(reviews, 3), 'epoch 3');
+  assert.equal(bestEpoch(reviews), 6);
+  // A forecast's best epoch is its lowest validation loss.
+  assert.equal(bestEpoch([0.3, 0.1, 0.2].map((validationLoss, k) => ({ epoch: k + 1, validationLoss }))), 2);
+});
+
+test('accuracy chart: train and validation per epoch, the best validation epoch labelled', async () => {
+  const accuracy = [0.5, 0.58, 0.62, 0.6, 0.59].map((validationAccuracy, k) =>
+    epochRow({ epoch: k + 1, trainLoss: 0.6, validationLoss: 0.7, trainAccuracy: 0.55 + 0.08 * k, validationAccuracy }, 10 * (k + 1)),
+  );
+  const spec = accuracyChartSpec({ width: WIDTH });
+  const texts = svgTexts(await renderSvg(spec, { epochs: accuracy }));
+  for (const t of ['accuracy', 'epoch', 'train, epoch mean', 'validation', 'best 62.0% @ epoch 3']) assert.ok(texts.includes(t), `${t} in ${texts.join('|')}`);
+  assert.ok(texts.some((t) => t.endsWith('%')), 'percent ticks');
+  await withView(spec, { epochs: accuracy }, (view) => {
+    assert.deepEqual(lines(view).map((line) => line.points), [5, 5], 'a line per split, a point per epoch');
+    assert.deepEqual(lines(view).map((line) => line.stroke), [DEFAULT_THEME.palette[2], DEFAULT_THEME.palette[1]], "the loss chart's per-epoch colours");
+  });
+  // A run recorded before train accuracy was: the validation line alone.
+  const old = accuracy.map((row) => ({ ...row, trainAccuracy: undefined }));
+  await withView(spec, { epochs: old }, (view) => assert.deepEqual(lines(view).map((line) => line.points), [5]));
+});
+
+test('compare chart: a line per run in its own colour, labels in the legend, log option', async () => {
   const runs = [
     { id: '20260101-120000-a1', label: 'lr=0.01' },
     { id: '20260101-120500-b2', label: 'lr=0.001' },
     { id: '20260101-121000-c3', label: 'gru' },
   ];
-  const rows = runs.flatMap((run, k) => Array.from({ length: 6 }, (_, e) => ({ runId: run.id, epoch: e + 1, validationLoss: (0.3 + 0.1 * k) / (1 + e) })));
-  rows.push({ runId: 'not-shown', epoch: 1, validationLoss: 0.5 });
+  const rows = compareRows(runs.map((run, k) => ({ id: run.id, epochs: Array.from({ length: 6 }, (_, e) => ({ epoch: e + 1, validationLoss: (0.3 + 0.1 * k) / (1 + e) })) })), 0);
+  rows.push({ runId: 'not-shown', epoch: 1, validationLoss: 0.5, smoothed: 0.5 });
   const spec = compareChartSpec({ width: WIDTH, runs, logScale: true });
   const svg = await renderSvg(spec, { runs: rows });
   const texts = svgTexts(svg);
   for (const run of runs) assert.ok(texts.includes(run.label), run.label);
   assert.ok(!texts.some((t) => t.includes('20260101')), 'run ids replaced by labels');
   assert.ok(texts.includes('validation loss') && texts.includes('epoch'));
+  const styles = runStyles(runs.map((run) => run.id), DEFAULT_THEME.palette);
   await withView(spec, { runs: rows }, (view) => {
     assert.equal(scaleOf(view, 'y').type, 'log');
     assert.deepEqual(
       lines(view).map((line) => line.stroke),
-      runs.map((run) => runColor(run.id, DEFAULT_THEME.palette)),
+      runs.map((run) => styles.get(run.id)!.color),
     );
   });
   await withView(compareChartSpec({ width: WIDTH, runs }), { runs: rows }, (view) => assert.equal(scaleOf(view, 'y').type, 'linear'));
+});
+
+test('runStyles: every run its own colour, then dash patterns past the palette, stable as runs come and go', () => {
+  const palette = DEFAULT_THEME.palette;
+  // Two sweeps of two runs: ids whose hashed colours collide still get four colours.
+  const ids = Array.from({ length: 40 }, (_, i) => `2026120${i % 10}-1200${String(i).padStart(2, '0')}-sweep`);
+  const four = runStyles(ids.slice(0, 4), palette);
+  assert.equal(new Set([...four.values()].map((style) => style.color)).size, 4, 'four runs, four colours');
+  assert.ok([...four.values()].every((style) => style.dash.length === 0), 'solid while the palette lasts');
+  const many = runStyles(ids.slice(0, palette.length + 3), palette);
+  const keys = [...many.values()].map((style) => `${style.color}|${style.dash.join(',')}`);
+  assert.equal(new Set(keys).size, keys.length, 'no two runs drawn alike');
+  assert.ok([...many.values()].slice(palette.length).every((style) => style.dash.length > 0), 'past the palette: dashed');
+  assert.deepEqual(runStyles(ids.slice(0, 3), palette).get(ids[2]), four.get(ids[2]), 'a run keeps its style when a later one goes');
+  // Runs of one palette colour's hash take another free colour, never a taken one.
+  const collide = ids.filter((id) => runColor(id, palette) === runColor(ids[0], palette)).slice(0, 2);
+  if (collide.length === 2) assert.notEqual(runStyles(collide, palette).get(collide[0])!.color, runStyles(collide, palette).get(collide[1])!.color);
+});
+
+test('uniqueRunLabels: the name or sweep value, the id after it where two runs share one', () => {
+  const labels = uniqueRunLabels([
+    { id: 'run-a', label: 'model.cell=lstm' },
+    { id: 'run-b', label: 'model.cell=rnn' },
+    { id: 'run-c', label: 'model.cell=lstm' },
+    { id: 'run-d', label: 'run-d' },
+  ]);
+  assert.deepEqual([...labels.values()], ['model.cell=lstm · run-a', 'model.cell=rnn', 'model.cell=lstm · run-c', 'run-d']);
+  assert.equal(new Set(labels.values()).size, 4);
+});
+
+test('compare chart: smoothing draws the smoothed curves over the faint raw ones', async () => {
+  const runs = [{ id: 'r1', label: 'first' }, { id: 'r2', label: 'second' }];
+  const losses = [0.5, 0.2, 0.4, 0.1, 0.3, 0.05];
+  const rows = compareRows(runs.map((run) => ({ id: run.id, epochs: losses.map((validationLoss, e) => ({ epoch: e + 1, validationLoss })) })), 0.6);
+  assert.deepEqual(rows.slice(0, 6).map((row) => row.smoothed), smoothDebiased(losses, 0.6), 'each run smoothed over its own epochs');
+  assert.equal(rows[6].smoothed, losses[0], 'the second run starts afresh');
+  await withView(compareChartSpec({ width: WIDTH, runs, smoothed: true }), { runs: rows }, (view) => {
+    const drawn = dataMarks(view).filter((m) => m.marktype === 'line' && m.items.length > 0) as (SceneMark & { items: (SceneNode & { opacity?: number })[] })[];
+    assert.equal(drawn.length, 4, 'raw and smoothed, per run');
+    assert.equal(drawn.filter((m) => m.items[0].opacity !== undefined && m.items[0].opacity < 1).length, 2, 'the raw curves faint');
+  });
+  await withView(compareChartSpec({ width: WIDTH, runs }), { runs: rows }, (view) => assert.equal(lines(view).length, 2, 'no smoothing: one curve per run'));
+});
+
+test('compare chart: dashed runs past the palette show their dash in the chart and the legend', async () => {
+  const palette = DEFAULT_THEME.palette;
+  const runs = Array.from({ length: palette.length + 2 }, (_, i) => ({ id: `run-${i}`, label: `run ${i}` }));
+  const rows = compareRows(runs.map((run, k) => ({ id: run.id, epochs: [1, 2, 3].map((epoch) => ({ epoch, validationLoss: 1 / (epoch + k) })) })), 0);
+  await withView(compareChartSpec({ width: WIDTH, runs }), { runs: rows }, (view) => {
+    const drawn = dataMarks(view).filter((m) => m.marktype === 'line' && m.items.length > 0) as (SceneMark & { items: (SceneNode & { strokeDash?: number[] })[] })[];
+    const looks = drawn.map((m) => `${m.items[0].stroke}|${(m.items[0].strokeDash ?? []).join(',')}`);
+    assert.equal(new Set(looks).size, runs.length, looks.join(' '));
+  });
 });
 
 // A 3 × 2 sweep over the learning rate (three decades) and the cell.
@@ -533,7 +788,7 @@ test('hover chart: train and validation per epoch, baseline and best epoch label
   const texts = svgTexts(svg);
   const best = epochs.reduce((a, b) => (b.validationLoss < a.validationLoss ? b : a));
   assert.ok(texts.includes(`best ${Number(best.validationLoss.toPrecision(4))} @ epoch ${best.epoch}`), texts.join('|'));
-  assert.ok(texts.includes('predict 1 0.167'));
+  assert.ok(texts.includes('baseline (predict 1) 0.167'));
   assert.ok(texts.includes('epoch') && texts.includes('loss'));
   await withView(hoverChartSpec(), { epochs, baseline }, (view) => {
     assert.equal(itemCount(view, 'symbol'), 2 * epochs.length);
@@ -558,7 +813,7 @@ test('colours and fonts come from the theme', async () => {
   const charts: [TopLevelSpec, Datasets][] = [
     [hiddenStateChartSpec({ quantity: 'h', input: 'dense', theme: DARK }), hiddenStateDatasets()],
     [gradientFlowChartSpec({ width: WIDTH, theme: DARK }), { gradients: gradientRows(probe) }],
-    [forecastChartSpec({ width: WIDTH, theme: DARK }), { forecast: [{ index: 0, target: 1, prediction: 2 }] }],
+    [forecastScatterSpec({ width: WIDTH, theme: DARK }), { forecast: [{ index: 0, target: 1, prediction: 2, residual: 1 }] }],
     [confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy, theme: DARK }), { confusion: confusionRows(classify) }],
     [compareChartSpec({ width: WIDTH, runs: [{ id: 'r1', label: 'first run' }], theme: DARK }), { runs: [{ runId: 'r1', epoch: 1, validationLoss: 0.2 }] }],
     [sparklineSpec({ theme: DARK }), { series: [{ x: 1, value: 2 }, { x: 2, value: 1 }] }],
@@ -584,7 +839,7 @@ test('every chart renders with no data', async () => {
     hiddenStateChartSpec({ quantity: 'h', input: 'dense' }),
     hiddenStateChartSpec({ quantity: 'c', input: 'tokens' }),
     gradientFlowChartSpec({ width: WIDTH }),
-    forecastChartSpec({ width: WIDTH }),
+    forecastScatterSpec({ width: WIDTH }),
     confusionChartSpec({ classes: [], accuracy: Number.NaN }),
     compareChartSpec({ width: WIDTH, runs: [], logScale: true }),
     sparklineSpec(),

@@ -127,7 +127,7 @@ describe('rnn-lab command line', () => {
     const listing = await cli('runs', tiny, '--runs', runs);
     assert.equal(listing.status, 0);
     const [header, row] = listing.stdout.trim().split('\n');
-    assert.match(header, /^run +status +best val +last val +duration +age +sweep$/);
+    assert.match(header, /^run +status +best val +last val +duration +age +engine +sweep$/);
     assert.match(row, new RegExp(`^${summary.id} +completed +\\S+ @${summary.bestEpoch} `));
   });
 
@@ -183,7 +183,7 @@ describe('rnn-lab command line', () => {
     assert.doesNotMatch(listing.stdout, /object Object|NaN/);
     const rows = new Map(listing.stdout.trim().split('\n').slice(1).map((row) => [row.split(' ')[0], row]));
     assert.match(rows.get(first.id)!, new RegExp(`^${first.id} +completed, rebuilt from metrics +\\S+ @\\d `));
-    assert.match(rows.get(second.id)!, new RegExp(`^${second.id} +completed +\\? @\\? +\\? +\\? +(\\S+ ago|just now) +\\?$`));
+    assert.match(rows.get(second.id)!, new RegExp(`^${second.id} +completed +\\? @\\? +\\? +\\? +(\\S+ ago|just now) +kernels +\\?$`));
     assert.deepEqual(readRun(dirOf(second)).problems, [
       'summary.json: fields of the wrong type, shown as "?": durationMs, bestValidationLoss, bestEpoch, lastValidationLoss, sweep',
     ]);

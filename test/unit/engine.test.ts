@@ -227,6 +227,38 @@ describe('training loop', () => {
     assert.match(outcome.reason ?? '', /Early stopping after epoch 3/);
   });
 
+  for (const engine of ['tfjs', 'kernels'] as const) {
+    it(`records the train accuracy of a token task per epoch, next to the validation accuracy (${engine} engine)`, async () => {
+      const { events } = await train({ spec: spec('lstm', { epochs: 3 }), dataset: echoDataset(), engine });
+      const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e] : []));
+      assert.equal(epochs.length, 3);
+      for (const epoch of epochs) {
+        assert.ok(epoch.trainAccuracy !== undefined && epoch.trainAccuracy >= 0 && epoch.trainAccuracy <= 1, `train accuracy ${epoch.trainAccuracy}`);
+        assert.ok(epoch.validationAccuracy !== undefined);
+      }
+      const forecast = await train({ spec: spec('lstm', { epochs: 1 }), dataset: meanDataset(), engine });
+      assert.ok(forecast.events.every((e) => e.type !== 'epoch' || e.trainAccuracy === undefined), 'no accuracy for a forecast');
+    });
+  }
+
+  it('records the time since the start with every step', async () => {
+    const { events } = await train({ spec: spec('gru'), dataset: meanDataset() });
+    const times = events.flatMap((e) => (e.type === 'step' ? [e.elapsedMs] : []));
+    assert.ok(times.every((t) => t !== undefined && t >= 0), 'every step has its time');
+    assert.deepEqual(times, [...times].sort((a, b) => a! - b!), 'in order');
+  });
+
+  it('names a forecast probe\'s target, its scale and its input feature, for charts in the data\'s units', async () => {
+    const dataset = { ...meanDataset(), featureNames: ['value'], targetScale: { mean: 2, std: 3 } };
+    const { events } = await train({ spec: spec('gru', { epochs: 1 }), dataset });
+    const probe = events.find((e) => e.type === 'probe');
+    assert.ok(probe?.type === 'probe' && probe.predictions.kind === 'forecast');
+    assert.deepEqual(probe.featureNames, ['value']);
+    assert.equal(probe.predictions.target, 'value');
+    assert.deepEqual(probe.predictions.scale, { mean: 2, std: 3 });
+    assert.equal(probe.predictions.targetFeature, 0);
+  });
+
   it('records probes: every LSTM quantity as sample × unit × time, and ‖∂L/∂h_t‖ per layer and step', async () => {
     const { events } = await train({ spec: spec('lstm', { epochs: 1 }, 2), dataset: meanDataset() });
     const probe = events.find((e) => e.type === 'probe');

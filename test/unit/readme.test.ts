@@ -22,7 +22,9 @@ describe('README', () => {
 
   it('documents every setting with its default', () => {
     for (const [key, setting] of Object.entries(manifest.contributes.configuration.properties)) {
-      assert.ok(readme.includes(`| \`${key}\` | \`${String(setting.default)}\` |`), key);
+      // An empty string default is written `""`.
+      const shown = setting.default === '' ? '""' : String(setting.default);
+      assert.ok(readme.includes(`| \`${key}\` | \`${shown}\` |`), key);
     }
   });
 

@@ -8,7 +8,7 @@ import type { ExperimentSpec } from '../../src/engine/spec/types';
 import { parseWebviewMessage } from '../../src/extension/panel/panelMessages';
 import { describeSweepProgress, sweepProgress } from '../../src/engine/runs/sweepProgress';
 import { summariseSweep, sweepGroups, sweepOverview, type SweepMember } from '../../src/extension/training/sweepSummary';
-import { PanelMessageType } from '../../src/protocol';
+import { FromWebviewType } from '../../src/protocol';
 
 const point = (assignments: Record<string, unknown>): SweepRun => ({
   spec: {} as ExperimentSpec,
@@ -107,9 +107,9 @@ test('sweepOverview: the wanted group when it exists, else the newest; nothing w
 });
 
 test('the Sweep view\'s request is checked like every webview message', () => {
-  assert.deepEqual(parseWebviewMessage({ type: PanelMessageType.RequestSweep }), { type: PanelMessageType.RequestSweep });
-  assert.deepEqual(parseWebviewMessage({ type: PanelMessageType.RequestSweep, groupId: NEW, extra: 1 }), { type: PanelMessageType.RequestSweep, groupId: NEW });
+  assert.deepEqual(parseWebviewMessage({ type: FromWebviewType.RequestSweep }), { type: FromWebviewType.RequestSweep });
+  assert.deepEqual(parseWebviewMessage({ type: FromWebviewType.RequestSweep, groupId: NEW, extra: 1 }), { type: FromWebviewType.RequestSweep, groupId: NEW });
   for (const groupId of ['../x', '', 5, null, 'a/b', '..']) {
-    assert.equal(parseWebviewMessage({ type: PanelMessageType.RequestSweep, groupId }), undefined, JSON.stringify(groupId));
+    assert.equal(parseWebviewMessage({ type: FromWebviewType.RequestSweep, groupId }), undefined, JSON.stringify(groupId));
   }
 });

@@ -1,9 +1,14 @@
-/** The Compare view: chosen runs' validation curves overlaid, the config keys that differ, and a summary table sortable by best value. */
-import { compareChartSpec, differingConfig, runColor } from '../../src/charts';
+/**
+ * The Compare view: chosen runs' validation curves overlaid (each run its own colour and dash,
+ * smoothing as in the Loss view), the config keys that differ, and a summary table sortable by best
+ * value. A run that starts while the view knows the run list is ticked.
+ */
+import { compareChartSpec, compareRows, differingConfig, runStyles, uniqueRunLabels, type RunStyle } from '../../src/charts';
 import type { PanelCompareRun, PanelRunItem } from '../../src/protocol';
 import { ChartView } from '../chartView';
 import { formatDuration, formatPercent, formatValue } from '../../src/engine/format';
-import { h } from '../dom';
+import { h, labelled } from '../dom';
+import { saveState } from '../host';
 import { currentTheme } from '../theme';
 
 type SortKey = 'best' | 'accuracy' | 'label';
@@ -12,25 +17,39 @@ export class CompareView {
   readonly element: HTMLElement;
   private readonly chart = new ChartView('compare', 'Validation loss of the compared runs');
   private readonly choices = h('fieldset', { class: 'run-choices' }, h('legend', {}, 'Runs to compare'));
-  private readonly configTable = h('div');
-  private readonly summaryTable = h('div');
+  private readonly configHeading = h('h2', {}, 'Configuration that differs');
+  private readonly configTable = h('div', { class: 'config-table' });
+  private readonly summaryTable = h('div', { class: 'summary-table' });
+  private readonly smoothingInput: HTMLInputElement;
+  private readonly smoothingValue: HTMLOutputElement;
   private readonly empty = h('p', { class: 'empty' }, 'Choose two or more runs to compare.');
   private runs: PanelRunItem[] = [];
   private data: PanelCompareRun[] = [];
   private sortKey: SortKey = 'best';
   private visible = false;
+  /** The run ids of the last run list, to tick runs that are new in the next one. */
+  private known?: Set<string>;
 
   constructor(
     private chosen: string[],
     private readonly request: (runIds: string[]) => void,
+    smoothing = 0,
   ) {
+    this.smoothingInput = h('input', { type: 'range', id: 'compare-smoothing', min: 0, max: 0.99, step: 0.01, value: smoothing });
+    this.smoothingValue = h('output', { for: 'compare-smoothing' }, this.smoothing.toFixed(2));
+    this.smoothingInput.addEventListener('input', () => {
+      this.smoothingValue.textContent = this.smoothing.toFixed(2);
+      saveState({ compareSmoothing: this.smoothing });
+      if (this.visible) void this.render();
+    });
     this.element = h(
       'section',
       { class: 'view', 'aria-label': 'Compare runs' },
       this.choices,
+      h('div', { class: 'controls' }, labelled('Smoothing', this.smoothingInput), this.smoothingValue),
       this.empty,
       this.chart.element,
-      h('h2', {}, 'Configuration that differs'),
+      this.configHeading,
       this.configTable,
       h('h2', {}, 'Summary'),
       this.summaryTable,
@@ -43,13 +62,24 @@ export class CompareView {
     if (this.runs.length > 0) this.setRuns(this.runs);
   }
 
-  /** The experiment's runs, to choose from; the latest few are chosen when nothing is. */
+  private get smoothing(): number {
+    return Number(this.smoothingInput.value);
+  }
+
+  /**
+   * The experiment's runs, to choose from; the latest few are chosen when nothing is, and a run
+   * new since the last list (one that Train again just started) is ticked.
+   */
   setRuns(runs: PanelRunItem[]): void {
     this.runs = runs.filter((run) => !run.id.startsWith('queued-'));
-    const known = new Set(this.runs.map((run) => run.id));
-    this.chosen = this.chosen.filter((id) => known.has(id));
+    const ids = new Set(this.runs.map((run) => run.id));
+    const previous = this.known;
+    this.known = ids;
+    const started = previous ? this.runs.filter((run) => !previous.has(run.id)).map((run) => run.id) : [];
+    this.chosen = [...started, ...this.chosen.filter((id) => ids.has(id) && !started.includes(id))];
     if (this.chosen.length === 0) this.chosen = this.runs.slice(0, 4).map((run) => run.id);
-    const theme = currentTheme();
+    const styles = this.styles();
+    const labels = uniqueRunLabels(this.runs);
     this.choices.replaceChildren(
       h('legend', {}, 'Runs to compare'),
       ...this.runs.map((run) => {
@@ -58,12 +88,18 @@ export class CompareView {
           this.chosen = this.runs.filter((r) => (r.id === run.id ? box.checked : this.chosen.includes(r.id))).map((r) => r.id);
           this.request(this.chosen);
         });
-        const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
-        swatch.style.backgroundColor = runColor(run.id, theme.palette);
-        return h('span', { class: 'field' }, box, h('label', { for: `compare-${run.id}` }, swatch, `${run.label} (${run.status})`));
+        return h('span', { class: 'field' }, box, h('label', { for: `compare-${run.id}` }, swatch(styles.get(run.id)), `${labels.get(run.id)} (${run.status})`));
       }),
     );
-    if (this.visible) this.request(this.chosen);
+    if (this.visible || started.length > 0) this.request(this.chosen);
+  }
+
+  /**
+   * Every listed run's style, oldest run first (the list is newest first), so that a run keeps its
+   * colour as others are ticked and as new runs come.
+   */
+  private styles(): Map<string, RunStyle> {
+    return runStyles(this.runs.map((run) => run.id).reverse(), currentTheme().palette);
   }
 
   setData(runs: PanelCompareRun[]): void {
@@ -78,28 +114,44 @@ export class CompareView {
     }
   }
 
+  /** The compared runs' legend labels: unique among the runs of the list (see `uniqueRunLabels`). */
+  private labels(runs: PanelCompareRun[]): Map<string, string> {
+    const listed = uniqueRunLabels([...this.runs, ...runs.filter((run) => !this.runs.some((r) => r.id === run.id))]);
+    return new Map(runs.map((run) => [run.id, listed.get(run.id) ?? run.label]));
+  }
+
   private render(): Promise<void> {
     const runs = this.data;
     this.empty.hidden = runs.length > 0;
     this.chart.element.hidden = runs.length === 0;
-    this.renderConfig(runs);
+    const labels = this.labels(runs);
+    this.renderConfig(runs, labels);
     this.renderSummary(runs);
     if (runs.length === 0) return Promise.resolve();
-    const rows = runs.flatMap((run) => run.epochs.map((e) => ({ runId: run.id, epoch: e.epoch, validationLoss: e.validationLoss })));
-    return this.chart.render(compareChartSpec({ runs: runs.map(({ id, label }) => ({ id, label })), theme: currentTheme(), width: this.chart.plotWidth(260) }), { runs: rows });
+    const styles = this.styles();
+    const spec = compareChartSpec({
+      runs: runs.map(({ id }) => ({ id, label: labels.get(id)!, style: styles.get(id) })),
+      smoothed: this.smoothing > 0,
+      theme: currentTheme(),
+      width: this.chart.plotWidth(),
+      height: this.chart.fillHeight(0.6, 200),
+    });
+    return this.chart.render(spec, { runs: compareRows(runs, this.smoothing) });
   }
 
-  private renderConfig(runs: PanelCompareRun[]): void {
-    const keys = differingConfig(Object.fromEntries(runs.map((run) => [run.id, run.config])));
+  private renderConfig(runs: PanelCompareRun[], labels: Map<string, string>): void {
+    // One run has nothing to differ from: no heading, no table.
+    this.configHeading.hidden = runs.length < 2;
+    const keys = runs.length < 2 ? [] : differingConfig(Object.fromEntries(runs.map((run) => [run.id, run.config])));
     if (keys.length === 0) {
-      this.configTable.replaceChildren(h('p', { class: 'note' }, runs.length > 1 ? 'The compared runs have the same configuration.' : ''));
+      this.configTable.replaceChildren(...(runs.length > 1 ? [h('p', { class: 'note' }, 'The compared runs have the same configuration.')] : []));
       return;
     }
     this.configTable.replaceChildren(
       h(
         'table',
         { 'aria-label': 'Configuration keys that differ between the runs' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'key'), ...runs.map((run) => h('th', { scope: 'col' }, run.label)))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'key'), ...runs.map((run) => h('th', { scope: 'col' }, labels.get(run.id))))),
         h('tbody', {}, ...keys.map((key) => h('tr', {}, h('th', { scope: 'row' }, key), ...runs.map((run) => h('td', {}, run.config[key] ?? '–'))))),
       ),
     );
@@ -134,7 +186,7 @@ export class CompareView {
             h(
               'tr',
               {},
-              h('td', {}, run.label),
+              h('td', {}, this.labels([run]).get(run.id)),
               h('td', {}, run.status),
               h('td', { class: 'number' }, formatValue(run.bestValidationLoss)),
               h('td', { class: 'number' }, run.bestEpoch === undefined ? '-' : String(run.bestEpoch)),
@@ -146,4 +198,14 @@ export class CompareView {
       ),
     );
   }
+}
+
+/** A run's colour as a small line, dashed like its curve past the palette. */
+function swatch(style: RunStyle | undefined): HTMLElement {
+  const element = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  if (style) {
+    element.style.borderTopColor = style.color;
+    element.style.borderTopStyle = style.dash.length > 0 ? 'dashed' : 'solid';
+  }
+  return element;
 }

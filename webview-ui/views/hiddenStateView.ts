@@ -1,22 +1,11 @@
 /** The Hidden state view: a probe's units × time heatmap with its input above, and an epoch slider over the recorded probes. */
 import { hiddenStateChartSpec, hiddenStateData } from '../../src/charts';
 import type { ProbeEvent, ProbeQuantity } from '../../src/engine/events';
+import { QUANTITIES, quantityLabel } from '../../src/engine/model/cellDescriptions';
 import { ChartView, type Datasets } from '../chartView';
 import { h, labelled, setOptions } from '../dom';
 import { saveState } from '../host';
 import { currentTheme } from '../theme';
-
-const QUANTITY_LABELS: Record<ProbeQuantity, string> = {
-  h: 'h (hidden state)',
-  c: 'c (cell state)',
-  i: 'i (input gate)',
-  f: 'f (forget gate)',
-  g: 'g (candidate)',
-  o: 'o (output gate)',
-  r: 'r (reset gate)',
-  z: 'z (update gate)',
-  n: 'n (candidate)',
-};
 
 export interface HiddenStateSettings {
   layer?: number;
@@ -118,7 +107,7 @@ export class HiddenStateView {
     setOptions(this.sampleSelect, probe.samples.map((s, i) => ({ value: String(i), label: `validation sample ${s}` })), String(Math.min(this.settings.sample ?? 0, probe.samples.length - 1)));
     const layer = probe.layers.find((l) => l.layer === Number(this.layerSelect.value));
     const quantities = Object.keys(layer?.quantities ?? {}) as ProbeQuantity[];
-    setOptions(this.quantitySelect, quantities.map((q) => ({ value: q, label: QUANTITY_LABELS[q] ?? q })), quantities.includes(this.settings.quantity as ProbeQuantity) ? this.settings.quantity : quantities[0]);
+    setOptions(this.quantitySelect, quantities.map((q) => ({ value: q, label: QUANTITIES[q] ? quantityLabel(q) : q })), quantities.includes(this.settings.quantity as ProbeQuantity) ? this.settings.quantity : quantities[0]);
     this.syncSlider();
     if (this.visible) void this.render();
   }
@@ -149,6 +138,6 @@ export class HiddenStateView {
     const data = hiddenStateData(probe, Number(this.sampleSelect.value || 0), Number(this.layerSelect.value || 0), quantity);
     const input = data.tokens.length > 0 ? 'tokens' : data.inputs.length > 0 ? 'dense' : 'none';
     const inputRows: Datasets = input === 'tokens' ? { tokens: data.tokens } : input === 'dense' ? { inputs: data.inputs } : {};
-    return this.chart.render(hiddenStateChartSpec({ quantity, input, absMax: data.absMax, theme: currentTheme(), width: this.chart.plotWidth(140) }), { cells: data.cells, ...inputRows });
+    return this.chart.render(hiddenStateChartSpec({ quantity, input, absMax: data.absMax, theme: currentTheme(), width: this.chart.plotWidth(190) }), { cells: data.cells, ...inputRows });
   }
 }

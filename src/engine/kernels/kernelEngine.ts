@@ -6,6 +6,7 @@
  */
 import { readsEveryStep } from '../model/head';
 import { initialWeights, inputSize, parameterShapes } from '../model/initialization';
+import { ADAM_BETA1, ADAM_BETA2, clipScale, OPTIMIZER_EPSILON, RMSPROP_ALPHA } from '../model/optimizerRules';
 import { isMatrix, layerNames, stateDictEntry } from '../model/parameters';
 import { createTfjsEngine } from '../model/tfjsEngine';
 import { toTimeMajor } from '../model/timeMajor';
@@ -13,13 +14,6 @@ import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel,
 import { Random } from '../random';
 import { KernelStack, type LayerCopies, type LayerWeights } from './kernelStack';
 import { KernelMemory, type KernelBuffer } from './wasmKernels';
-
-/** PyTorch's clip_grad_norm_ adds this to the norm before dividing. */
-const CLIP_EPSILON = 1e-6;
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const ALPHA = 0.99;
-const EPSILON = 1e-8;
 
 export function createKernelEngine(config: EngineConfig): SequenceModel {
   return new KernelEngine(config);
@@ -114,23 +108,22 @@ class KernelEngine implements SequenceModel {
     workspace.stack.backward(this.copies, this.gradientViews, false);
     const gradNorm = Math.sqrt(k.sum_of_squares(this.gradients.length, this.gradients.pointer));
     if (Number.isFinite(loss) && Number.isFinite(gradNorm)) {
-      const clip = this.config.training.clipNorm;
-      this.update(learningRate, clip > 0 && gradNorm > clip ? clip / (gradNorm + CLIP_EPSILON) : 1);
+      this.update(learningRate, clipScale(gradNorm, this.config.training.clipNorm));
     }
-    return { loss, gradNorm };
+    return { loss, gradNorm, ...this.accuracyCounts(workspace, batch.size) };
   }
 
   evaluate(batch: Batch): EvaluationResult {
     const workspace = this.load(batch);
     workspace.stack.forward(this.weights, batch.size, false);
     const loss = this.headForwardAndLoss(workspace, batch.size);
-    const task = this.config.task;
-    return {
-      loss,
-      correct: task === 'forecast' ? undefined : this.memory.ints(workspace.correct)[0],
-      counted: task === 'forecast' ? undefined : this.rows(batch.size),
-      outputs: this.batchMajorOutputs(workspace, batch.size),
-    };
+    return { loss, ...this.accuracyCounts(workspace, batch.size), outputs: this.batchMajorOutputs(workspace, batch.size) };
+  }
+
+  /** The correct predictions the loss kernel counted, and of how many (none for a forecast). */
+  private accuracyCounts(workspace: { correct: KernelBuffer }, size: number): { correct?: number; counted?: number } {
+    if (this.config.task === 'forecast') return {};
+    return { correct: this.memory.ints(workspace.correct)[0], counted: this.rows(size) };
   }
 
   probe(batch: Batch, steps?: number[]): ProbeResult {
@@ -306,9 +299,10 @@ class KernelEngine implements SequenceModel {
     this.step += 1;
     const [p, g, s1, s2] = [this.params.pointer, this.gradients.pointer, this.state1.pointer, this.state2.pointer];
     const first = this.step === 1 ? 1 : 0;
-    if (optimizer === 'adam') k.adam_update(n, p, g, s1, s2, learningRate, scale, BETA1, BETA2, EPSILON, 1 - BETA1 ** this.step, 1 - BETA2 ** this.step);
+    const [beta1, beta2] = [ADAM_BETA1, ADAM_BETA2];
+    if (optimizer === 'adam') k.adam_update(n, p, g, s1, s2, learningRate, scale, beta1, beta2, OPTIMIZER_EPSILON, 1 - beta1 ** this.step, 1 - beta2 ** this.step);
     else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first);
-    else k.momentum_update(n, p, g, s1, s2, learningRate, scale, ALPHA, EPSILON, momentum, first);
+    else k.momentum_update(n, p, g, s1, s2, learningRate, scale, RMSPROP_ALPHA, OPTIMIZER_EPSILON, momentum, first);
     this.refreshCopies();
   }
 

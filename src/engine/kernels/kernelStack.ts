@@ -3,8 +3,9 @@
  * then backward through time with the weight gradients as one large product per weight after
  * the time loop. Buffers are sized for a batch capacity and reused by every call.
  */
-import { GATE_COUNT } from '../model/initialization';
+import { gateCount } from '../model/cellDescriptions';
 import type { CellType } from '../spec/types';
+import { KERNEL_CELLS, type KernelCell, type LayerBuffers } from './kernelCells';
 import type { KernelBuffer, KernelMemory } from './wasmKernels';
 
 /** A layer's parameters in the engine's layout: matrices as [in, gates·hidden]. */
@@ -38,23 +39,6 @@ export interface InitialState {
   c?: Float32Array;
 }
 
-interface LayerBuffers {
-  /** Input projections, then activated gates: [T*B, G]. */
-  gates: KernelBuffer;
-  /** h_0 … h_T: [(T+1)*B, H]. */
-  hs: KernelBuffer;
-  /** LSTM: c_0 … c_T. */
-  cs?: KernelBuffer;
-  /** GRU: h_{t-1} W_hn^T + b_hn per step. */
-  hpn?: KernelBuffer;
-  /** Training with dropout: the outputs as the next layer reads them, and the mask. */
-  dropped?: KernelBuffer;
-  mask?: KernelBuffer;
-  /** ∂L/∂h_0 (and ∂L/∂c_0) after the backward pass. */
-  dh: KernelBuffer;
-  dc?: KernelBuffer;
-}
-
 export class KernelStack {
   /** Dense inputs [T*B, I], time-major. */
   readonly input?: KernelBuffer;
@@ -66,6 +50,7 @@ export class KernelStack {
   /** ∂L/∂x for dense inputs, when the backward pass is asked for it. */
   readonly dInput?: KernelBuffer;
   private readonly gateWidth: number;
+  private readonly cell: KernelCell;
   private readonly dz: KernelBuffer;
   private readonly dhp?: KernelBuffer;
   private readonly hp?: KernelBuffer;
@@ -81,7 +66,8 @@ export class KernelStack {
   ) {
     const { steps: T, hidden: H, inputSize: I, layers, cell } = config;
     const rows = T * capacity;
-    const G = (this.gateWidth = GATE_COUNT[cell] * H);
+    const G = (this.gateWidth = gateCount(cell) * H);
+    const { description, recurrentGates } = (this.cell = KERNEL_CELLS[cell]);
     const allocate = (length: number) => memory.allocate(length);
     if (config.tokens) this.ids = allocate(rows);
     else {
@@ -91,17 +77,17 @@ export class KernelStack {
     this.layers = Array.from({ length: layers }, (_, k) => ({
       gates: allocate(rows * G),
       hs: allocate((T + 1) * capacity * H),
-      cs: cell === 'lstm' ? allocate((T + 1) * capacity * H) : undefined,
-      hpn: cell === 'gru' ? allocate(rows * H) : undefined,
+      cs: description.hasCellState ? allocate((T + 1) * capacity * H) : undefined,
+      hpn: recurrentGates ? allocate(rows * H) : undefined,
       dropped: dropout && k < layers - 1 ? allocate(rows * H) : undefined,
       mask: dropout && k < layers - 1 ? allocate(rows * H) : undefined,
       dh: allocate(capacity * H),
-      dc: cell === 'lstm' ? allocate(capacity * H) : undefined,
+      dc: description.hasCellState ? allocate(capacity * H) : undefined,
     }));
     this.dTop = allocate(rows * H);
     this.dz = allocate(rows * G);
-    this.dhp = cell === 'gru' ? allocate(rows * G) : undefined;
-    this.hp = cell === 'gru' ? allocate(capacity * G) : undefined;
+    this.dhp = recurrentGates ? allocate(rows * G) : undefined;
+    this.hp = recurrentGates ? allocate(capacity * G) : undefined;
     this.biasSum = allocate(G);
   }
 
@@ -123,15 +109,15 @@ export class KernelStack {
   forward(weights: LayerWeights[], batch: number, masks: boolean, initial?: InitialState[]): void {
     if (batch > this.capacity) throw new Error(`batch ${batch} exceeds the stack's capacity ${this.capacity}`);
     const k = this.memory.kernels;
-    const { steps: T, hidden: H, cell, inputSize } = this.config;
+    const { steps: T, hidden: H, relu, inputSize } = this.config;
     const G = this.gateWidth;
     const rows = T * batch;
     this.batch = batch;
     this.masked = masks;
     weights.forEach((w, l) => {
       const layer = this.layers[l];
-      // The input-side bias: both biases, except GRU's b_hn, which r gates.
-      if (cell === 'gru') k.fill_rows(1, G, w.bih.pointer, this.biasSum.pointer);
+      // The input-side bias: both biases, except where a gate multiplies the recurrent side (GRU's b_hn, which r gates).
+      if (this.cell.recurrentGates) k.fill_rows(1, G, w.bih.pointer, this.biasSum.pointer);
       else k.add_arrays(G, w.bih.pointer, w.bhh.pointer, this.biasSum.pointer);
       if (l === 0 && this.ids) {
         k.gather_rows(rows, G, w.wihT.pointer, this.ids.pointer, this.biasSum.pointer, layer.gates.pointer);
@@ -141,9 +127,7 @@ export class KernelStack {
         k.gemm(rows, G, width, this.layerInput(l), width, 1, w.wihT.pointer, G, layer.gates.pointer, G, 1);
       }
       this.setInitial(layer, initial?.[l]);
-      if (cell === 'rnn') k.rnn_forward(T, batch, H, layer.gates.pointer, w.whhT.pointer, layer.hs.pointer, this.config.relu ? 1 : 0);
-      else if (cell === 'lstm') k.lstm_forward(T, batch, H, layer.gates.pointer, w.whhT.pointer, layer.hs.pointer, layer.cs!.pointer);
-      else k.gru_forward(T, batch, H, layer.gates.pointer, w.whhT.pointer, w.bhh.pointer, layer.hs.pointer, layer.hpn!.pointer, this.hp!.pointer);
+      this.cell.forward(k, { T, B: batch, H, relu, layer, whhT: w.whhT.pointer, bhh: w.bhh.pointer, hp: this.hp?.pointer });
       if (masks && layer.mask) k.multiply_arrays(rows * H, this.outputs(l), layer.mask.pointer, layer.dropped!.pointer);
     });
   }
@@ -154,7 +138,7 @@ export class KernelStack {
    */
   backward(copies: LayerCopies[], gradients: LayerWeights[], needInputGradient: boolean): void {
     const k = this.memory.kernels;
-    const { steps: T, hidden: H, cell, inputSize } = this.config;
+    const { steps: T, hidden: H, relu, inputSize } = this.config;
     const G = this.gateWidth;
     const B = this.batch;
     const rows = T * B;
@@ -164,17 +148,9 @@ export class KernelStack {
       const g = gradients[l];
       this.memory.floats(layer.dh).fill(0, 0, B * H);
       if (layer.dc) this.memory.floats(layer.dc).fill(0, 0, B * H);
-      // The pre-activation gradients of the input side and the recurrent side (the same but for GRU's n gate).
-      let dIn = this.dz.pointer;
-      let dRec = this.dz.pointer;
-      if (cell === 'rnn') {
-        k.rnn_backward(T, B, H, layer.hs.pointer, copies[l].whh.pointer, this.dz.pointer, dhs, layer.dh.pointer, this.config.relu ? 1 : 0);
-      } else if (cell === 'lstm') {
-        k.lstm_backward(T, B, H, layer.gates.pointer, layer.cs!.pointer, copies[l].whh.pointer, this.dz.pointer, dhs, layer.dh.pointer, layer.dc!.pointer);
-      } else {
-        dRec = this.dhp!.pointer;
-        k.gru_backward(T, B, H, layer.gates.pointer, layer.hpn!.pointer, layer.hs.pointer, copies[l].whh.pointer, dIn, dRec, dhs, layer.dh.pointer);
-      }
+      // The pre-activation gradients of the input side and the recurrent side (the same but for recurrent-side gates).
+      const dIn = this.dz.pointer;
+      const dRec = this.cell.backward(k, { T, B, H, relu, layer, whh: copies[l].whh.pointer, dhs, dz: dIn, dhp: this.dhp?.pointer });
       // Weight gradients: one product over all steps each, as cuDNN does.
       k.gemm(H, G, rows, layer.hs.pointer, 1, H, dRec, G, g.whhT.pointer, G, 0);
       k.column_sums(rows, G, dRec, g.bhh.pointer, 0);

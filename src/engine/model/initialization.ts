@@ -1,9 +1,8 @@
 /** Parameter shapes (PyTorch layout) and initial values, drawn from the seeded generator. */
 import { Random } from '../random';
+import { gateCount } from './cellDescriptions';
 import type { EngineConfig, StateDict } from './types';
 import { parameterNames } from './parameters';
-
-export const GATE_COUNT = { rnn: 1, lstm: 4, gru: 3 } as const;
 
 export function inputSize(config: EngineConfig): number {
   return config.input.kind === 'dense' ? config.input.size : config.input.vocabularySize;
@@ -12,7 +11,7 @@ export function inputSize(config: EngineConfig): number {
 /** Every parameter's PyTorch shape, in the fixed parameter order. */
 export function parameterShapes(config: EngineConfig): Map<string, number[]> {
   const { hiddenSize: hidden, layers, cell } = config.model;
-  const gates = GATE_COUNT[cell] * hidden;
+  const gates = gateCount(cell) * hidden;
   const shapes = new Map<string, number[]>();
   const names = parameterNames(layers);
   for (let k = 0; k < layers; k++) {

@@ -1,9 +1,10 @@
 /**
- * Adam, SGD (with momentum) and RMSprop with PyTorch's update rules and defaults
- * (Adam β = (0.9, 0.999), ε = 1e-8; RMSprop α = 0.99, ε = 1e-8).
+ * Adam, SGD (with momentum) and RMSprop on tfjs ops, with PyTorch's update rules and defaults
+ * (`optimizerRules.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerType } from '../spec/types';
+import { ADAM_BETA1 as BETA1, ADAM_BETA2 as BETA2, OPTIMIZER_EPSILON as EPSILON, RMSPROP_ALPHA as ALPHA } from './optimizerRules';
 import { disposeAll, type ParameterMap } from './parameters';
 
 export interface Optimizer {
@@ -27,11 +28,6 @@ type Rule = (
   state: Map<string, tf.Tensor>,
   step: number,
 ) => tf.Tensor;
-
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const ALPHA = 0.99;
-const EPSILON = 1e-8;
 
 function adam(name: string, param: tf.Tensor, g: tf.Tensor, lr: number, state: Map<string, tf.Tensor>, step: number): tf.Tensor {
   const m = tf.add(tf.mul(state.get(`${name}.m`) ?? tf.zerosLike(g), BETA1), tf.mul(g, 1 - BETA1));

@@ -68,7 +68,7 @@ export function layerBackward(
   const hidden = params.whhT.shape[0];
   let carry: CellState = {
     h: options.dFinal?.h ?? tf.zeros([batch, hidden]),
-    c: cell.hasCellState ? (options.dFinal?.c ?? tf.zeros([batch, hidden])) : undefined,
+    c: cell.description.hasCellState ? (options.dFinal?.c ?? tf.zeros([batch, hidden])) : undefined,
   };
   const dInputGates: tf.Tensor2D[] = new Array(steps);
   const dHiddenGates: tf.Tensor2D[] = new Array(steps);

@@ -79,6 +79,6 @@ export function stackBackward(
 export function zeroStates(cell: RecurrentCell, layers: number, batch: number, hidden: number): CellState[] {
   return Array.from({ length: layers }, () => ({
     h: tf.zeros([batch, hidden]) as tf.Tensor2D,
-    c: cell.hasCellState ? (tf.zeros([batch, hidden]) as tf.Tensor2D) : undefined,
+    c: cell.description.hasCellState ? (tf.zeros([batch, hidden]) as tf.Tensor2D) : undefined,
   }));
 }

@@ -10,6 +10,7 @@ import { createCell } from './cells';
 import { headBackward, headForward, readsEveryStep, type HeadForward } from './head';
 import { initialWeights, inputSize, parameterShapes } from './initialization';
 import { crossEntropy, meanSquaredError, oneHot, type LossResult } from './losses';
+import { clipScale } from './optimizerRules';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { disposeAll, fromStateDict, gradientMap, headParams, layerParams, optimizerStateShapes, toStateDict, type ParameterMap } from './parameters';
 import { scoped } from './scoped';
@@ -17,9 +18,6 @@ import { toTimeMajor } from './timeMajor';
 import { stackBackward, stackForward, zeroStates, type StackBackward, type StackForward } from './recurrentStack';
 import type { LayerParams } from './recurrentLayer';
 import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult, TrainingState } from './types';
-
-/** PyTorch's clip_grad_norm_ adds this to the norm before dividing. */
-const CLIP_EPSILON = 1e-6;
 
 interface Pass {
   stack: StackForward;
@@ -50,26 +48,28 @@ class TfjsEngine implements SequenceModel {
 
   trainStep(batch: Batch, learningRate: number): StepResult {
     const gradients: ParameterMap = new Map();
+    let counted: number | undefined;
     const scalars = tf.tidy(() => {
       const pass = this.forward(batch, true);
+      counted = this.config.task === 'forecast' ? undefined : pass.head.outputs.shape[0];
       const backward = this.backward(pass);
       for (const [name, gradient] of backward.gradients) {
         gradients.set(name, tf.keep(gradient));
       }
       const squares = [...gradients.values()].map((g) => tf.sum(tf.square(g)));
-      return tf.stack([pass.loss.loss, tf.sqrt(tf.addN(squares))]);
+      const correct = pass.loss.correct ?? tf.scalar(Number.NaN);
+      return tf.stack([pass.loss.loss, tf.sqrt(tf.addN(squares)), correct]);
     });
-    const [loss, gradNorm] = scalars.dataSync();
+    const [loss, gradNorm, correct] = scalars.dataSync();
     scalars.dispose();
     if (Number.isFinite(loss) && Number.isFinite(gradNorm)) {
-      const clip = this.config.training.clipNorm;
-      const scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + CLIP_EPSILON) : 1;
+      const scale = clipScale(gradNorm, this.config.training.clipNorm);
       const updated = this.optimizer.update(this.params, gradients, learningRate, scale);
       disposeAll(this.params);
       this.params = updated;
     }
     disposeAll(gradients);
-    return { loss, gradNorm };
+    return { loss, gradNorm, ...(counted === undefined ? {} : { correct, counted }) };
   }
 
   evaluate(batch: Batch): EvaluationResult {
@@ -92,7 +92,7 @@ class TfjsEngine implements SequenceModel {
       const kept = <T>(perStep: T[]): T[] => (steps === undefined ? perStep : steps.map((t) => perStep[t]));
       const layers: LayerProbe[] = pass.stack.layers.map((layer, k) => {
         const quantities: LayerProbe['quantities'] = {};
-        for (const quantity of this.cell.quantities) {
+        for (const quantity of this.cell.description.quantities) {
           const perStep = kept(layer.records).map((record) => record.quantities[quantity] as tf.Tensor2D);
           // [T, B, H] → [B, H, T]: sample, unit, time.
           quantities[quantity] = tf.transpose(tf.stack(perStep), [1, 2, 0]).arraySync() as number[][][];

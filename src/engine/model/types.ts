@@ -46,6 +46,9 @@ export interface StepResult {
   loss: number;
   /** Global gradient norm before clipping. */
   gradNorm: number;
+  /** Classify and token tasks: correct predictions of the batch before the update, and how many were counted. */
+  correct?: number;
+  counted?: number;
 }
 
 export interface EvaluationResult {

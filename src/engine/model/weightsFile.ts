@@ -25,7 +25,7 @@ export function readWeightsFile(path: string): StateDict {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not valid JSON, perhaps cut short (${error.message})` : (error as Error).message;
-    throw new Error(`${path}: ${why}`);
+    throw new Error(`${path}: ${why}`, { cause: error });
   }
   const params = typeof json === 'object' && json !== null && !Array.isArray(json) ? ((json as { params?: unknown }).params ?? json) : undefined;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {

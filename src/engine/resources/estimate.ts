@@ -6,7 +6,8 @@
  * checks it again, on the full data, before it loads anything.
  */
 import type { TaskKind } from '../data/types';
-import { GATE_COUNT } from '../model/initialization';
+import { KERNEL_CELLS } from '../kernels/kernelCells';
+import { gateCount } from '../model/cellDescriptions';
 import type { DataSpec, ExperimentSpec } from '../spec/types';
 import { formatBytes, MB, WARNING_SHARE } from './memoryLimit';
 
@@ -64,7 +65,7 @@ export function sequenceKey(data: DataSpec): string {
 /** The number of parameters of the recurrent layers and the head. */
 export function parameterCount(spec: ExperimentSpec, shape: DataShape): number {
   const { hiddenSize: H, layers, cell } = spec.model;
-  const G = GATE_COUNT[cell] * H;
+  const G = gateCount(cell) * H;
   let count = 0;
   for (let k = 0; k < layers; k++) count += G * ((k === 0 ? shape.inputSize : H) + H) + 2 * G;
   return count + H * shape.outputSize + shape.outputSize;
@@ -84,15 +85,16 @@ export function probeValues(spec: ExperimentSpec, shape: Pick<DataShape, 'seqLen
 export function estimateResources(spec: ExperimentSpec, shape: DataShape): ResourceEstimate {
   const { hiddenSize: H, layers, cell, dropout } = spec.model;
   const T = shape.seqLength;
-  const G = GATE_COUNT[cell] * H;
+  const G = gateCount(cell) * H;
   const B = Math.max(spec.training.batchSize, Math.min(EVALUATION_BATCH, shape.validation));
   const rows = T * B;
   const outputRows = shape.task === 'tokens' ? rows : B;
   const P = parameterCount(spec, shape);
-  // Per layer: gates, h_0…h_T, c_0…c_T (LSTM), the GRU's h W_hn, dropout's outputs and mask.
-  const perLayer = G + H + (cell === 'lstm' ? H : 0) + (cell === 'gru' ? H : 0);
+  // Per layer: gates, h_0…h_T, c_0…c_T (LSTM), the GRU's h W_hn, dropout's outputs and mask (as `KernelStack` allocates them).
+  const { description, recurrentGates } = KERNEL_CELLS[cell];
+  const perLayer = G + H + (description.hasCellState ? H : 0) + (recurrentGates ? H : 0);
   const dropped = dropout > 0 && layers > 1 ? 2 * H * (layers - 1) : 0;
-  const shared = H + G + (cell === 'gru' ? G : 0) + (shape.tokens ? 1 : 3 * shape.inputSize);
+  const shared = H + G + (recurrentGates ? G : 0) + (shape.tokens ? 1 : 3 * shape.inputSize);
   const activations = FLOAT * (rows * (layers * perLayer + dropped + shared) + 3 * outputRows * shape.outputSize);
   // Parameters, gradients and the backward pass's transposed copies; the probes' reference engine holds one more set.
   const parameters = FLOAT * 3 * P;

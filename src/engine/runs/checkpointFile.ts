@@ -44,7 +44,7 @@ export function readCheckpoint(runDir: string): RunCheckpoint {
     parsed = parseSafetensors(readFileSync(path));
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is missing' : `it is unreadable (${(error as Error).message})`;
-    throw new Error(`${path}: cannot resume from this checkpoint: ${why}`);
+    throw new Error(`${path}: cannot resume from this checkpoint: ${why}`, { cause: error });
   }
   const { tensors, metadata } = parsed;
   let counters: Counters | undefined;

@@ -2,12 +2,13 @@
  * Deleting a run folder, guarded: only a folder that is plainly a run (it holds a run's files
  * and nothing else) is removed, so a wrong path can never take other files with it.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { basename } from 'node:path';
 import { TEMP_FILE } from '../io/files';
-import { RUN_FILES } from './layout';
+import { RUN_FILES, RUN_FOLDERS } from './layout';
 
 const KNOWN_FILES: ReadonlySet<string> = new Set(Object.values(RUN_FILES));
+const KNOWN_FOLDERS: ReadonlySet<string> = new Set(Object.values(RUN_FOLDERS));
 /** At least one of these marks a run folder. */
 const MARKERS: readonly string[] = [RUN_FILES.summary, RUN_FILES.spec, RUN_FILES.metrics];
 
@@ -24,7 +25,9 @@ export function notARunFolder(dir: string): string | undefined {
   if (!entries.some((entry) => entry.isFile() && MARKERS.includes(entry.name))) {
     return `${dir} is not a run folder: it has none of ${MARKERS.join(', ')}`;
   }
-  const foreign = entries.filter((entry) => !(entry.isFile() && (KNOWN_FILES.has(entry.name) || TEMP_FILE.test(entry.name)))).map((entry) => entry.name);
+  const known = (entry: Dirent) =>
+    (entry.isFile() && (KNOWN_FILES.has(entry.name) || TEMP_FILE.test(entry.name))) || (entry.isDirectory() && KNOWN_FOLDERS.has(entry.name));
+  const foreign = entries.filter((entry) => !known(entry)).map((entry) => entry.name);
   if (foreign.length > 0) {
     return `${dir} holds more than a run's files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); delete it by hand if that is meant`;
   }

@@ -62,12 +62,16 @@ export function metricsJson({ summary, spec, annotations, events }: MetricsJsonI
   return `${JSON.stringify({ format: 'rnn-lab-metrics', summary, spec: spec?.spec, sweep: spec?.sweep, annotations, steps, epochs }, null, 2)}\n`;
 }
 
+/** Named tensors for a safetensors file: a state dict, or data with int32 token ids. */
+export type NamedTensors = Record<string, { shape: number[]; data: Float32Array | Int32Array }>;
+
 /**
- * A state dict as a safetensors file: an 8-byte little-endian header length, the JSON header
- * (`name → { dtype: "F32", shape, data_offsets }` and string `__metadata__`), padded with
- * spaces to a multiple of 8 bytes, then every tensor's little-endian float32 bytes.
+ * A state dict (or other float32/int32 tensors) as a safetensors file: an 8-byte little-endian
+ * header length, the JSON header (`name → { dtype: "F32" | "I32", shape, data_offsets }` and
+ * string `__metadata__`), padded with spaces to a multiple of 8 bytes, then every tensor's
+ * little-endian bytes.
  */
-export function safetensorsBytes(weights: StateDict, metadata: Record<string, string> = {}): Buffer {
+export function safetensorsBytes(weights: StateDict | NamedTensors, metadata: Record<string, string> = {}): Buffer {
   const names = Object.keys(weights).sort();
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -77,7 +81,7 @@ export function safetensorsBytes(weights: StateDict, metadata: Record<string, st
     if (data.length !== shape.reduce((a, b) => a * b, 1)) {
       throw new Error(`weights "${name}": ${data.length} values do not fill the shape [${shape.join(', ')}]`);
     }
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.length * 4] };
+    header[name] = { dtype: data instanceof Int32Array ? 'I32' : 'F32', shape, data_offsets: [offset, offset + data.length * 4] };
     offset += data.length * 4;
   }
   let json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -88,9 +92,10 @@ export function safetensorsBytes(weights: StateDict, metadata: Record<string, st
   json.copy(bytes, 8);
   let position = 8 + json.length;
   for (const name of names) {
-    for (const value of weights[name].data) {
-      bytes.writeFloatLE(value, position);
-      position += 4;
+    const { data } = weights[name];
+    const write = data instanceof Int32Array ? bytes.writeInt32LE.bind(bytes) : bytes.writeFloatLE.bind(bytes);
+    for (const value of data) {
+      position = write(value, position);
     }
   }
   return bytes;

@@ -24,6 +24,11 @@ export const RUN_FILES = {
   annotations: 'annotations.json',
 } as const;
 
+/** Folders a run may hold: DVCLive's files, which runs of the pytorch engine (train.py) write. */
+export const RUN_FOLDERS = {
+  dvclive: 'dvclive',
+} as const;
+
 /** `.rnn/runs` beside the spec file. */
 export function defaultRunsRoot(specPath: string): string {
   return join(dirname(specPath), '.rnn', 'runs');

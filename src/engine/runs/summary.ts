@@ -4,7 +4,7 @@
  * live runs with it.
  */
 import type { Finding } from '../doctor/types';
-import type { EngineKind } from '../engineKind';
+import type { TrainEngine } from '../engineKind';
 import type { Backend, TrainEvent } from '../events';
 import { followEvents, RunFollower, type RunState } from './runFollower';
 import { recordedStatus, type RecordedRunStatus } from './runStatus';
@@ -40,7 +40,12 @@ export interface RunSummary {
   divergedAt?: { epoch: number; step: number };
   backend?: Backend;
   backendNote?: string;
-  engine?: EngineKind;
+  engine?: TrainEngine;
+  /** Runs of the pytorch engine: device, process count, torch version and the initial weights' source. */
+  device?: string;
+  worldSize?: number;
+  torchVersion?: string;
+  initialization?: string;
   /** The dataset's one-line description. */
   dataset?: string;
   /** The data file the spec named, resolved (absolute). */
@@ -119,6 +124,10 @@ export function summaryOfRun(identity: RunIdentity, run: Readonly<RunState>, now
     backend: start?.backend,
     backendNote: start?.backendNote,
     engine: start?.engine,
+    device: start?.device,
+    worldSize: start?.worldSize,
+    torchVersion: start?.torchVersion,
+    initialization: start?.initialization,
     dataset: start?.dataset,
     dataFile: start?.dataFile,
     parameterCount: start?.parameterCount,

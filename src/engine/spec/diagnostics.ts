@@ -33,6 +33,12 @@ export interface SpecIssue {
   message: string;
   path: JsonPath;
   at: 'key' | 'value';
+  /**
+   * Who shows it in the editor: the JSON language service (from the schema) unless `semantic`,
+   * which RNN Lab publishes itself (an unknown key: the editor's schema leaves those to RNN Lab,
+   * so that Problems shows it as the error Train stops at, with the "did you mean" hint).
+   */
+  origin?: 'semantic';
 }
 
 /** `data.columns[1]`, `sweep["model.cell"][0]`, or "the spec" for the root. */

@@ -148,7 +148,7 @@ export function checkSpecText(text: string, context: SpecContext): SpecCheck {
     semantic.push(...ignoredSettingIssues(spec, runs), ...data.issues);
   }
   diagnostics.push(
-    ...issues.map((issue) => locateIssue(lines, root, issue, 'json')),
+    ...issues.map((issue) => locateIssue(lines, root, issue, issue.origin ?? 'json')),
     ...semantic.map((issue) => locateIssue(lines, root, issue, 'semantic')),
   );
   diagnostics.sort((a, b) => a.offset - b.offset);

@@ -66,7 +66,7 @@ function issueFromError(error: ErrorObject, document: unknown, nameOf: PathNamer
       const key = String(params.additionalProperty);
       const known = Object.keys(parentSchema.properties ?? {});
       const hint = didYouMean(key, known, `; allowed keys: ${known.join(', ')}`);
-      return issue(`unknown key "${key}" in ${name}${hint}`, 'key', [...path, key]);
+      return { ...issue(`unknown key "${key}" in ${name}${hint}`, 'key', [...path, key]), origin: 'semantic' };
     }
     case 'required': {
       const key = String(params.missingProperty);

@@ -169,6 +169,17 @@ export function specFileName(name: string): string {
   return `${slug || 'experiment'}.rnn.json`;
 }
 
+/**
+ * `name` when `isTaken(name)` says it is free, else the first free `<stem>-2.rnn.json`,
+ * `<stem>-3.rnn.json`, … (a new spec never proposes an existing file).
+ */
+export function freeSpecFileName(name: string, isTaken: (candidate: string) => boolean): string {
+  const stem = name.replace(/\.rnn\.json$/i, '');
+  let candidate = `${stem}.rnn.json`;
+  for (let n = 2; isTaken(candidate); n++) candidate = `${stem}-${n}.rnn.json`;
+  return candidate;
+}
+
 function isNumeric(value: unknown): boolean {
   if (typeof value === 'number') return Number.isFinite(value);
   return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));

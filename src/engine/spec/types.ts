@@ -4,7 +4,10 @@
  * file format; these types mirror it for the code that consumes a resolved spec.
  */
 
-export type CellType = 'rnn' | 'lstm' | 'gru';
+import type { CellType } from '../model/cellDescriptions';
+
+/** Each cell's facts are in `model/cellDescriptions.ts`. */
+export type { CellType };
 export type OptimizerType = 'adam' | 'sgd' | 'rmsprop';
 export type BuiltinDatasetName = 'co2' | 'weather' | 'sunspots' | 'moby-dick' | 'sentiment';
 

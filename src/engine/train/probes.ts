@@ -47,7 +47,7 @@ export function buildProbe(
   const result = model.probe(batch, steps);
   const keep = <T>(perStep: T[]): T[] => (steps === undefined ? perStep : steps.map((t) => perStep[t]));
   const inputs = probeInputs(dataset, batch.inputs, count);
-  const predictions = predictionProbe(dataset, validation, result.outputs, batch.labels, count);
+  const predictions = predictionProbe(dataset, validation, result.outputs, batch.labels, count, targetName(spec, dataset));
   if (predictions.kind === 'tokens') {
     predictions.labels = predictions.labels.map(keep);
     predictions.predicted = predictions.predicted.map(keep);
@@ -58,6 +58,7 @@ export function buildProbe(
     samples,
     ...(steps === undefined ? {} : { steps }),
     inputs: (steps === undefined ? inputs : (inputs as unknown[][]).map(keep)) as ProbeEvent['inputs'],
+    ...(dataset.featureNames ? { featureNames: dataset.featureNames } : {}),
     layers: result.layers,
     gradientNorms: result.gradientNorms,
     predictions,
@@ -67,6 +68,12 @@ export function buildProbe(
     event.generated = model.generate(prime, spec.probe.generateLength, spec.probe.temperature, dataset.vocabulary, spec.training.seed + epoch);
   }
   return event;
+}
+
+/** The forecast target's name: a CSV's target column, else the only input feature's name (a series forecast from its own past). */
+function targetName(spec: ExperimentSpec, dataset: Dataset): string | undefined {
+  if (spec.data.type === 'csv') return spec.data.target;
+  return dataset.task === 'forecast' && dataset.featureNames?.length === 1 ? dataset.featureNames[0] : undefined;
 }
 
 function probeInputs(dataset: Dataset, inputs: Float32Array | Int32Array, count: number): number[][][] | string[][] {
@@ -99,6 +106,7 @@ function predictionProbe(
   probeOutputs: Float32Array,
   probeLabels: Int32Array | undefined,
   count: number,
+  target: string | undefined,
 ): PredictionProbe {
   const shown = Math.min(validation.outputs.length, MAX_PREDICTIONS);
   if (dataset.task === 'forecast') {
@@ -108,6 +116,9 @@ function predictionProbe(
       kind: 'forecast',
       targets: Array.from({ length: shown }, (_, i) => Array.from(targets.subarray(i * width, (i + 1) * width))),
       predictions: validation.outputs.slice(0, shown),
+      ...(target !== undefined ? { target } : {}),
+      ...(dataset.targetScale ? { scale: dataset.targetScale } : {}),
+      ...(target !== undefined && dataset.featureNames?.includes(target) ? { targetFeature: dataset.featureNames.indexOf(target) } : {}),
     };
   }
   if (dataset.task === 'classify') {

@@ -16,6 +16,7 @@ import { batchIndices, gatherBatch } from './batches';
 import type { TrainerCheckpoint } from './checkpoint';
 import { buildProbe, MAX_PREDICTIONS, type ValidationOutputs } from './probes';
 import { StepRate } from './stepRate';
+import { passTestGate } from './testGate';
 
 export interface TrainOptions {
   spec: ExperimentSpec;
@@ -153,15 +154,20 @@ async function runEpochs(
   // The first step's loss, for the divergence of a finite loss (unknown to a resumed run, which skips that check).
   let firstLoss = NaN;
   try {
-    for (let epoch = (resumeFrom?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
+    const firstEpoch = (resumeFrom?.epoch ?? 0) + 1;
+    for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+      if (epoch > firstEpoch) await passTestGate(spec.name, options.shouldStop);
       let lossSum = 0;
       let sampleCount = 0;
+      let correct = 0;
+      let counted = 0;
       const emitEpoch = (trainLoss: number, validation: Validation): void =>
         onEvent({
           type: 'epoch',
           epoch,
           trainLoss,
           validationLoss: validation.loss,
+          ...(counted > 0 ? { trainAccuracy: correct / counted } : {}),
           validationAccuracy: validation.accuracy,
           baselineLoss: dataset.baseline.loss,
           elapsedMs: Date.now() - started,
@@ -179,7 +185,18 @@ async function runEpochs(
         if (step === 1) firstLoss = result.loss;
         lossSum += result.loss * indices.length;
         sampleCount += indices.length;
-        onEvent({ type: 'step', epoch, step, loss: result.loss, gradNorm: result.gradNorm, learningRate, stepsPerSecond: rate.tick() });
+        correct += result.correct ?? 0;
+        counted += result.counted ?? 0;
+        onEvent({
+          type: 'step',
+          epoch,
+          step,
+          loss: result.loss,
+          gradNorm: result.gradNorm,
+          learningRate,
+          stepsPerSecond: rate.tick(),
+          elapsedMs: Date.now() - started,
+        });
       }
       const validation = evaluate(model, dataset);
       if (!Number.isFinite(validation.loss)) {

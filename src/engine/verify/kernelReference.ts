@@ -2,7 +2,7 @@
  * The kernels' side of `verify-reference`: the reference problem's stack forward from the
  * given initial states and backward for loss = sum(output²), in PyTorch's layouts.
  */
-import { GATE_COUNT } from '../model/initialization';
+import { CELLS, gateCount } from '../model/cellDescriptions';
 import { layerNames } from '../model/parameters';
 import type { ComputedQuantities, ReferenceProblem } from './problem';
 import { KernelStack, type InitialState, type LayerCopies, type LayerWeights } from '../kernels/kernelStack';
@@ -10,7 +10,7 @@ import { KernelMemory, type KernelBuffer } from '../kernels/wasmKernels';
 
 export function computeWithKernels(problem: ReferenceProblem): ComputedQuantities {
   const { cell, layers, inputSize, hidden: H, steps: T, batch: B } = problem;
-  const G = GATE_COUNT[cell] * H;
+  const G = gateCount(cell) * H;
   const memory = new KernelMemory();
   const k = memory.kernels;
   const filled = (data: Float32Array): KernelBuffer => {
@@ -55,7 +55,7 @@ export function computeWithKernels(problem: ReferenceProblem): ComputedQuantitie
     concat(stack.layers.map((layer) => memory.floats(pick(layer)!).slice(T * state, (T + 1) * state)));
   const output = batchMajor(memory, top, T, B, H);
   const hN = finalStates((layer) => layer.hs);
-  const cN = cell === 'lstm' ? finalStates((layer) => layer.cs) : undefined;
+  const cN = CELLS[cell].hasCellState ? finalStates((layer) => layer.cs) : undefined;
 
   stack.backward(copies, gradients, true);
   const parameterGradients: Record<string, Float32Array> = {};
@@ -75,7 +75,7 @@ export function computeWithKernels(problem: ReferenceProblem): ComputedQuantitie
     parameterGradients,
     x: batchMajor(memory, memory.floats(stack.dInput!), T, B, inputSize),
     h0: concat(stack.layers.map((layer) => memory.floats(layer.dh).slice(0, state))),
-    c0: cell === 'lstm' ? concat(stack.layers.map((layer) => memory.floats(layer.dc!).slice(0, state))) : undefined,
+    c0: CELLS[cell].hasCellState ? concat(stack.layers.map((layer) => memory.floats(layer.dc!).slice(0, state))) : undefined,
   };
 }
 

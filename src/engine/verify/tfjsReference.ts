@@ -46,11 +46,11 @@ export function computeWithTfjs(problem: ReferenceProblem): ComputedQuantities {
   return {
     output: batchMajor(forward.top, hidden),
     hN: values(tf.stack(finalStates.map((s) => s.h))),
-    cN: cell.hasCellState ? values(tf.stack(finalStates.map((s) => s.c as tf.Tensor2D))) : undefined,
+    cN: cell.description.hasCellState ? values(tf.stack(finalStates.map((s) => s.c as tf.Tensor2D))) : undefined,
     loss: tf.sum(tf.square(forward.top)).dataSync()[0],
     parameterGradients,
     x: batchMajor(backward.dInput as tf.Tensor2D, inputs),
     h0: values(tf.stack(backward.dInitial.map((s) => s.h))),
-    c0: cell.hasCellState ? values(tf.stack(backward.dInitial.map((s) => s.c as tf.Tensor2D))) : undefined,
+    c0: cell.description.hasCellState ? values(tf.stack(backward.dInitial.map((s) => s.c as tf.Tensor2D))) : undefined,
   };
 }

@@ -8,7 +8,9 @@ import { formatAge, formatRunResult, formatStepsPerSecond, formatValue } from '.
 import { findingsBadge } from '../doctor/findingText';
 import { isWarning } from '../doctor/runFindings';
 import { specRunsDir } from '../../engine/runs/legacyRuns';
+import { headlineRun } from '../../engine/runs/headline';
 import { listRuns } from '../../engine/runs/runReader';
+import type { RunSummary } from '../../engine/runs/summary';
 import { describeEstimate } from '../../engine/resources/estimate';
 import { countSweepRuns } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
@@ -67,13 +69,22 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
       lenses.push(lens(`▶ Train sweep (${count} runs)`, 'rnnLab.train', [uri, { sweep: true }], memory));
     }
     lenses.push(lens('Open panel', 'rnnLab.openPanel', [uri]));
-    const last = listRuns(specRunsDir(runsRootFor(uri), uri.fsPath))[0];
-    if (last) {
-      const age = formatAge(Date.now() - Date.parse(last.endedAt ?? last.updatedAt));
-      const result = formatRunResult(last);
-      const title = last.status === 'failed' || last.status === 'interrupted' ? result : `last run: ${result} · ${age}`;
-      lenses.push(lens(truncate(title, 120), 'rnnLab.openPanel', [uri], last.reason));
-      lenses.push(...doctorLens(last.findings, lens));
+    const stored = listRuns(specRunsDir(runsRootFor(uri), uri.fsPath));
+    const headline = headlineRun(stored, (summary) => summary);
+    if (headline) {
+      const shown = headline.run;
+      // A sweep's age is that of its last run to end.
+      const ended = headline.sweepBest ? stored.filter((s) => s.sweep?.group?.id === shown.sweep?.group?.id) : [shown];
+      const age = formatAge(Date.now() - Math.max(...ended.map(endTime)));
+      const result = formatRunResult(shown);
+      const title =
+        shown.status === 'failed' || shown.status === 'interrupted'
+          ? result
+          : headline.sweepBest
+            ? `sweep best: ${shown.sweep?.label ?? shown.id} · ${result} · ${age}`
+            : `last run: ${result} · ${age}`;
+      lenses.push(lens(truncate(title, 120), 'rnnLab.openPanel', [uri], shown.reason));
+      lenses.push(...doctorLens(shown.findings, lens));
     }
     return lenses;
   }
@@ -131,6 +142,11 @@ function describeActive(active: TrainingRun[]): string {
     parts.unshift(`${running.sweepRun.label || running.name}${active.length > 1 ? ` (+${active.length - 1} more)` : ''}`);
   }
   return parts.join(' · ');
+}
+
+/** When a stored run ended, or was last written. */
+function endTime(summary: RunSummary): number {
+  return Date.parse(summary.endedAt ?? summary.updatedAt);
 }
 
 /** `⚠ vanishing-gradients`, opening the Problems view, with the messages as its tooltip. */

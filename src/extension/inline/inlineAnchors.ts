@@ -1,9 +1,10 @@
 /**
  * Where the inline charts go in a spec's text and which runs they show: the `"name"` line gets
- * the latest run, each value of a sweep list the runs that used that value. Pure: text and run
+ * the live or headline run, each value of a sweep list the runs that used that value. Pure: text and run
  * summaries in, offsets and runs out.
  */
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
+import { headlineRun } from '../../engine/runs/headline';
 import type { ExperimentSpec } from '../../engine/spec/types';
 import { expandSweep, specChecksum } from '../../engine/spec/sweep';
 import type { InlineRun } from './inlineRuns';
@@ -21,8 +22,11 @@ export interface SweepValueAnchor {
 }
 
 export interface InlineAnchors {
-  /** Just after the `"name"` property's value, with the run shown there. */
-  name?: { offset: number; run?: InlineRun };
+  /**
+   * Just after the `"name"` property's value, with the run shown there: the live one, else the
+   * headline run (after a sweep its best run, `sweepBest`; else the latest).
+   */
+  name?: { offset: number; run?: InlineRun; sweepBest: boolean };
   sweepValues: SweepValueAnchor[];
 }
 
@@ -56,7 +60,7 @@ export function findAnchors(text: string, runs: readonly InlineRun[]): InlineAnc
   }
   const nameNode = findNodeAtLocation(root, ['name']);
   const anchors: InlineAnchors = {
-    name: nameNode ? { offset: nameNode.offset + nameNode.length, run: runs[0] } : undefined,
+    name: nameNode ? { offset: nameNode.offset + nameNode.length, ...nameRun(runs) } : undefined,
     sweepValues: [],
   };
   const sweepNode = findNodeAtLocation(root, ['sweep']);
@@ -72,6 +76,12 @@ export function findAnchors(text: string, runs: readonly InlineRun[]): InlineAnc
     anchors.sweepValues.push(...valueAnchors(String(keyNode.value), listNode, newestPerPoint));
   }
   return anchors;
+}
+
+/** The run beside the name: a live run as it trains, else the headline run. */
+function nameRun(runs: readonly InlineRun[]): { run?: InlineRun; sweepBest: boolean } {
+  if (runs[0]?.live) return { run: runs[0], sweepBest: false };
+  return headlineRun(runs, (run) => run.summary) ?? { sweepBest: false };
 }
 
 /** The newest run of each sweep point (by label). */

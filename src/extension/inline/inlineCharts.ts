@@ -166,7 +166,7 @@ export class InlineCharts implements vscode.HoverProvider, vscode.Disposable {
     const items: { kind: InlineDecoration['kind']; offset: number; run?: InlineRun; text: string; value?: unknown }[] = [];
     if (anchors.name) {
       const run = anchors.name.run;
-      items.push({ kind: 'name', offset: anchors.name.offset, run, text: run ? nameText(run) : 'not trained yet' });
+      items.push({ kind: 'name', offset: anchors.name.offset, run, text: run ? nameText(run, anchors.name.sweepBest) : 'not trained yet' });
     }
     for (const anchor of anchors.sweepValues) {
       items.push({ kind: 'sweepValue', offset: anchor.offset, run: anchor.best, value: anchor.value, text: anchor.best ? sweepText(anchor.best, anchor.winner) : '' });
@@ -210,8 +210,11 @@ function enabled(uri: vscode.Uri): boolean {
   return vscode.workspace.getConfiguration('rnnLab', uri).get<boolean>('inlineCharts', true);
 }
 
-/** `loss 0.0123` while training, `val 0.0041 best` after, or what went wrong. */
-function nameText(run: InlineRun): string {
+/**
+ * `loss 0.0123` while training, `val 0.0041 best` after (the run's best epoch), or what went wrong;
+ * for the best run of a sweep `val 0.0016 · sweep best: model.cell=lstm`.
+ */
+function nameText(run: InlineRun, sweepBest: boolean): string {
   const s = run.summary;
   if (run.live) {
     const lastLoss = run.steps.at(-1)?.value;
@@ -223,7 +226,8 @@ function nameText(run: InlineRun): string {
   if (s.status === 'failed' || s.status === 'interrupted') {
     return s.status;
   }
-  return s.bestValidationLoss === undefined ? `${s.status}, no epoch finished` : `val ${formatValue(s.bestValidationLoss)} best`;
+  if (s.bestValidationLoss === undefined) return `${s.status}, no epoch finished`;
+  return sweepBest ? `val ${formatValue(s.bestValidationLoss)} · sweep best: ${s.sweep?.label ?? s.id}` : `val ${formatValue(s.bestValidationLoss)} best`;
 }
 
 /** `val 0.0041 ★` for a sweep value's best run. */

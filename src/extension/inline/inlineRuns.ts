@@ -5,7 +5,7 @@
  * summary.
  */
 import * as path from 'node:path';
-import type { BaselineRow, EpochRow } from '../../charts/loss';
+import { epochRow, type BaselineRow, type EpochRow } from '../../charts/loss';
 import type { SparkRow } from '../../charts/editorCharts';
 import { downsampleExtrema } from '../../charts/series';
 import type { TrainEvent } from '../../engine/events';
@@ -56,7 +56,7 @@ class StepSeries {
 }
 
 function epochRows(run: Readonly<RunState>): EpochRow[] {
-  return run.finishedEpochs.map((e) => ({ epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, validationLoss: e.validationLoss }));
+  return run.finishedEpochs.map((e) => epochRow(e, e.step));
 }
 
 function baselineOf(run: Readonly<RunState>): BaselineRow | undefined {

@@ -58,6 +58,12 @@ export class ExperimentPanels implements vscode.Disposable, vscode.WebviewPanelS
     return this.panels.get(specUri.toString());
   }
 
+  /** The spec of the one experiment panel in sight (none or several: undefined). */
+  visibleSpec(): vscode.Uri | undefined {
+    const visible = [...this.panels.entries()].filter(([, host]) => host.panel.visible);
+    return visible.length === 1 ? vscode.Uri.parse(visible[0][0]) : undefined;
+  }
+
   /** Brings a panel back after a window reload, from the state its webview saved. */
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const uri = restoredSpecUri(state);

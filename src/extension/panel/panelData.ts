@@ -27,7 +27,7 @@ export function liveRunId(run: TrainingRun): string {
 }
 
 export function stepRow(event: StepEvent): PanelStepRow {
-  return { step: event.step, epoch: event.epoch, loss: event.loss };
+  return { step: event.step, epoch: event.epoch, loss: event.loss, ...(event.elapsedMs !== undefined ? { elapsedMs: event.elapsedMs } : {}) };
 }
 
 /** Step rows thinned to `max`, keeping the extremes of the loss. */
@@ -95,7 +95,7 @@ export function headerOfLiveRun(run: TrainingRun, now = Date.now()): PanelRunHea
     stepsPerEpoch,
     elapsedMs: start ? Math.max(0, (endedAt ?? now) - start.time) : 0,
     stepsPerSecond,
-    engine: describeEngine(start?.engine, start?.backend),
+    engine: describeEngine(start?.engine, start?.backend, start),
     cell: start?.cell,
     baseline: start?.baseline,
     findings: run.findings,
@@ -119,7 +119,7 @@ export function headerOfRecord(record: RunRecord): PanelRunHeader {
     stepsPerEpoch: run.stepsPerEpoch,
     elapsedMs: summary.durationMs,
     stepsPerSecond: summary.stepsPerSecondMedian,
-    engine: describeEngine(summary.engine, summary.backend),
+    engine: describeEngine(summary.engine, summary.backend, summary),
     cell: start?.cell,
     baseline: summary.baseline,
     findings: summary.findings,
@@ -209,17 +209,18 @@ function capPredictions(predictions: PredictionProbe, rows: number, samples: num
   }
 }
 
-/** A recorded run as one entry of the comparison. */
-export function compareRunOfRecord(record: RunRecord): PanelCompareRun {
+/** A recorded run as one entry of the comparison, by the name the user gave it, else its sweep label or id. */
+export function compareRunOfRecord(record: RunRecord, annotations?: RunAnnotations): PanelCompareRun {
   const { summary } = record;
   return {
     id: summary.id,
-    label: summary.sweep?.label || summary.id,
+    label: runDisplayName(summary, annotations),
     status: summary.status,
     epochs: record.metrics
       .filter((event): event is EpochEvent => event.type === 'epoch')
       .map(({ epoch, validationLoss, validationAccuracy }) => ({ epoch, validationLoss, validationAccuracy })),
-    config: record.spec ? flattenConfig(record.spec.spec) : {},
+    // The engine too, so that Compare's table of differing settings tells a PyTorch run from a kernel run.
+    config: { ...(record.spec ? flattenConfig(record.spec.spec) : {}), engine: describeEngine(summary.engine, summary.backend, summary) ?? 'unknown' },
     bestValidationLoss: summary.bestValidationLoss,
     bestEpoch: summary.bestEpoch,
     bestValidationAccuracy: summary.bestValidationAccuracy,

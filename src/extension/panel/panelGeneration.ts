@@ -1,7 +1,7 @@
 /** Sampling text from a finished run's saved weights in a short-lived worker, for the panel's Generate button. */
 import { Worker } from 'node:worker_threads';
 import type { GeneratedText } from '../../engine/events';
-import { WorkerMessageType, type GenerationJob, type WorkerMessage } from '../../protocol';
+import type { GenerationJob, WorkerReplyTo } from '../../protocol';
 
 /** A generation job that takes longer than this is ended. */
 const GENERATION_TIMEOUT_MS = 60_000;
@@ -19,8 +19,7 @@ export function generateInWorker(workerPath: string, job: GenerationJob, memoryL
       void worker.terminate();
       done();
     };
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type !== WorkerMessageType.Generated) return;
+    worker.on('message', (message: WorkerReplyTo<GenerationJob>) => {
       settle(() => (message.generated ? resolve(message.generated) : reject(new Error(message.error ?? 'no sample'))));
     });
     worker.on('error', (error) => settle(() => reject(error)));

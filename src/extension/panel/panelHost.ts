@@ -14,12 +14,18 @@ import { RUN_FILES } from '../../engine/runs/layout';
 import { specRunsDir } from '../../engine/runs/legacyRuns';
 import { listRuns, readRun } from '../../engine/runs/runReader';
 import {
-  PanelMessageType,
+  FromWebviewType,
+  ToWebviewType,
   type FromWebviewMessage,
+  type GeneratedMessage,
   type PanelGradientFlow,
+  type PanelRequest,
   type PanelRunItem,
   type PanelStepRow,
   type PanelView,
+  type ProbeMessage,
+  type ReplyTo,
+  type RunLoadedMessage,
   type SweepSummaryMessage,
   type ToWebviewMessage,
 } from '../../protocol';
@@ -93,7 +99,7 @@ export class ExperimentPanel implements vscode.Disposable {
   private pending?: PendingProgress;
   private readonly flushSoon = new CoalescedCall(UPDATE_INTERVAL_MS, () => this.flush());
   private readonly listSoon = new CoalescedCall(UPDATE_INTERVAL_MS, () =>
-    this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId }),
+    this.post({ type: ToWebviewType.RunList, runs: this.runList(), selected: this.shownRunId }),
   );
   private ready = false;
   /** A focus asked for before the webview was ready: applied once it is. */
@@ -152,7 +158,7 @@ export class ExperimentPanel implements vscode.Disposable {
     if (this.shownRunId !== undefined && !this.isKnownRun(this.shownRunId)) {
       this.show(this.defaultRunId());
     } else {
-      this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: this.shownRunId });
+      this.post({ type: ToWebviewType.RunList, runs: this.runList(), selected: this.shownRunId });
     }
     this.sendSweep();
   }
@@ -170,10 +176,10 @@ export class ExperimentPanel implements vscode.Disposable {
 
   private async handle(message: FromWebviewMessage): Promise<void> {
     switch (message.type) {
-      case PanelMessageType.Ready:
+      case FromWebviewType.Ready:
         this.ready = true;
         this.liveRuns().forEach((run) => run.runDir && this.announced.add(run.key));
-        this.post({ type: PanelMessageType.Init, specUri: this.specUri.toString(), experiment: this.panel.title });
+        this.answer(message, { type: ToWebviewType.Init, specUri: this.specUri.toString(), experiment: this.panel.title });
         if (this.pendingFocus) {
           const focus = this.pendingFocus;
           this.pendingFocus = undefined;
@@ -183,44 +189,52 @@ export class ExperimentPanel implements vscode.Disposable {
         }
         this.sendSweep();
         return;
-      case PanelMessageType.SelectRun:
-        if (this.isKnownRun(message.runId)) this.show(message.runId);
+      case FromWebviewType.SelectRun:
+        if (this.isKnownRun(message.runId)) this.show(message.runId, (loaded) => this.answer(message, loaded));
         else this.runGone(message.runId, true);
         return;
-      case PanelMessageType.RequestProbe:
-        if (this.isKnownRun(message.runId)) this.sendProbe(message.runId, message.epoch);
-        else this.runGone(message.runId);
+      case FromWebviewType.RequestProbe: {
+        if (!this.isKnownRun(message.runId)) {
+          this.runGone(message.runId);
+          return;
+        }
+        const probe = this.probeMessage(message.runId, message.epoch);
+        if (probe) this.answer(message, probe);
         return;
-      case PanelMessageType.RequestCompare:
-        this.post({
-          type: PanelMessageType.Compare,
-          runs: message.runIds.filter((id) => this.runDirOf(id)).map((id) => compareRunOfRecord(readRun(this.runDirOf(id)!))),
+      }
+      case FromWebviewType.RequestCompare:
+        this.answer(message, {
+          type: ToWebviewType.Compare,
+          runs: message.runIds.filter((id) => this.runDirOf(id)).map((id) => compareRunOfRecord(readRun(this.runDirOf(id)!), readAnnotations(this.runDirOf(id)!))),
         });
         return;
-      case PanelMessageType.Command:
+      case FromWebviewType.Command:
         if (message.command === 'openSpec') {
           await vscode.window.showTextDocument(this.specUri, { viewColumn: vscode.ViewColumn.One });
         } else {
           await vscode.commands.executeCommand(message.command === 'stop' ? 'rnnLab.stop' : 'rnnLab.train', this.specUri);
         }
         return;
-      case PanelMessageType.Generate:
-        if (this.isKnownRun(message.runId)) await this.sendGenerated(message.runId, message.temperature);
+      case FromWebviewType.Generate:
+        if (this.isKnownRun(message.runId)) this.answer(message, await this.generated(message.runId, message.temperature));
         else this.runGone(message.runId);
         return;
-      case PanelMessageType.SaveChart:
+      case FromWebviewType.SaveChart:
         await this.save(message.fileName, message.format === 'png' ? Buffer.from(message.data.slice(message.data.indexOf(',') + 1), 'base64') : message.data);
         return;
-      case PanelMessageType.RequestSweep:
+      case FromWebviewType.RequestSweep:
         this.sweepGroupId = message.groupId;
-        this.sendSweep();
+        this.answer(message, this.sweepSummary());
         return;
-      case PanelMessageType.SaveMetrics: {
+      case FromWebviewType.SaveMetrics: {
         const dir = this.runDirOf(message.runId);
         if (dir) await this.save(`${message.runId}-metrics.csv`, runMetricsText(dir, 'csv'));
         else this.runGone(message.runId);
         return;
       }
+      default:
+        // Every message type has its case: a new one does not compile until it is handled here.
+        message satisfies never;
     }
   }
 
@@ -231,7 +245,7 @@ export class ExperimentPanel implements vscode.Disposable {
   private applyFocus(focus: PanelFocus, loading = false): void {
     const runId = focus.runId !== undefined && this.isKnownRun(focus.runId) ? focus.runId : undefined;
     const view = focus.view ?? (focus.compareRunIds ? 'compare' : undefined);
-    this.post({ type: PanelMessageType.Focus, view, runId, compareRunIds: focus.compareRunIds?.filter((id) => this.isKnownRun(id)) });
+    this.post({ type: ToWebviewType.Focus, view, runId, compareRunIds: focus.compareRunIds?.filter((id) => this.isKnownRun(id)) });
     if (focus.runId !== undefined && runId === undefined) this.notice(`Run ${focus.runId} of this experiment does not exist (any more).`);
     if (runId !== undefined) this.show(runId);
     else if (loading) this.show(this.defaultRunId());
@@ -246,12 +260,17 @@ export class ExperimentPanel implements vscode.Disposable {
 
   private notice(text: string): void {
     this.log.info(`Experiment panel: ${text}`);
-    this.post({ type: PanelMessageType.Notice, text });
+    this.post({ type: ToWebviewType.Notice, text });
   }
 
   private post(message: ToWebviewMessage): void {
     void this.panel.webview.postMessage(message);
     this.posted.fire(message);
+  }
+
+  /** Posts the reply to a request: the compiler checks that it is the type `PanelReplies` pairs with it. */
+  private answer<M extends PanelRequest>(_request: M, reply: ReplyTo<M>): void {
+    this.post(reply);
   }
 
   private experimentDir(): string {
@@ -293,13 +312,16 @@ export class ExperimentPanel implements vscode.Disposable {
     return listRuns(this.experimentDir()).some((summary) => summary.id === id) ? join(this.experimentDir(), id) : undefined;
   }
 
-  /** Shows a run: its whole history now, then (for a live run) its progress as it comes. */
-  private show(id: string | undefined): void {
+  /**
+   * Shows a run: its whole history now, then (for a live run) its progress as it comes. `reply`
+   * posts the history when it answers the webview's selection.
+   */
+  private show(id: string | undefined, reply: (loaded: RunLoadedMessage) => void = (loaded) => this.post(loaded)): void {
     this.followed?.subscription.dispose();
     this.followed = undefined;
     this.pending = undefined;
     this.shownRunId = id;
-    this.post({ type: PanelMessageType.RunList, runs: this.runList(), selected: id });
+    this.post({ type: ToWebviewType.RunList, runs: this.runList(), selected: id });
     if (id === undefined) return;
     const live = this.liveRunById(id);
     const dir = this.runDirOf(id);
@@ -309,18 +331,20 @@ export class ExperimentPanel implements vscode.Disposable {
       const history = record ? historyOfRecord(record) : { steps: [], epochs: [] };
       const probes = dir ? probeIndex(dir) : { probeEpochs: [], gradients: [] };
       this.followed = { run: live, subscription: live.onEvent((event) => this.follow(live, event)) };
-      this.post({ type: PanelMessageType.RunLoaded, header: headerOfLiveRun(live), ...history, ...probes });
+      reply({ type: ToWebviewType.RunLoaded, header: headerOfLiveRun(live), ...history, ...probes });
       // The newest probe: the files may hold one that the stream has not brought yet.
       const newest = Math.max(live.progress.latestProbe?.epoch ?? -Infinity, probes.probeEpochs.at(-1) ?? -Infinity);
-      if (Number.isFinite(newest)) this.sendProbe(id, newest);
+      const probe = Number.isFinite(newest) ? this.probeMessage(id, newest) : undefined;
+      if (probe) this.post(probe);
       return;
     }
     if (!dir) return;
     const record = readRun(dir);
     const probes = probeIndex(dir);
-    this.post({ type: PanelMessageType.RunLoaded, header: headerOfRecord(record), ...historyOfRecord(record), ...probes });
+    reply({ type: ToWebviewType.RunLoaded, header: headerOfRecord(record), ...historyOfRecord(record), ...probes });
     const last = probes.probeEpochs.at(-1);
-    if (last !== undefined) this.sendProbe(id, last);
+    const probe = last === undefined ? undefined : this.probeMessage(id, last);
+    if (probe) this.post(probe);
   }
 
   private follow(run: TrainingRun, event: TrainEvent): void {
@@ -337,7 +361,7 @@ export class ExperimentPanel implements vscode.Disposable {
       case 'probe':
         pending.probeEpochs.push(event.epoch);
         pending.gradients.push(gradientFlow(event));
-        this.post({ type: PanelMessageType.Probe, runId: liveRunId(run), probe: capProbe(event) });
+        this.post({ type: ToWebviewType.Probe, runId: liveRunId(run), probe: capProbe(event) });
         break;
       default:
         break;
@@ -350,7 +374,7 @@ export class ExperimentPanel implements vscode.Disposable {
     if (!run || !this.ready) return;
     const pending = this.pending ?? { steps: [], epochs: [], probeEpochs: [], gradients: [] };
     this.pending = undefined;
-    this.post({ type: PanelMessageType.RunProgress, header: headerOfLiveRun(run), ...pending, steps: thinSteps(pending.steps, MAX_STEP_ROWS_PER_UPDATE) });
+    this.post({ type: ToWebviewType.RunProgress, header: headerOfLiveRun(run), ...pending, steps: thinSteps(pending.steps, MAX_STEP_ROWS_PER_UPDATE) });
   }
 
   /** A run of this experiment changed: refresh the list, follow a new live run, end a finished one. */
@@ -384,26 +408,31 @@ export class ExperimentPanel implements vscode.Disposable {
    * The experiment's sweep groups and the summary of the chosen one, from the run summaries and
    * this window's runs of a sweep that have no final summary yet (training, queued, cancelled).
    */
-  private sendSweep(): void {
+  private sweepSummary(): SweepSummaryMessage {
     const live = this.liveRuns().filter((run) => run.sweepGroup && (run.isActive || !run.runDir));
     const members = [...live.map((run) => sweepMemberOfLiveRun(run)), ...listRuns(this.experimentDir())];
-    const message: SweepSummaryMessage = { type: PanelMessageType.SweepSummary, ...sweepOverview(members, this.sweepGroupId) };
+    const message: SweepSummaryMessage = { type: ToWebviewType.SweepSummary, ...sweepOverview(members, this.sweepGroupId) };
     this.lastSweepSummary = message;
-    this.post(message);
+    return message;
   }
 
-  private sendProbe(id: string, epoch: number): void {
+  private sendSweep(): void {
+    this.post(this.sweepSummary());
+  }
+
+  /** A probe epoch of a run, or undefined when the run recorded none at that epoch. */
+  private probeMessage(id: string, epoch: number): ProbeMessage | undefined {
     const live = this.liveRunById(id);
     const latest = live?.progress.latestProbe;
     const probe = latest?.epoch === epoch ? latest : this.runDirOf(id) ? readProbe(this.runDirOf(id)!, epoch) : undefined;
-    if (probe) this.post({ type: PanelMessageType.Probe, runId: id, probe: capProbe(probe) });
+    return probe ? { type: ToWebviewType.Probe, runId: id, probe: capProbe(probe) } : undefined;
   }
 
   /**
    * A text sample at the asked temperature from a finished run's saved weights (in a worker);
    * for a live run, or when that fails, the sample recorded with the run's latest probe.
    */
-  private async sendGenerated(id: string, temperature: number): Promise<void> {
+  private async generated(id: string, temperature: number): Promise<GeneratedMessage> {
     const live = this.liveRunById(id);
     const dir = this.runDirOf(id);
     let note: string | undefined;
@@ -420,8 +449,7 @@ export class ExperimentPanel implements vscode.Disposable {
           { kind: 'generate', runDir: dir, backend: settings.backend, resourcesDir: vscode.Uri.joinPath(this.extensionUri, 'media').fsPath, temperature, length, seed: Date.now() % 2 ** 31 },
           settings.workerMemoryLimitMb,
         );
-        this.post({ type: PanelMessageType.Generated, runId: id, source: 'weights', generated: capGenerated(generated), note: `sampled from the saved weights at temperature ${temperature}` });
-        return;
+        return { type: ToWebviewType.Generated, runId: id, source: 'weights', generated: capGenerated(generated), note: `sampled from the saved weights at temperature ${temperature}` };
       } catch (error) {
         note = `could not sample from the saved weights (${error instanceof Error ? error.message : String(error)})`;
         this.log.warn(`Experiment panel: ${note}`);
@@ -430,7 +458,7 @@ export class ExperimentPanel implements vscode.Disposable {
     const probe = live?.progress.latestProbe ?? (dir ? latestProbe(dir) : undefined);
     const generated = probe && capProbe(probe).generated;
     const recorded = generated ? `the sample recorded at epoch ${probe.epoch}, temperature ${generated.temperature}` : 'this run recorded no generated text';
-    this.post({ type: PanelMessageType.Generated, runId: id, source: 'probe', generated, note: note ? `${note}; showing ${recorded}` : recorded });
+    return { type: ToWebviewType.Generated, runId: id, source: 'probe', generated, note: note ? `${note}; showing ${recorded}` : recorded };
   }
 
   private async save(fileName: string, data: string | Buffer): Promise<void> {

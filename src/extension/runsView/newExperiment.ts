@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readTable, userDataFile } from '../../engine/data/files';
-import { BUILTIN_CHOICES, guessTextFields, numericFields, renderTemplate, SPEC_TEMPLATES, specFileName, type SpecTemplate, type TemplateOptions, type TemplateTask } from '../../engine/spec/templates';
+import { BUILTIN_CHOICES, guessTextFields, numericFields, renderTemplate, SPEC_TEMPLATES, freeSpecFileName, specFileName, type SpecTemplate, type TemplateOptions, type TemplateTask } from '../../engine/spec/templates';
 
 export interface NewExperimentOptions {
   /** Skip the quick pick of tasks. */
@@ -36,13 +36,13 @@ async function newExperiment(options: NewExperimentOptions): Promise<vscode.Uri 
       openLabel: 'Use This File',
     });
     if (!picked?.[0]) return undefined;
-    target ??= await askTarget(vscode.Uri.file(path.join(path.dirname(picked[0].fsPath), specFileName(template.task))));
+    const dataName = specFileName(path.basename(picked[0].fsPath).replace(/\.[^.]*$/, ''));
+    target ??= await askTarget(await proposedSpecUri(dataName, path.dirname(picked[0].fsPath)));
     if (!target) return undefined;
     data = await dataOptions(template, picked[0].fsPath, path.dirname(target.fsPath));
     if (!data) return undefined;
   } else {
-    const defaultUri = folder ? vscode.Uri.joinPath(folder, specFileName(template.task)) : undefined;
-    target ??= await askTarget(defaultUri);
+    target ??= await askTarget(folder && (await proposedSpecUri(specFileName(template.task), folder.fsPath)));
     if (!target) return undefined;
     if (template.task === 'builtin') {
       const dataset = await vscode.window.showQuickPick(
@@ -72,6 +72,18 @@ async function pickTemplate(): Promise<SpecTemplate | undefined> {
     { title: 'New experiment', placeHolder: 'What should the network learn?', matchOnDetail: true },
   );
   return picked?.template;
+}
+
+/**
+ * Where to propose saving a new spec called `fileName`: beside the workspace's other specs (the
+ * folder holding most of them), else in `fallbackDir`; under a name no file has yet.
+ */
+async function proposedSpecUri(fileName: string, fallbackDir: string): Promise<vscode.Uri> {
+  const specs = await vscode.workspace.findFiles('**/*.rnn.json', '**/node_modules/**', 200);
+  const counts = new Map<string, number>();
+  for (const spec of specs) counts.set(path.dirname(spec.fsPath), (counts.get(path.dirname(spec.fsPath)) ?? 0) + 1);
+  const dir = [...counts].sort(([a, m], [b, n]) => n - m || a.length - b.length)[0]?.[0] ?? fallbackDir;
+  return vscode.Uri.file(path.join(dir, freeSpecFileName(fileName, (name) => existsSync(path.join(dir, name)))));
 }
 
 async function askTarget(defaultUri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {

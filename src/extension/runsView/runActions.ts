@@ -90,7 +90,7 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
         panels.show(argument.experiment.specUri, { view: 'compare', compareRunIds: sameExperiment.map((node) => node.id) });
         return;
       }
-      const specUri = isExperimentNode(argument) ? argument.specUri : await chooseSpec(argument, 'Compare the runs of which experiment?');
+      const specUri = isExperimentNode(argument) ? argument.specUri : await chooseSpec(argument, 'Compare the runs of which experiment?', panels.visibleSpec());
       if (specUri) panels.show(specUri, { view: 'compare' });
     }),
     vscode.commands.registerCommand('rnnLab.showRunFolder', async (argument?: unknown) => {

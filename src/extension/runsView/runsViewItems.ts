@@ -123,7 +123,7 @@ export function runTooltip(node: RunNode, state: RunStatus): vscode.MarkdownStri
       ['Duration', formatDuration(s.durationMs)],
       ['Steps/s (median)', s.stepsPerSecondMedian === undefined ? undefined : String(Math.round(s.stepsPerSecondMedian))],
       ['Parameters', s.parameterCount === undefined ? undefined : typeof s.parameterCount === 'number' ? s.parameterCount.toLocaleString('en-US') : '?'],
-      ['Engine', describeEngine(s.engine, s.backend)],
+      ['Engine', describeEngine(s.engine, s.backend, s)],
       ['Backend note', s.backendNote],
       ['Data', s.dataset],
       ['Data file', s.dataFile],

@@ -3,9 +3,11 @@
  * setting, and one change event that the CodeLens, the status bar and the panel follow.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_PYTHONS } from '../../engine/pytorch/python';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
 import type { SweepPoint } from '../../engine/runs/summary';
+import { activatePythonExtension, selectedInterpreter } from './pythonInterpreter';
 import { TrainingRun, type RunEnvironment } from './trainingRun';
 
 export class RunManager implements vscode.Disposable {
@@ -28,6 +30,8 @@ export class RunManager implements vscode.Disposable {
    * `asSweep` records the runs as one sweep group.
    */
   enqueue(specUri: vscode.Uri, sweepRuns: SweepRun[], asSweep = false): TrainingRun[] {
+    const settings = readSettings(specUri);
+    if (settings.engine === 'pytorch') activatePythonExtension();
     const points = asSweep ? groupedSweepPoints(sweepRuns) : undefined;
     const environment = this.environment(specUri);
     return this.add(sweepRuns.map((sweepRun, i) => new TrainingRun(specUri, sweepRun, environment, points?.[i])));
@@ -55,9 +59,15 @@ export class RunManager implements vscode.Disposable {
       runsRoot: runsRootFor(specUri),
       backend: settings.backend,
       engine: settings.engine,
+      python: settings.pythonPath || undefined,
+      pythonFallbacks: [...selectedInterpreter(specUri), ...DEFAULT_PYTHONS],
       memoryLimitMb: settings.workerMemoryLimitMb,
       log: this.log,
-      onChange: (run: TrainingRun) => this.changed.fire(run),
+      onChange: (run: TrainingRun) => {
+        this.changed.fire(run);
+        // The run's folder exists now: the next queued run may start.
+        if (run.runDir !== undefined) this.startQueued();
+      },
       onEnd: (run: TrainingRun) => {
         this.ended.fire(run);
         this.startQueued();
@@ -98,17 +108,18 @@ export class RunManager implements vscode.Disposable {
     this.ended.dispose();
   }
 
+  /**
+   * Starts queued runs, oldest first, up to `rnnLab.maxConcurrentRuns`; one at a time: the next
+   * waits until the one before it has its run folder, so that a sweep's runs start (and their
+   * folders sort) in grid order.
+   */
   private startQueued(): void {
-    const limit = readSettings().maxConcurrentRuns;
-    let running = this.runs.filter((run) => run.state === 'running' || run.state === 'stopping').length;
-    for (const run of this.runs) {
-      if (running >= limit) {
-        break;
-      }
-      if (run.state === 'queued') {
-        run.start();
-        running += 1;
-      }
+    if (this.runs.some((run) => run.state === 'running' && run.runDir === undefined)) {
+      return;
+    }
+    const running = this.runs.filter((run) => run.state === 'running' || run.state === 'stopping').length;
+    if (running < readSettings().maxConcurrentRuns) {
+      this.runs.find((run) => run.state === 'queued')?.start();
     }
   }
 }

@@ -5,23 +5,26 @@
  */
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { BackendPreference } from '../../engine/backend';
+import type { BackendPreference, TrainEngine } from '../../engine/engineKind';
 import type { Finding } from '../../engine/doctor/types';
-import type { EngineKind } from '../../engine/engineKind';
 import type { TrainEvent } from '../../engine/events';
+import { describeEngine, formatLogNumber } from '../../engine/format';
 import { closeAbandonedRun } from '../../engine/runs/abandonedRun';
 import { RunFollower, type RunState } from '../../engine/runs/runFollower';
 import { isActiveStatus, type RunStatus } from '../../engine/runs/runStatus';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
 import type { SweepRun } from '../../engine/spec/sweep';
-import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerMessage } from '../../protocol';
+import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerReplyTo } from '../../protocol';
 
 export interface RunEnvironment {
   workerPath: string;
   resourcesDir: string;
   runsRoot: string;
   backend: BackendPreference;
-  engine: EngineKind;
+  engine: TrainEngine;
+  /** The pytorch engine: the Python the setting names, else the interpreters to try. */
+  python?: string;
+  pythonFallbacks?: string[];
   memoryLimitMb: number;
   log: vscode.LogOutputChannel;
   /** Called on every change of state or progress (often: once per step). */
@@ -32,6 +35,8 @@ export interface RunEnvironment {
 
 /** How long a worker may take to stop by itself before it is terminated. */
 const STOP_GRACE_MS = 3000;
+/** The pytorch engine's child finishes its step (on a GPU, maybe a long one) and saves the weights first. */
+const PYTORCH_STOP_GRACE_MS = 20_000;
 
 let nextKey = 1;
 
@@ -106,6 +111,8 @@ export class TrainingRun {
       runsRoot: env.runsRoot,
       backend: env.backend,
       engine: env.engine,
+      python: env.python,
+      pythonFallbacks: env.pythonFallbacks,
       resourcesDir: env.resourcesDir,
       memoryLimitMb: env.memoryLimitMb,
       stopFlag: this.stopFlag,
@@ -115,7 +122,7 @@ export class TrainingRun {
     env.log.info(`${this.resumeRunDir ? `Resuming ${this.resumeRunDir} of` : 'Training'} ${this.name} from ${this.specUri.fsPath}`);
     const worker = new Worker(env.workerPath, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: env.memoryLimitMb } });
     this.worker = worker;
-    worker.on('message', (message: WorkerMessage) => this.receive(message));
+    worker.on('message', (message: WorkerReplyTo<TrainingJob>) => this.receive(message));
     worker.on('error', (error: Error & { code?: string }) => {
       const reason =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -153,7 +160,8 @@ export class TrainingRun {
     }
     this.follower.setActive('stopping');
     Atomics.store(new Int32Array(this.stopFlag), 0, STOP_REQUESTED);
-    this.stopTimer = setTimeout(() => void this.worker?.terminate(), STOP_GRACE_MS);
+    const grace = this.environment.engine === 'pytorch' ? PYTORCH_STOP_GRACE_MS : STOP_GRACE_MS;
+    this.stopTimer = setTimeout(() => void this.worker?.terminate(), grace);
     this.environment.onChange(this);
   }
 
@@ -164,7 +172,7 @@ export class TrainingRun {
     }
   }
 
-  private receive(message: WorkerMessage): void {
+  private receive(message: WorkerReplyTo<TrainingJob>): void {
     switch (message.type) {
       case WorkerMessageType.RunCreated:
         this.runDir = message.runDir;
@@ -188,6 +196,11 @@ export class TrainingRun {
           return;
         }
         break;
+      case WorkerMessageType.Failed:
+        // A stop while Python was still starting ends the run before it began: stopped, not failed.
+        if (this.state === 'stopping') this.abandon('stopped', 'stopped by the user before training started');
+        else this.abandon('failed', message.reason);
+        return;
     }
     this.environment.onChange(this);
   }
@@ -196,10 +209,10 @@ export class TrainingRun {
     const log = this.environment.log;
     switch (event.type) {
       case 'start':
-        log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; backend ${event.backend}`);
+        log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; ${describeEngine(event.engine, event.backend, event)}`);
         break;
       case 'epoch':
-        log.info(`${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${event.trainLoss} validation ${event.validationLoss}`);
+        log.info(`${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${formatLogNumber(event.trainLoss)} validation ${formatLogNumber(event.validationLoss)}`);
         break;
       case 'log':
         log[event.level](`${this.name}: ${event.message}${event.detail ? `

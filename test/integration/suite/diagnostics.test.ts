@@ -60,6 +60,35 @@ suite('diagnostics', () => {
     assert.deepEqual(diagnosticsOf(editor.document.uri, 'RNN Lab'), []);
   });
 
+  test('an unknown key is one error in Problems, as for Train, with the "did you mean" hint in the diagnostic', async () => {
+    const uri = workspaceFile('typo-key.rnn.json');
+    const text = '{\n  "name": "typo",\n  "data": { "type": "sine", "samples": 200, "seqLength": 20 },\n  "model": { "hiddenSise": 8 }\n}\n';
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    try {
+      const editor = await openSpec('typo-key.rnn.json');
+      const [diagnostic] = await waitFor('the unknown-key diagnostic', () => {
+        const found = diagnosticsOf(editor.document.uri, 'RNN Lab');
+        return found.length > 0 && found;
+      });
+      assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(editor.document.getText(diagnostic.range), '"hiddenSise"');
+      assert.match(diagnostic.message, /unknown key "hiddenSise" in model; did you mean "hiddenSize"\?/);
+      // The JSON service's "Property hiddenSise is not allowed" warning would say the same thing at a lower severity.
+      // Give it the time to validate the file (it flags a schema error in the same pass), then check it did not.
+      const withSchemaError = text.replace('"samples": 200', '"samples": -1');
+      await editor.edit((edit) => edit.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(text.length)), withSchemaError));
+      await waitFor('the schema diagnostic of the JSON service', () => diagnosticsOf(editor.document.uri).some((d) => d.source !== 'RNN Lab'));
+      const onKey = diagnosticsOf(editor.document.uri).filter((d) => editor.document.getText(d.range) === '"hiddenSise"');
+      assert.deepEqual(onKey.map((d) => [d.source, d.severity]), [['RNN Lab', vscode.DiagnosticSeverity.Error]]);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      const runs = await vscode.commands.executeCommand<unknown[]>('rnnLab.train', uri);
+      assert.deepEqual(runs, []);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('Train RNN on a spec with errors does not start and points at the first error', async () => {
     const api = await rnnLab();
     const before = api.runs.active().length;

@@ -22,11 +22,12 @@ function print(...args: unknown[]): void {
 
 function loadTestFile(name: string): void {
   try {
-    // esbuild bundles every file this pattern can match.
+    // esbuild bundles every file this pattern can match; `require` loads it at once, so its tests exist before Mocha runs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(`./${name}.test.ts`);
   } catch (error) {
     if (error instanceof Error && error.message.startsWith('Module not found in bundle')) {
-      throw new Error(`${name}.test.ts is not in the test bundle: run the build (npm run build)`);
+      throw new Error(`${name}.test.ts is not in the test bundle: run the build (npm run build)`, { cause: error });
     }
     throw error;
   }

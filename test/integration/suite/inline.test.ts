@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { InlineDecoration } from '../../../src/extension/inline/inlineCharts';
-import { hoverText, openSpec, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
+import { codeLensTitles, holdAtTestGate, hoverText, openSpec, readSummary, rnnLab, train, waitFor, waitForEnd, workspaceFile, stopAllRuns } from './support';
 
 /** The decorations of a file after a fresh redraw. */
 async function decorations(file: string): Promise<InlineDecoration[]> {
@@ -57,22 +57,31 @@ suite('inline charts', () => {
     // Two editors of the spec share each image.
     await vscode.commands.executeCommand('workbench.action.splitEditor');
     await waitFor('two editors of the spec', () => vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri.toString()).length === 2);
-    const [run] = await train('inline.rnn.json');
-    const during = await waitFor('a live loss beside the name', async () => {
-      const name = await nameDecoration('inline.rnn.json');
-      return run.isActive && name?.text.startsWith('loss ') && name;
-    });
-    assert.match(during.text, /^loss [\d.e-]+$/);
-    assert.equal(during.hasImage, true, 'the live sparkline');
-    // From here on only the throttled refreshes draw (the test no longer asks for any).
     const api = await rnnLab();
-    const rendersBefore = api.inline.renderCount;
-    const started = Date.now();
+    // Held after its first epoch, however fast the machine trains: the live state is surely seen.
+    const release = holdAtTestGate('inline-small');
+    const [run] = await train('inline.rnn.json');
+    let rendersBefore: number;
+    let started: number;
+    try {
+      const during = await waitFor('a live loss beside the name, the run at the gate', async () => {
+        const name = await nameDecoration('inline.rnn.json');
+        return run.isActive && run.progress.epochsDone === 1 && name?.text.startsWith('loss ') && name;
+      });
+      assert.match(during.text, /^loss [\d.e-]+$/);
+      assert.equal(during.hasImage, true, 'the live sparkline');
+      // From here on only the throttled refreshes draw (the test no longer asks for any).
+      rendersBefore = api.inline.renderCount;
+      started = Date.now();
+    } finally {
+      release();
+    }
     await waitForEnd(run);
     assert.equal(run.state, 'completed');
+    await waitFor('a throttled redraw of the rest of the run', () => api.inline.renderCount > rendersBefore);
     const renders = api.inline.renderCount - rendersBefore;
     const ticks = Math.ceil((Date.now() - started) / 400);
-    assert.ok(renders >= 1 && renders <= ticks + 2, `${renders} sparklines rendered in ${ticks} refresh periods, for two editors`);
+    assert.ok(renders <= ticks + 2, `${renders} sparklines rendered in ${ticks} refresh periods, for two editors`);
     const after = await waitFor('the best value', async () => {
       const name = await nameDecoration('inline.rnn.json');
       return name?.text.endsWith(' best') && name;
@@ -118,12 +127,29 @@ suite('inline charts', () => {
 
   test('a sweep: each value gets its best result and a sparkline, the winner a star', async () => {
     const editor = await openSpec('inline-sweep.rnn.json');
+    const api = await rnnLab();
+    // A run starts only when every run before it in the grid has started and has its folder.
+    const outOfOrder: string[] = [];
+    const watch = api.runs.onDidChange(() => {
+      const grid = api.runs.runsFor(editor.document.uri).filter((run) => run.sweepGroup !== undefined).reverse();
+      grid.forEach((run, i) => {
+        const early = grid.slice(0, i).filter((before) => before.state === 'queued' || (before.state === 'running' && before.runDir === undefined));
+        if (run.state !== 'queued' && early.length > 0) outOfOrder.push(`${run.sweepRun.label} started before ${early.map((b) => b.sweepRun.label).join(', ')}`);
+      });
+    });
     const runs = await train('inline-sweep.rnn.json', true);
     assert.equal(runs.length, 3);
-    for (const run of runs) {
-      await waitForEnd(run, 120_000);
-      assert.equal(run.state, 'completed', run.reason);
+    try {
+      for (const run of runs) {
+        await waitForEnd(run, 120_000);
+        assert.equal(run.state, 'completed', run.reason);
+      }
+    } finally {
+      watch.dispose();
     }
+    assert.deepEqual([...new Set(outOfOrder)], [], 'the sweep starts in grid order');
+    const startedAt = runs.map((run) => readSummary(run.runDir!).startedAt);
+    assert.deepEqual([...startedAt].sort(), startedAt, 'the run folders record the grid order');
     const values = await waitFor('a result beside every value', async () => {
       const found = (await decorations('inline-sweep.rnn.json')).filter((d) => d.kind === 'sweepValue');
       return found.length === 3 && found.every((d) => d.text.startsWith('val ')) && found;
@@ -143,6 +169,13 @@ suite('inline charts', () => {
     assert.equal(runs.find((run) => run.sweepRun.assignments['model.cell'] === winners[0].value)!.summary!.bestValidationLoss, best);
     const hover = await hoverText(editor.document.uri, editor.document.positionAt(text.indexOf('"lstm"') + 2));
     assert.match(hover, /model\\.cell=lstm/, 'the hover of the lstm run');
+
+    // The headline is the sweep's best run, labelled as such, whichever run ended last.
+    const winner = runs.find((run) => run.summary!.bestValidationLoss === best)!;
+    const name = await nameDecoration('inline-sweep.rnn.json');
+    assert.equal(name?.text, `val ${Number(best.toPrecision(4))} · sweep best: ${winner.sweepRun.label}`);
+    const lens = (await codeLensTitles(editor.document.uri)).find((title) => title.startsWith('sweep best: '));
+    assert.match(lens ?? '', new RegExp(`^sweep best: ${winner.sweepRun.label.replace('.', '\\.')} · val ${Number(best.toPrecision(4))} \\(best at epoch \\d+\\) · `));
   });
 
   test('rnnLab.inlineCharts off: no decorations and no hover', async () => {

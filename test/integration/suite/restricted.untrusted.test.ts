@@ -11,7 +11,7 @@ import { experimentDir } from '../../../src/engine/runs/layout';
 import { RunWriter } from '../../../src/engine/runs/runWriter';
 import { loadSpecFile } from '../../../src/engine/spec/load';
 import { name, publisher } from '../../../package.json';
-import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
+import { FromWebviewType, ToWebviewType, type ToWebviewMessage } from '../../../src/protocol';
 import { codeLensTitles, openSpec, rnnLab, waitFor, workspaceFile } from './support';
 
 suite('restricted mode', () => {
@@ -74,10 +74,10 @@ suite('restricted mode: the workspace\'s files stay unread', () => {
     const panel = api.panels.show(specUri);
     const messages: ToWebviewMessage[] = [];
     const watch = panel.onDidPost((message) => messages.push(message));
-    assert.equal(await panel.receive({ type: PanelMessageType.Generate, runId: writer.id, temperature: 1 }), true);
-    const generated = await waitFor('the answer to Generate', () => messages.find((m) => m.type === PanelMessageType.Generated));
+    assert.equal(await panel.receive({ type: FromWebviewType.Generate, runId: writer.id, temperature: 1 }), true);
+    const generated = await waitFor('the answer to Generate', () => messages.find((m) => m.type === ToWebviewType.Generated));
     watch.dispose();
-    assert.ok(generated.type === PanelMessageType.Generated);
+    assert.ok(generated.type === ToWebviewType.Generated);
     assert.equal(generated.source, 'probe', 'nothing was sampled from the weights');
     assert.match(generated.note ?? '', /sampling from the saved weights waits for Workspace Trust/);
   });

@@ -14,10 +14,10 @@ import { experimentDir, RUN_FILES } from '../../../src/engine/runs/layout';
 import { RunWriter } from '../../../src/engine/runs/runWriter';
 import { loadSpecFile } from '../../../src/engine/spec/load';
 import type { RunNode, RunsViewNode } from '../../../src/extension/runsView/runsViewItems';
-import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
+import { ToWebviewType, type ToWebviewMessage } from '../../../src/protocol';
 import { name, publisher } from '../../../package.json';
 import type { TrainingRun } from '../../../src/extension/training/trainingRun';
-import { readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
+import { holdAtTestGate, readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
 
 const SPEC = 'runs-view.rnn.json';
 
@@ -150,18 +150,25 @@ suite('runs view', () => {
     const api = await rnnLab();
     const reads = api.runsView.readCount;
     const cli = path.join(extensionPath(), 'dist', 'cli.js');
+    // Held after its first epoch until the tree has shown it training, however fast the machine trains.
+    const release = holdAtTestGate('runs-view');
     const finished = new Promise<string>((resolve, reject) =>
       execFile(process.execPath, [cli, 'train', workspaceFile(SPEC).fsPath], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 90_000 }, (error, stdout, stderr) =>
         error ? reject(new Error(`the CLI failed: ${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
       ),
     );
     finished.catch(() => undefined);
-    const running = await waitFor('the CLI run in the tree while it trains', async () => (await runNodes()).find((node) => !before.has(node.id) && node.summary?.status === 'running'), 60_000);
-    assert.match((await item(running)).description, /^epoch \d\/3 · .*another process/);
-    assert.equal((await item(running)).icon, 'sync~spin/charts.blue');
+    let running: RunNode;
+    try {
+      running = await waitFor('the CLI run in the tree while it trains', async () => (await runNodes()).find((node) => !before.has(node.id) && node.summary?.status === 'running'), 60_000);
+      assert.match((await item(running)).description, /^epoch \d\/3 · .*another process/);
+      assert.equal((await item(running)).icon, 'sync~spin/charts.blue');
+    } finally {
+      release();
+    }
     const runDir = /Run folder: (.+)/.exec(await finished)?.[1]?.trim();
     assert.equal(runDir, running.runDir);
-    const done = await waitFor('the CLI run completed in the tree', async () => (await runNodes()).find((node) => node.runDir === runDir && node.summary?.status === 'completed'), 10_000);
+    const done = await waitFor('the CLI run completed in the tree', async () => (await runNodes()).find((node) => node.runDir === runDir && node.summary?.status === 'completed'));
     assert.match((await item(done)).description, /^val [\d.e-]+ · /);
     assert.ok(api.runsView.readCount > reads, 'the experiment was read again after the file events');
   });
@@ -189,9 +196,9 @@ suite('runs view', () => {
     assert.ok(panel, 'the experiment panel is open');
     const messages: ToWebviewMessage[] = [];
     const watch = panel.onDidPost((message) => messages.push(message));
-    const focus = await waitFor('the focus message', () => messages.find((m) => m.type === PanelMessageType.Focus));
+    const focus = await waitFor('the focus message', () => messages.find((m) => m.type === ToWebviewType.Focus));
     watch.dispose();
-    assert.ok(focus.type === PanelMessageType.Focus);
+    assert.ok(focus.type === ToWebviewType.Focus);
     assert.equal(focus.view, 'compare');
     assert.deepEqual([...(focus.compareRunIds ?? [])].sort(), [a.id, b.id].sort());
   });

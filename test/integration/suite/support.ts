@@ -1,10 +1,11 @@
 /** Shared helpers of the integration tests (runs inside the extension host). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RnnLabApi } from '../../../src/extension/extension';
 import type { TrainingRun } from '../../../src/extension/training/trainingRun';
 import type { RunSummary } from '../../../src/engine/runs/summary';
+import { TEST_GATE_ENV } from '../../../src/engine/train/testGate';
 import { name, publisher } from '../../../package.json';
 
 export async function rnnLab(): Promise<RnnLabApi> {
@@ -82,4 +83,17 @@ export async function stopAllRuns(): Promise<void> {
   const api = await rnnLab();
   api.runs.active().forEach((run) => run.stop());
   await waitFor('every run to end', () => api.runs.active().length === 0);
+}
+
+/**
+ * Holds every run of `experiment` (the spec's name) before its second epoch, and each later one,
+ * until the returned function opens the gate: a test sees such a run training on any machine.
+ * A child process started from the extension host (the CLI) inherits the gate.
+ */
+export function holdAtTestGate(experiment: string): () => void {
+  const dir = process.env[TEST_GATE_ENV];
+  if (!dir) throw new Error(`${TEST_GATE_ENV} is not set: the launcher gives the tests a gate folder`);
+  const gate = path.join(dir, experiment);
+  writeFileSync(gate, '');
+  return () => rmSync(gate, { force: true });
 }

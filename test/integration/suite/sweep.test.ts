@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { PanelMessageType, type ToWebviewMessage } from '../../../src/protocol';
-import { codeLensTitles, readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
+import { FromWebviewType, ToWebviewType, type ToWebviewMessage } from '../../../src/protocol';
+import { codeLensTitles, holdAtTestGate, readSummary, rnnLab, stopAllRuns, train, waitFor, waitForEnd, workspaceFile } from './support';
 
 const SPEC = 'sweep-three.rnn.json';
 
@@ -59,12 +59,12 @@ suite('sweep', () => {
     const watch = panel.onDidPost((message) => messages.push(message));
     api.panels.show(uri, { compareRunIds: [ids[0], ids[2]] });
     const compared = await waitFor('the comparison of the two runs', () =>
-      messages.find((m) => m.type === PanelMessageType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2])),
+      messages.find((m) => m.type === ToWebviewType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2])),
     20_000);
-    assert.ok(compared.type === PanelMessageType.Compare && compared.runs.every((run) => run.epochs.length === 8));
+    assert.ok(compared.type === ToWebviewType.Compare && compared.runs.every((run) => run.epochs.length === 8));
     // What the sweep progress in the CodeLens and the status bar runs: the panel on its Sweep view.
     await vscode.commands.executeCommand('rnnLab.openPanel', uri, 'sweep');
-    assert.ok(messages.some((m) => m.type === PanelMessageType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');
+    assert.ok(messages.some((m) => m.type === ToWebviewType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');
 
     // Delete Run on a sweep run while the panel shows it.
     api.panels.show(uri, { runId: ids[1] });
@@ -75,23 +75,26 @@ suite('sweep', () => {
     assert.deepEqual(deleted, [runs[1].runDir]);
     assert.ok(!existsSync(runs[1].runDir!), 'the run folder is gone');
     assert.equal(await api.runsView.findRun(runs[1].runDir!), undefined, 'the runs view no longer lists it');
-    const list = messages.find((m) => m.type === PanelMessageType.RunList);
+    const list = messages.find((m) => m.type === ToWebviewType.RunList);
     assert.notEqual(panel.shownRunId, ids[1], 'the panel shows another run');
-    assert.ok(list?.type === PanelMessageType.RunList && !list.runs.some((run) => run.id === ids[1]), 'the run list no longer has the deleted run');
+    assert.ok(list?.type === ToWebviewType.RunList && !list.runs.some((run) => run.id === ids[1]), 'the run list no longer has the deleted run');
     const after = panel.lastSweepSummary?.sweep;
     assert.deepEqual(after?.runs.map((run) => run.id), [ids[0], ids[2]], 'the sweep summary no longer has it');
     assert.equal(after?.count, 3, 'the sweep still says it had three runs');
     assert.equal(panel.rejectedMessages, rejected);
-    assert.equal(await panel.receive({ type: PanelMessageType.SelectRun, runId: ids[1] }), true, 'selecting the deleted run is answered');
-    assert.ok(messages.some((m) => m.type === PanelMessageType.Notice && m.text.includes(ids[1])), 'with a note that it is gone');
+    assert.equal(await panel.receive({ type: FromWebviewType.SelectRun, runId: ids[1] }), true, 'selecting the deleted run is answered');
+    assert.ok(messages.some((m) => m.type === ToWebviewType.Notice && m.text.includes(ids[1])), 'with a note that it is gone');
     watch.dispose();
   });
 
   test('stopping a sweep cancels its queued runs (they never start) and stops the training one', async () => {
     const config = vscode.workspace.getConfiguration('rnnLab');
     await config.update('maxConcurrentRuns', 1, vscode.ConfigurationTarget.Workspace);
+    let release = () => {};
     try {
       const uri = workspaceFile(SPEC);
+      // The first run waits after its first epoch until the sweep is stopped, however fast the machine trains.
+      release = holdAtTestGate('sweep-three');
       const runs = await train(SPEC, true);
       await waitFor('the first run to train', () => runs[0].progress.step > 0, 60_000);
       assert.deepEqual(runs.map((run) => run.state), ['running', 'queued', 'queued']);
@@ -99,11 +102,15 @@ suite('sweep', () => {
       const panel = (await rnnLab()).panels.show(uri);
 
       // rnnLab.stop asks: the sweep comes first ("Stop the sweep (3 runs)").
-      const stopping = vscode.commands.executeCommand('rnnLab.stop', uri);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      let answered = false;
+      const stopping = Promise.resolve(vscode.commands.executeCommand('rnnLab.stop', uri)).then(() => (answered = true));
+      // Accept the quick pick's first item once it shows (accepting before that does nothing).
+      await waitFor('the quick pick to be answered', async () => {
+        if (!answered) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return answered;
+      });
       await stopping;
-      await waitForEnd(runs[0], 10_000);
+      await waitForEnd(runs[0]);
       assert.equal(runs[0].state, 'stopped');
       assert.deepEqual(runs.slice(1).map((run) => [run.state, run.reason]), [
         ['cancelled', 'removed from the queue before it started'],
@@ -118,6 +125,7 @@ suite('sweep', () => {
       }, 20_000);
       assert.deepEqual(sweep.runs.map((run) => run.status), ['stopped', 'cancelled', 'cancelled']);
     } finally {
+      release();
       await config.update('maxConcurrentRuns', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });

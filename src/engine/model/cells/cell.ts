@@ -1,10 +1,11 @@
 /**
  * One recurrent cell on tfjs ops, with an explicit forward step and its backward step.
- * Shapes: batch B, hidden H, gate count G. Weights are stored transposed with respect to
+ * Shapes: batch B, hidden H, gate count G (`CellDescription.gates`). Weights are stored transposed with respect to
  * PyTorch (`[in, G*H]`) so that every product is a plain `matMul` (the fast path).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ProbeQuantity } from '../../events';
+import type { CellDescription } from '../cellDescriptions';
 
 export interface CellWeights {
   /** W_hh transposed: [H, G*H]. */
@@ -43,11 +44,8 @@ export interface StepGradients {
 }
 
 export interface RecurrentCell {
-  /** G: 1 (rnn), 4 (lstm), 3 (gru). */
-  readonly gateCount: number;
-  /** The quantities a probe can record, in display order. */
-  readonly quantities: ProbeQuantity[];
-  readonly hasCellState: boolean;
+  /** Its gates (G of them), the quantities a probe records of it, whether it has a cell state. */
+  readonly description: CellDescription;
   /**
    * One time step. `inputGates` is x_t W_ih^T + b_ih for this step, [B, G*H].
    */

@@ -5,13 +5,12 @@
  *   n = tanh(x W_in + b_in + r * (h W_hn + b_hn)), h_t = (1 - z) * n + z * h_{t-1}.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { CELLS } from '../cellDescriptions';
 import type { CellState, CellWeights, ForwardWeights, RecurrentCell, StepGradients, StepRecord } from './cell';
 import { sigmoidBackward } from './lstmCell';
 
 export class GruCell implements RecurrentCell {
-  readonly gateCount = 3;
-  readonly quantities = ['h' as const, 'r' as const, 'z' as const, 'n' as const];
-  readonly hasCellState = false;
+  readonly description = CELLS.gru;
 
   step(inputGates: tf.Tensor2D, previous: CellState, weights: ForwardWeights): StepRecord {
     const hiddenGates = tf.add(tf.matMul(previous.h, weights.whhT), weights.bhh);

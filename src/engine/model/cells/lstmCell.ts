@@ -3,12 +3,11 @@
  *   i, f, o = sigmoid(.), g = tanh(.), c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { CELLS } from '../cellDescriptions';
 import type { CellState, CellWeights, ForwardWeights, RecurrentCell, StepGradients, StepRecord } from './cell';
 
 export class LstmCell implements RecurrentCell {
-  readonly gateCount = 4;
-  readonly quantities = ['h' as const, 'c' as const, 'i' as const, 'f' as const, 'g' as const, 'o' as const];
-  readonly hasCellState = true;
+  readonly description = CELLS.lstm;
 
   step(inputGates: tf.Tensor2D, previous: CellState, weights: ForwardWeights): StepRecord {
     const gates = tf.add(tf.add(inputGates, tf.matMul(previous.h, weights.whhT)), weights.bhh);

@@ -1,11 +1,10 @@
 /** Elman RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act = tanh or relu. */
 import * as tf from '@tensorflow/tfjs-core';
+import { CELLS } from '../cellDescriptions';
 import type { CellState, CellWeights, ForwardWeights, RecurrentCell, StepGradients, StepRecord } from './cell';
 
 export class RnnCell implements RecurrentCell {
-  readonly gateCount = 1;
-  readonly quantities = ['h' as const];
-  readonly hasCellState = false;
+  readonly description = CELLS.rnn;
 
   constructor(private readonly nonlinearity: 'tanh' | 'relu') {}
 
