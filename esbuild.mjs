@@ -40,7 +40,9 @@ function writeEditorSchema() {
     if (Array.isArray(node)) return node.map(withoutClosedObjects);
     if (node === null || typeof node !== 'object') return node;
     return Object.fromEntries(
-      Object.entries(node).filter(([key, value]) => !(key === 'additionalProperties' && value === false)).map(([key, value]) => [key, withoutClosedObjects(value)]),
+      Object.entries(node)
+        .filter(([key, value]) => !(key === 'additionalProperties' && value === false))
+        .map(([key, value]) => [key, withoutClosedObjects(value)]),
     );
   };
   const schema = JSON.parse(readFileSync(join('media', 'rnn-spec.schema.json'), 'utf8'));

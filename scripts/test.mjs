@@ -19,7 +19,10 @@ function run(command, args) {
 
 /** The `*.test.ts` files of a folder, sorted. */
 function testFiles(dir) {
-  return readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** A step that is not a test suite but fails the run when it fails (the set-up, the build). */
@@ -40,10 +43,14 @@ function runNodeTests(name, files) {
   const result = spawnSync(
     process.execPath,
     [
-      '--import', 'tsx',
-      '--test', '--test-concurrency=1',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
       ...files,
     ],
     { stdio: 'inherit' },
@@ -86,11 +93,7 @@ if (setUp.failed === 0) {
     suites.push(stage('integration', runIntegrationTests));
     suites.push(stage('ui', () => runNodeTests('ui', testFiles('test/ui'))));
     // Last: packaging leaves the production build in dist/.
-    suites.push(
-      stage('package', () =>
-        run('npm', ['run', 'package']) ? runNodeTests('package', testFiles('test/ui/packaged')) : step('package', false),
-      ),
-    );
+    suites.push(stage('package', () => (run('npm', ['run', 'package']) ? runNodeTests('package', testFiles('test/ui/packaged')) : step('package', false))));
   }
 }
 

@@ -40,17 +40,33 @@ export class ChartView {
       button.addEventListener('click', () => void this.export(format));
       return button;
     };
-    this.element = h('figure', { class: 'chart', 'data-chart': name }, this.plot, h('div', { class: 'chart-actions' }, exportButton('png'), exportButton('svg')));
+    this.element = h(
+      'figure',
+      { class: 'chart', 'data-chart': name },
+      this.plot,
+      h('div', { class: 'chart-actions' }, exportButton('png'), exportButton('svg')),
+    );
   }
 
   /** Replaces the chart with `spec` filled with `data`. */
   render(spec: TopLevelSpec, data: Datasets): Promise<void> {
     return this.enqueue(async () => {
       this.view?.finalize();
-      const result = await embed(this.plot, spec, { ast: true, actions: false, renderer: 'svg', defaultStyle: false, tooltip: { theme: 'custom', disableDefaultStyle: true } });
+      const result = await embed(this.plot, spec, {
+        ast: true,
+        actions: false,
+        renderer: 'svg',
+        defaultStyle: false,
+        tooltip: { theme: 'custom', disableDefaultStyle: true },
+      });
       this.view = result.view;
       for (const [name, rows] of Object.entries(data)) {
-        this.view.change(name, changeset().remove(() => true).insert(rows as object[]));
+        this.view.change(
+          name,
+          changeset()
+            .remove(() => true)
+            .insert(rows as object[]),
+        );
       }
       await this.view.runAsync();
     });
@@ -72,7 +88,12 @@ export class ChartView {
     return this.enqueue(async () => {
       if (!this.view) return;
       for (const [name, rows] of Object.entries(data)) {
-        this.view.change(name, changeset().remove(() => true).insert(rows as object[]));
+        this.view.change(
+          name,
+          changeset()
+            .remove(() => true)
+            .insert(rows as object[]),
+        );
       }
       await this.view.runAsync();
     });

@@ -3,7 +3,16 @@
  * tabs with the Loss, Hidden state, Gradient flow, Predictions, Compare and Sweep views. Everything it
  * shows arrives from the host as `ToWebviewMessage`s.
  */
-import { FromWebviewType, ToWebviewType, type FocusMessage, type PanelRunHeader, type PanelRunItem, type PanelState, type PanelView, type ToWebviewMessage } from '../src/protocol';
+import {
+  FromWebviewType,
+  ToWebviewType,
+  type FocusMessage,
+  type PanelRunHeader,
+  type PanelRunItem,
+  type PanelState,
+  type PanelView,
+  type ToWebviewMessage,
+} from '../src/protocol';
 import { formatDuration, formatPercent, formatStepsPerSecond, formatValue } from '../src/engine/format';
 import { h, labelled, setOptions } from './dom';
 import { postToHost, saveState, savedState } from './host';
@@ -130,18 +139,20 @@ runSelect.addEventListener('change', () => {
   postToHost({ type: FromWebviewType.SelectRun, runId: runSelect.value });
 });
 
-document.getElementById('app')!.append(
-  h(
-    'header',
-    {},
-    h('div', { class: 'title-row' }, title, status, notice),
-    h('div', { class: 'progress-row' }, progress),
-    h('div', { class: 'toolbar' }, labelled('Run', runSelect), stopButton, trainButton, specButton, csvButton),
-  ),
-  doctor.element,
-  h('nav', { role: 'tablist', 'aria-label': 'Views' }, ...tabButtons),
-  ...panels,
-);
+document
+  .getElementById('app')!
+  .append(
+    h(
+      'header',
+      {},
+      h('div', { class: 'title-row' }, title, status, notice),
+      h('div', { class: 'progress-row' }, progress),
+      h('div', { class: 'toolbar' }, labelled('Run', runSelect), stopButton, trainButton, specButton, csvButton),
+    ),
+    doctor.element,
+    h('nav', { role: 'tablist', 'aria-label': 'Views' }, ...tabButtons),
+    ...panels,
+  );
 
 function renderHeader(): void {
   const run = shownRun;
@@ -177,7 +188,8 @@ function setHeader(header: PanelRunHeader): void {
 }
 
 function runLabel(run: PanelRunItem): string {
-  const best = run.bestValidationAccuracy !== undefined ? `best acc ${formatPercent(run.bestValidationAccuracy)}` : `best val ${formatValue(run.bestValidationLoss)}`;
+  const best =
+    run.bestValidationAccuracy !== undefined ? `best acc ${formatPercent(run.bestValidationAccuracy)}` : `best val ${formatValue(run.bestValidationLoss)}`;
   return `${run.label} · ${run.status}${run.live ? ' (live)' : ''} · ${best}`;
 }
 
@@ -210,7 +222,11 @@ function receive(message: ToWebviewMessage): void {
       title.textContent = message.experiment;
       return;
     case ToWebviewType.RunList: {
-      setOptions(runSelect, message.runs.map((run) => ({ value: run.id, label: runLabel(run) })), message.selected);
+      setOptions(
+        runSelect,
+        message.runs.map((run) => ({ value: run.id, label: runLabel(run) })),
+        message.selected,
+      );
       views.compare.setRuns(message.runs);
       if (message.runs.length === 0) {
         shownRun = undefined;

@@ -86,7 +86,9 @@ export async function measureDoctorCost(rounds: number, only?: string[]): Promis
       }
       costs.push({ name: item.name, withDoctorMs: spread(withDoctor).median, withoutDoctorMs: spread(withoutDoctor).median, doctorMs: spread(replays).median });
       const last = costs.at(-1) as DoctorCost;
-      console.log(`${last.name}: ${last.withoutDoctorMs.toFixed(0)} ms without, ${last.withDoctorMs.toFixed(0)} ms with, doctor ${last.doctorMs.toFixed(2)} ms`);
+      console.log(
+        `${last.name}: ${last.withoutDoctorMs.toFixed(0)} ms without, ${last.withDoctorMs.toFixed(0)} ms with, doctor ${last.doctorMs.toFixed(2)} ms`,
+      );
     }
     return costs;
   } finally {

@@ -45,7 +45,10 @@ const { values: flags } = parseArgs({
 
 function list(value: string | undefined, allowed: readonly string[], option: string): string[] {
   if (value === undefined) return [...allowed];
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const unknown = items.filter((item) => !allowed.includes(item));
   if (unknown.length > 0) throw new Error(`--${option}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
   return items;
@@ -72,7 +75,11 @@ async function main(): Promise<void> {
     warmupSeconds: positive(flags.warmup, flags.quick ? 0.5 : 2, 'warmup'),
     minSteps: 2,
   };
-  const workloads = list(flags.only, WORKLOADS.map((w) => w.id), 'only').map((id) => WORKLOADS.find((w) => w.id === id)!);
+  const workloads = list(
+    flags.only,
+    WORKLOADS.map((w) => w.id),
+    'only',
+  ).map((id) => WORKLOADS.find((w) => w.id === id)!);
   const cells = list(flags.cells, CELLS, 'cells') as CellType[];
   const wanted = list(flags.impls, ['ours', 'reference', 'layers', 'torch', 'pytorch-engine'], 'impls');
 

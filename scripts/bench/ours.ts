@@ -25,10 +25,7 @@ function engineConfig(workload: Workload, cell: CellType): EngineConfig {
       seed: SEED,
       earlyStopping: null,
     },
-    input:
-      workload.task === 'tokens'
-        ? { kind: 'tokens', vocabularySize: workload.inputSize }
-        : { kind: 'dense', size: workload.inputSize },
+    input: workload.task === 'tokens' ? { kind: 'tokens', vocabularySize: workload.inputSize } : { kind: 'dense', size: workload.inputSize },
     task: workload.task,
     seqLength: workload.seqLength,
     outputSize: workload.outputSize,

@@ -34,9 +34,7 @@ function describeTorch(torch: Environment['torch']): string {
 
 export function environmentHeader(environment: Environment): string {
   const { tfjs } = environment;
-  const backend = [tfjs.backend, tfjs.simd === undefined ? '' : tfjs.simd ? 'SIMD' : 'no SIMD', `${tfjs.threads} thread(s)`]
-    .filter(Boolean)
-    .join(', ');
+  const backend = [tfjs.backend, tfjs.simd === undefined ? '' : tfjs.simd ? 'SIMD' : 'no SIMD', `${tfjs.threads} thread(s)`].filter(Boolean).join(', ');
   return [
     `- Machine: ${environment.cpu}, ${environment.cores} cores`,
     `- Node ${environment.node}, tfjs ${tfjs.version}, backend ${backend}${tfjs.note ? ` (${tfjs.note})` : ''}`,
@@ -91,7 +89,8 @@ export function memorySummary(cases: CaseResult[], peakRssBytes?: number): strin
       );
     }
   }
-  const peak = peakRssBytes === undefined ? '' : `\nPeak resident memory of the benchmark process (every implementation but PyTorch's): ${megabytes(peakRssBytes)}`;
+  const peak =
+    peakRssBytes === undefined ? '' : `\nPeak resident memory of the benchmark process (every implementation but PyTorch's): ${megabytes(peakRssBytes)}`;
   return lines.length === 0 ? peak.trim() : `Memory outside the JS heap (kernel memory; all tfjs tensors for tfjs engines):\n${lines.join('\n')}${peak}`;
 }
 

@@ -64,9 +64,7 @@ async function start(python: string, threads: number): Promise<{ process: TorchP
   // Keep BLAS and OpenMP pools to the same thread count as torch.set_num_threads.
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
   const child = spawn(python, [SCRIPT, String(threads)], { env });
-  const spawnError = new Promise<{ note: string }>((resolve) =>
-    child.on('error', (error) => resolve({ note: `${python}: ${error.message}` })),
-  );
+  const spawnError = new Promise<{ note: string }>((resolve) => child.on('error', (error) => resolve({ note: `${python}: ${error.message}` })));
   const torchProcess = new TorchProcess(child);
   const greeting = torchProcess
     .receive<({ ready: true } & TorchInfo) | { ready: false; reason: string }>()

@@ -40,7 +40,13 @@ function measure(label: string, specPath: string, full: boolean): void {
   };
   const first = once();
   const again = once();
-  const measurement: Measurement = { case: label, firstMs: first.ms, againMs: again.ms, peakResidentMb: process.resourceUsage().maxRSS / 1024, result: again.result };
+  const measurement: Measurement = {
+    case: label,
+    firstMs: first.ms,
+    againMs: again.ms,
+    peakResidentMb: process.resourceUsage().maxRSS / 1024,
+    result: again.result,
+  };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
 
@@ -106,11 +112,14 @@ function main(): void {
     }
     const values100 = Array.from({ length: 100 }, (_, i) => i + 1);
     const sweep = join(dir, 'sweep.rnn.json');
-    writeFileSync(sweep, JSON.stringify({
-      name: 'sweep 10^6',
-      data: { type: 'sine' },
-      sweep: { 'model.hiddenSize': values100, 'training.epochs': values100, 'training.batchSize': values100 },
-    }));
+    writeFileSync(
+      sweep,
+      JSON.stringify({
+        name: 'sweep 10^6',
+        data: { type: 'sine' },
+        sweep: { 'model.hiddenSize': values100, 'training.epochs': values100, 'training.batchSize': values100 },
+      }),
+    );
     results.push(runCase('validate, sweep of 100 × 100 × 100 runs', sweep));
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });

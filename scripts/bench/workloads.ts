@@ -29,9 +29,7 @@ export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
 export const LEARNING_RATE = 1e-3;
 
 /** One fixed batch in the engine's layout; every implementation trains on the same numbers. */
-export type WorkloadBatch =
-  | { task: 'forecast'; inputs: Float32Array; targets: Float32Array }
-  | { task: 'tokens'; inputs: Int32Array; labels: Int32Array };
+export type WorkloadBatch = { task: 'forecast'; inputs: Float32Array; targets: Float32Array } | { task: 'tokens'; inputs: Int32Array; labels: Int32Array };
 
 /** Dense: inputs [B*T*I] and targets [B*outputSize] standard normal. Tokens: ids [B*T] and labels [B*T]. */
 export function makeBatch(workload: Workload, seed: number): WorkloadBatch {

@@ -36,7 +36,7 @@ export function openFrontDoor(port: number, targetPort: number, home: string): P
       res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
       answer.pipe(res);
     });
-    upstream.on('error', () => res.headersSent ? res.destroy() : res.writeHead(502).end('code-server is not answering'));
+    upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end('code-server is not answering')));
     req.pipe(upstream);
   });
   server.on('upgrade', (req, socket, head) => {

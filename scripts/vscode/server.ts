@@ -107,8 +107,10 @@ export async function startCodeServer(entryScript: string, options: CodeServerOp
   const args = [
     entryScript,
     ...commonArguments(options.userDataDir, options.extensionsDir),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
@@ -145,11 +147,10 @@ export async function startCodeServer(entryScript: string, options: CodeServerOp
 /** Installs a `.vsix` into an extensions folder with code-server's command line. */
 export function installExtension(entryScript: string, vsix: string, userDataDir: string, extensionsDir: string): void {
   mkdirSync(userDataDir, { recursive: true });
-  const result = spawnSync(
-    process.execPath,
-    [entryScript, ...commonArguments(userDataDir, extensionsDir), '--install-extension', vsix],
-    { encoding: 'utf8', env: serverEnvironment(undefined) },
-  );
+  const result = spawnSync(process.execPath, [entryScript, ...commonArguments(userDataDir, extensionsDir), '--install-extension', vsix], {
+    encoding: 'utf8',
+    env: serverEnvironment(undefined),
+  });
   if (result.status !== 0) {
     throw new Error(`code-server --install-extension ${vsix} failed:\n${result.stdout}${result.stderr}`);
   }

@@ -4,10 +4,22 @@
  * first; exit code 1 with what to run when this cannot be done here.
  */
 import { ensureCodeServer, isCodeServerInstalled } from './codeServer';
-import { BROWSER_REQUIREMENTS, CODE_SERVER_REQUIREMENTS, ensureSystemPackages, KERNEL_BUILD_REQUIREMENTS, MissingSystemPackagesError, PYTORCH_REQUIREMENTS } from './systemPackages';
+import {
+  BROWSER_REQUIREMENTS,
+  CODE_SERVER_REQUIREMENTS,
+  ensureSystemPackages,
+  KERNEL_BUILD_REQUIREMENTS,
+  MissingSystemPackagesError,
+  PYTORCH_REQUIREMENTS,
+} from './systemPackages';
 
 try {
-  ensureSystemPackages([...(isCodeServerInstalled() ? [] : CODE_SERVER_REQUIREMENTS), ...BROWSER_REQUIREMENTS, ...KERNEL_BUILD_REQUIREMENTS, ...PYTORCH_REQUIREMENTS]);
+  ensureSystemPackages([
+    ...(isCodeServerInstalled() ? [] : CODE_SERVER_REQUIREMENTS),
+    ...BROWSER_REQUIREMENTS,
+    ...KERNEL_BUILD_REQUIREMENTS,
+    ...PYTORCH_REQUIREMENTS,
+  ]);
   ensureCodeServer();
 } catch (error) {
   console.error(error instanceof MissingSystemPackagesError ? error.message : error);

@@ -29,7 +29,10 @@ export function findOnPath(command: string): string | undefined {
   return undefined;
 }
 
-const onPath = (...commands: string[]) => () => commands.every((command) => findOnPath(command) !== undefined);
+const onPath =
+  (...commands: string[]) =>
+  () =>
+    commands.every((command) => findOnPath(command) !== undefined);
 
 /** What building code-server's native modules and its search needs. */
 export const CODE_SERVER_REQUIREMENTS: SystemRequirement[] = [
@@ -59,7 +62,7 @@ export const BROWSER_REQUIREMENTS: SystemRequirement[] = [
 /** What rebuilding the compute kernels needs: the unit tests check that kernels.wasm is the build of kernels.c. */
 export const KERNEL_BUILD_REQUIREMENTS: SystemRequirement[] = [
   { aptPackage: 'clang', purpose: 'compiling the compute kernels (src/engine/kernels/kernels.c) to WebAssembly', isPresent: onPath('clang') },
-  { aptPackage: 'lld', purpose: "linking the compute kernels (wasm-ld)", isPresent: onPath('wasm-ld') },
+  { aptPackage: 'lld', purpose: 'linking the compute kernels (wasm-ld)', isPresent: onPath('wasm-ld') },
 ];
 
 /**
@@ -73,7 +76,10 @@ export const APT_INSTALL_OPTIONS = ['--no-install-recommends', '--no-upgrade'];
  * newer version), from apt-get's simulation: its `Inst name [installed] (new …)` lines.
  */
 export function upgradesOfInstalling(packages: string[]): string[] {
-  const simulation = spawnSync('apt-get', ['-s', '-q', 'install', ...APT_INSTALL_OPTIONS, ...packages], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  const simulation = spawnSync('apt-get', ['-s', '-q', 'install', ...APT_INSTALL_OPTIONS, ...packages], {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   return parseUpgrades(simulation.stdout ?? '');
 }
 
@@ -124,9 +130,7 @@ export function ensureSystemPackages(requirements: SystemRequirement[]): void {
   const hasApt = findOnPath('apt-get') !== undefined;
   if (!hasApt || process.getuid?.() !== 0) {
     const command = `sudo apt-get update && sudo apt-get install -y ${APT_INSTALL_OPTIONS.join(' ')} ${packages.join(' ')}`;
-    const how = hasApt
-      ? `Run as root, or run first:\n  ${command}`
-      : `Install their equivalents with your package manager (on Debian/Ubuntu: ${command})`;
+    const how = hasApt ? `Run as root, or run first:\n  ${command}` : `Install their equivalents with your package manager (on Debian/Ubuntu: ${command})`;
     throw new MissingSystemPackagesError(`Missing system packages:\n${reasons}\n${how}`);
   }
   console.log(`Installing missing system packages:\n${reasons}`);

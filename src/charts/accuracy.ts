@@ -54,7 +54,12 @@ export function accuracyChartSpec(options: AccuracyChartOptions = {}): TopLevelS
       {
         transform: [
           { filter: 'isFinite(datum.validationAccuracy)' },
-          { joinaggregate: [{ op: 'min', field: 'epoch', as: 'firstEpoch' }, { op: 'max', field: 'epoch', as: 'lastEpoch' }] },
+          {
+            joinaggregate: [
+              { op: 'min', field: 'epoch', as: 'firstEpoch' },
+              { op: 'max', field: 'epoch', as: 'lastEpoch' },
+            ],
+          },
           { window: [{ op: 'row_number', as: 'rank' }], sort: [{ field: 'validationAccuracy', order: 'descending' }, { field: 'epoch' }] },
           { filter: 'datum.rank === 1' },
           { calculate: "'best ' + format(datum.validationAccuracy, '.1%') + ' @ epoch ' + datum.epoch", as: 'text' },

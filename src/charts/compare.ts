@@ -79,7 +79,10 @@ export function uniqueRunLabels(runs: readonly { id: string; label: string }[]):
 /** The `runs` rows of the compared runs' epochs, each run's validation loss smoothed over its epochs by `weight`. */
 export function compareRows(runs: readonly { id: string; epochs: readonly { epoch: number; validationLoss: number }[] }[], weight: number): CompareRow[] {
   return runs.flatMap((run) => {
-    const smoothed = smoothDebiased(run.epochs.map((e) => e.validationLoss), weight);
+    const smoothed = smoothDebiased(
+      run.epochs.map((e) => e.validationLoss),
+      weight,
+    );
     return run.epochs.map((e, i) => ({ runId: run.id, epoch: e.epoch, validationLoss: e.validationLoss, smoothed: smoothed[i] }));
   });
 }
@@ -128,7 +131,13 @@ export function compareChartSpec(options: CompareChartOptions): TopLevelSpec {
   const labels = Object.fromEntries(options.runs.map((run) => [run.id, run.label]));
   const logScale = options.logScale ?? false;
   const plotted = (field: string) => ({ filter: `isFinite(datum.${field})${logScale ? ` && datum.${field} > 0` : ''}` });
-  const legend = { labelExpr: `${JSON.stringify(labels)}[datum.label]`, labelLimit: 240, orient: 'bottom' as const, direction: 'vertical' as const, symbolStrokeWidth: 2 };
+  const legend = {
+    labelExpr: `${JSON.stringify(labels)}[datum.label]`,
+    labelLimit: 240,
+    orient: 'bottom' as const,
+    direction: 'vertical' as const,
+    symbolStrokeWidth: 2,
+  };
   const encoding = (field: string) => ({
     x: { field: 'epoch', type: 'quantitative' as const, title: 'epoch', axis: spacedXAxis(options.width, true) },
     y: { field, type: 'quantitative' as const, title: 'validation loss', scale: logScale ? { type: 'log' as const } : { zero: false } },

@@ -22,7 +22,13 @@ function series(values: unknown): number[] | undefined {
   return Array.isArray(values) && values.every((v) => typeof v === 'number') ? (values as number[]) : undefined;
 }
 
-function chart(finding: Finding, rows: EvidenceChart['data']['evidence'], marks: EvidenceChart['data']['marks'], axes: { x: string; y: string; log: boolean }, options: EvidenceChartOptions): EvidenceChart {
+function chart(
+  finding: Finding,
+  rows: EvidenceChart['data']['evidence'],
+  marks: EvidenceChart['data']['marks'],
+  axes: { x: string; y: string; log: boolean },
+  options: EvidenceChartOptions,
+): EvidenceChart {
   const theme = options.theme ?? DEFAULT_THEME;
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
@@ -36,7 +42,13 @@ function chart(finding: Finding, rows: EvidenceChart['data']['evidence'], marks:
         mark: { type: 'line', strokeWidth: 1.5, point: { size: 12 } },
         encoding: {
           x: { field: 'x', type: 'quantitative', title: axes.x, scale: { nice: false }, axis: { tickMinStep: 1 } },
-          y: { field: 'y', type: 'quantitative', title: axes.y, scale: axes.log ? { type: 'log' } : { zero: false }, axis: axes.log ? { format: '.0e', tickCount: 4 } : { tickCount: 4 } },
+          y: {
+            field: 'y',
+            type: 'quantitative',
+            title: axes.y,
+            scale: axes.log ? { type: 'log' } : { zero: false },
+            axis: axes.log ? { format: '.0e', tickCount: 4 } : { tickCount: 4 },
+          },
           color: { field: 'series', type: 'nominal', title: null, scale: { range: [...theme.palette] }, legend: { orient: 'top', direction: 'horizontal' } },
           tooltip: [
             { field: 'series', type: 'nominal' },

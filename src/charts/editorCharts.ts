@@ -64,9 +64,21 @@ export function sparklineSpec(options: SparklineOptions = {}): TopLevelSpec {
         data: { name: 'series' },
         transform: [
           plottable('value', false),
-          { joinaggregate: [{ op: 'min', field: 'value', as: 'best' }, { op: 'max', field: 'x', as: 'lastX' }] },
+          {
+            joinaggregate: [
+              { op: 'min', field: 'value', as: 'best' },
+              { op: 'max', field: 'x', as: 'lastX' },
+            ],
+          },
         ],
-        encoding: { x, y, tooltip: [{ field: 'x', type: 'quantitative' }, { field: 'value', type: 'quantitative', format: '.4~g' }] },
+        encoding: {
+          x,
+          y,
+          tooltip: [
+            { field: 'x', type: 'quantitative' },
+            { field: 'value', type: 'quantitative', format: '.4~g' },
+          ],
+        },
         layer: [
           { mark: { type: 'line', strokeWidth: 1.25, color: theme.palette[0] } },
           { transform: [{ filter: 'datum.value === datum.best' }], mark: point(theme.palette[1]) },
@@ -114,7 +126,12 @@ export function hoverChartSpec(options: HoverChartOptions = {}): TopLevelSpec {
         data: { name: 'epochs' },
         transform: [
           { filter: 'isFinite(datum.validationLoss)' },
-          { joinaggregate: [{ op: 'min', field: 'epoch', as: 'firstEpoch' }, { op: 'max', field: 'epoch', as: 'lastEpoch' }] },
+          {
+            joinaggregate: [
+              { op: 'min', field: 'epoch', as: 'firstEpoch' },
+              { op: 'max', field: 'epoch', as: 'lastEpoch' },
+            ],
+          },
           { window: [{ op: 'row_number', as: 'rank' }], sort: [{ field: 'validationLoss' }, { field: 'epoch' }] },
           { filter: 'datum.rank === 1' },
           { calculate: "'best ' + format(datum.validationLoss, '.4~g') + ' @ epoch ' + datum.epoch", as: 'text' },

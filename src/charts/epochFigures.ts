@@ -32,6 +32,7 @@ export function accuracySentence(kind: 'classify' | 'tokens', epochs: readonly E
   const accuracy = kind === 'classify' ? probeAccuracy : epochs.find((e) => e.epoch === epoch)?.validationAccuracy;
   const what = kind === 'classify' ? 'Validation accuracy' : 'Next-token validation accuracy';
   const best = epochs.find((e) => e.epoch === bestEpoch(epochs));
-  const bestNote = best && best.epoch !== epoch && best.validationAccuracy !== undefined ? `; best ${formatPercent(best.validationAccuracy)} at epoch ${best.epoch}` : '';
+  const bestNote =
+    best && best.epoch !== epoch && best.validationAccuracy !== undefined ? `; best ${formatPercent(best.validationAccuracy)} at epoch ${best.epoch}` : '';
   return `${what} ${formatPercent(accuracy)} at ${epochCaption(epochs, epoch)}${bestNote}.`;
 }

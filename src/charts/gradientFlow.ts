@@ -29,9 +29,7 @@ export const GRADIENT_LAYER_PARAM = 'gradientLayer';
 
 /** The `gradients` rows of one probe. */
 export function gradientRows(probe: Pick<ProbeEvent, 'epoch' | 'gradientNorms' | 'steps'>): GradientRow[] {
-  return probe.gradientNorms.flatMap((norms, layer) =>
-    norms.map((norm, index) => ({ epoch: probe.epoch, layer, time: probe.steps?.[index] ?? index, norm })),
-  );
+  return probe.gradientNorms.flatMap((norms, layer) => norms.map((norm, index) => ({ epoch: probe.epoch, layer, time: probe.steps?.[index] ?? index, norm })));
 }
 
 /**

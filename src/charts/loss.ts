@@ -94,7 +94,10 @@ export function stepRows(
   stepsPerEpoch = 0,
   epochs: readonly Pick<EpochEvent, 'epoch' | 'trainLoss' | 'validationLoss'>[] = [],
 ): StepRow[] {
-  const smoothed = smoothDebiased(steps.map((s) => s.loss), weight);
+  const smoothed = smoothDebiased(
+    steps.map((s) => s.loss),
+    weight,
+  );
   const ended = new Map(epochs.map((e) => [e.epoch, e]));
   return steps.map((s, i) => ({
     step: s.step,

@@ -78,7 +78,8 @@ export function sequenceRows(probe: Forecast, inputs: readonly (readonly number[
   const targets = probe.targets[sample] ?? [];
   const predictions = probe.predictions[sample] ?? [];
   const feature = probe.targetFeature;
-  const past = feature === undefined ? [] : inputs.map((step, t) => ({ time: t - inputs.length + 1, value: inUnits(probe, step[feature]), series: 'input' as const }));
+  const past =
+    feature === undefined ? [] : inputs.map((step, t) => ({ time: t - inputs.length + 1, value: inUnits(probe, step[feature]), series: 'input' as const }));
   const last = past.at(-1);
   const future = (series: 'target' | 'prediction', values: readonly number[]): SequenceRow[] => [
     ...(last ? [{ ...last, series }] : []),
@@ -167,7 +168,11 @@ export function residualChartSpec(options: ForecastChartOptions = {}): TopLevelS
     data: { name: 'forecast' },
     transform: [{ filter: 'isFinite(datum.residual)' }],
     layer: [
-      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: theme.muted, strokeDash: [4, 4] }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: 'rule', color: theme.muted, strokeDash: [4, 4] },
+        encoding: { y: { field: 'zero', type: 'quantitative' } },
+      },
       {
         mark: { type: 'point', filled: true, size: 22, opacity: 0.7, color: theme.palette[1] },
         encoding: {
@@ -197,7 +202,11 @@ export function sequenceChartSpec(options: ForecastChartOptions = {}): TopLevelS
     data: { name: 'sequence' },
     transform: [{ filter: 'isFinite(datum.value)' }],
     layer: [
-      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: theme.muted, strokeDash: [2, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: 'rule', color: theme.muted, strokeDash: [2, 3] },
+        encoding: { x: { field: 'zero', type: 'quantitative' } },
+      },
       {
         mark: { type: 'line', strokeWidth: 1.5, point: { size: 20, filled: true } },
         encoding: {

@@ -84,13 +84,22 @@ export function sweepChartSpec(options: SweepChartOptions): TopLevelSpec {
   const nominal = options.scale === 'nominal';
   const ticks = (options.categories ?? []).filter((value): value is number => typeof value === 'number');
   const x = nominal
-    ? { field: 'value', type: 'ordinal' as const, title: options.key, sort: options.categories ? [...options.categories] : undefined, axis: { labelAngle: 0, labelLimit: 120 } }
+    ? {
+        field: 'value',
+        type: 'ordinal' as const,
+        title: options.key,
+        sort: options.categories ? [...options.categories] : undefined,
+        axis: { labelAngle: 0, labelLimit: 120 },
+      }
     : {
         field: 'value',
         type: 'quantitative' as const,
         title: options.key,
         // The axis spans every swept value, also those of runs without a result yet.
-        scale: { ...(options.scale === 'log' ? { type: 'log' as const } : { zero: false }), ...(ticks.length > 0 ? { domain: [Math.min(...ticks), Math.max(...ticks)] } : {}) },
+        scale: {
+          ...(options.scale === 'log' ? { type: 'log' as const } : { zero: false }),
+          ...(ticks.length > 0 ? { domain: [Math.min(...ticks), Math.max(...ticks)] } : {}),
+        },
         // A few swept values are the ticks; many get the scale's own ticks.
         axis: ticks.length > 0 && ticks.length <= MAX_VALUE_TICKS ? { values: ticks } : {},
       };

@@ -15,12 +15,7 @@ export interface TrainOptions {
   sweep?: boolean;
 }
 
-export function registerCommands(
-  runs: RunManager,
-  validation: SpecValidation,
-  panels: ExperimentPanels,
-  log: vscode.LogOutputChannel,
-): vscode.Disposable[] {
+export function registerCommands(runs: RunManager, validation: SpecValidation, panels: ExperimentPanels, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('rnnLab.train', async (uri?: unknown, options?: TrainOptions) => {
       const queued = await train(runs, validation, uri, options);

@@ -16,7 +16,14 @@ export function activeSpecUri(): vscode.Uri | undefined {
   const uri = vscode.window.activeTextEditor?.document.uri;
   if (isSpecUri(uri)) return uri;
   if (vscode.window.activeTextEditor !== undefined) return undefined;
-  const visible = [...new Set(vscode.window.visibleTextEditors.map((editor) => editor.document.uri).filter(isSpecUri).map(String))];
+  const visible = [
+    ...new Set(
+      vscode.window.visibleTextEditors
+        .map((editor) => editor.document.uri)
+        .filter(isSpecUri)
+        .map(String),
+    ),
+  ];
   return visible.length === 1 ? vscode.Uri.parse(visible[0]) : undefined;
 }
 

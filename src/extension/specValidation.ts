@@ -49,7 +49,10 @@ export class SpecValidation implements vscode.Disposable {
     this.cancelPending(document.uri);
     const result = this.check(document);
     const semantic = result.diagnostics.filter((d) => d.origin === 'semantic');
-    this.collection.set(document.uri, semantic.map((d) => toVscodeDiagnostic(document, d)));
+    this.collection.set(
+      document.uri,
+      semantic.map((d) => toVscodeDiagnostic(document, d)),
+    );
     return result;
   }
 

@@ -82,7 +82,14 @@ export interface Score {
 }
 
 function score(code: string, tp: number, fp: number, fn: number): Score {
-  return { code, truePositives: tp, falsePositives: fp, falseNegatives: fn, precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn) };
+  return {
+    code,
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+    precision: tp + fp === 0 ? 1 : tp / (tp + fp),
+    recall: tp + fn === 0 ? 1 : tp / (tp + fn),
+  };
 }
 
 /** Precision and recall per code and over all codes (micro-averaged), the last row being `overall`. */
@@ -104,7 +111,9 @@ export function scoreTable(scores: Score[], outcomes: CaseOutcome[]): string {
   const lines = ['| code | sick specs | found | false alarms | missed | precision | recall |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const s of scores) {
     const count = s.code === 'overall' ? outcomes.filter((o) => o.expected.length > 0).length : cases(s.code);
-    lines.push(`| ${s.code === 'overall' ? '**overall**' : `\`${s.code}\``} | ${count} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${s.precision.toFixed(2)} | ${s.recall.toFixed(2)} |`);
+    lines.push(
+      `| ${s.code === 'overall' ? '**overall**' : `\`${s.code}\``} | ${count} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${s.precision.toFixed(2)} | ${s.recall.toFixed(2)} |`,
+    );
   }
   return lines.join('\n');
 }

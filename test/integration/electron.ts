@@ -31,8 +31,10 @@ async function runSession(session: TestSession, vscodeExecutablePath: string): P
       extensionTestsEnv: { [TEST_FILES_ENV]: session.files.join(','), [TEST_RESULT_ENV]: resultFile, [TEST_GATE_ENV]: testGateDir(temp) },
       launchArgs: [
         copyFixtureWorkspace(join(temp, 'workspace')),
-        '--user-data-dir', userDataDir,
-        '--extensions-dir', join(temp, 'extensions'),
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        join(temp, 'extensions'),
         '--disable-extensions',
         ...(session.trusted ? ['--disable-workspace-trust'] : []),
       ],
@@ -41,9 +43,7 @@ async function runSession(session: TestSession, vscodeExecutablePath: string): P
     // runTests rejects when VS Code exits with a non-zero code, which failing tests cause.
     console.error(error);
   }
-  const result: SuiteResult = existsSync(resultFile)
-    ? (JSON.parse(readFileSync(resultFile, 'utf8')) as SuiteResult)
-    : { passed: 0, failed: 1, pending: 0 };
+  const result: SuiteResult = existsSync(resultFile) ? (JSON.parse(readFileSync(resultFile, 'utf8')) as SuiteResult) : { passed: 0, failed: 1, pending: 0 };
   rmSync(temp, { recursive: true, force: true });
   return result;
 }

@@ -28,7 +28,10 @@ test('a diagnostic on a sick spec, its Quick Fix applied, trained again: the dia
   const finding = panel.locator('.doctor article[data-code="overfitting"]');
   await finding.locator('[data-chart="doctor-overfitting"] svg .mark-line path').first().waitFor({ timeout: 60_000 });
   assert.match(await finding.locator('.finding-title').innerText(), /Overfitting: validation loss rose [\d.]+% from its best/);
-  await finding.locator('text', { hasText: /^best epoch \d+$/ }).first().waitFor({ timeout: 10_000 });
+  await finding
+    .locator('text', { hasText: /^best epoch \d+$/ })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await vscode.screenshot('1-doctor-strip', 'panel-doctor.png');
 
   // The diagnostic in the spec, and its Quick Fixes.
@@ -38,7 +41,10 @@ test('a diagnostic on a sick spec, its Quick Fix applied, trained again: the dia
   // The cursor on the flagged key, then the Quick Fix menu, as a person opens it (again if the menu came up before the fixes).
   const fix = page.locator('.action-widget .monaco-list-row', { hasText: /^Stop early: training\.earlyStopping with patience 3$/ });
   for (let attempt = 1; ; attempt++) {
-    await page.locator('.editor-group-container.active .view-lines span', { hasText: /^"training"$/ }).first().click();
+    await page
+      .locator('.editor-group-container.active .view-lines span', { hasText: /^"training"$/ })
+      .first()
+      .click();
     await page.keyboard.press('Control+.');
     try {
       await fix.waitFor({ timeout: 10_000 });
@@ -48,7 +54,7 @@ test('a diagnostic on a sick spec, its Quick Fix applied, trained again: the dia
       await page.keyboard.press('Escape');
     }
   }
-  assert.equal(await page.locator('.action-widget .monaco-list-row', { hasText: 'and Train' }).count() > 0, true, 'Apply and Train is offered');
+  assert.equal((await page.locator('.action-widget .monaco-list-row', { hasText: 'and Train' }).count()) > 0, true, 'Apply and Train is offered');
   await vscode.screenshot('2-doctor-quick-fix', 'doctor-quick-fix.png');
   // The first fix is the preferred one, focused: Enter applies it.
   await page.keyboard.press('Enter');

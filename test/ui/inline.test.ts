@@ -40,7 +40,10 @@ function attachments(): Promise<Attachment[]> {
     for (const rule of rules) {
       if (!(rule instanceof CSSStyleRule) || rule.style.content === '' || !/ced-/.test(rule.selectorText)) continue;
       // `.monaco-editor .ced-…::after`: the element is the last compound, without the pseudo-element.
-      const selector = rule.selectorText.split(' ').pop()!.replace(/::?(after|before)$/, '');
+      const selector = rule.selectorText
+        .split(' ')
+        .pop()!
+        .replace(/::?(after|before)$/, '');
       for (const element of Array.from(document.querySelectorAll(`.editor-group-container.active .view-lines ${selector}`))) {
         const box = element.getBoundingClientRect();
         found.push({ content: rule.style.content, width: box.width, height: box.height });
@@ -56,7 +59,8 @@ const isImage = (attachment: Attachment) => attachment.content.includes('data:im
 async function waitForText(pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await attachments()).some((a) => pattern.test(a.content))) {
-    if (Date.now() > deadline) throw new Error(`no decoration matched ${pattern}; found ${JSON.stringify((await attachments()).map((a) => a.content.slice(0, 60)))}`);
+    if (Date.now() > deadline)
+      throw new Error(`no decoration matched ${pattern}; found ${JSON.stringify((await attachments()).map((a) => a.content.slice(0, 60)))}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -87,7 +91,10 @@ test('after training, the name line of text.rnn.json shows a sparkline and the b
   assert.ok(images[0].content.length > 1000, 'the image holds a chart');
   assert.ok(images[0].width > 40 && images[0].height > 8, `drawn ${images[0].width}×${images[0].height}`);
   await vscode.screenshot('2-trained', 'inline-sparkline.png');
-  await vscode.page.locator('.editor-group-container.active .monaco-editor').first().screenshot({ path: join(TEST_ARTIFACTS, 'ui', 'inline', '3-editor.png') });
+  await vscode.page
+    .locator('.editor-group-container.active .monaco-editor')
+    .first()
+    .screenshot({ path: join(TEST_ARTIFACTS, 'ui', 'inline', '3-editor.png') });
 
   // The hover over the name line: a larger chart and the links.
   const nameLine = vscode.page.locator('.editor-group-container.active .view-lines').locator('.view-line', { hasText: '"name"' });

@@ -30,7 +30,9 @@ function panel(window = vscode): FrameLocator {
 
 /** How many points the loss chart's line marks hold (each `M`/`L` of their SVG paths). */
 async function lossPoints(): Promise<number> {
-  const paths = await panel().locator('[data-chart="loss"] .mark-line path').evaluateAll((elements) => elements.map((e) => e.getAttribute('d') ?? ''));
+  const paths = await panel()
+    .locator('[data-chart="loss"] .mark-line path')
+    .evaluateAll((elements) => elements.map((e) => e.getAttribute('d') ?? ''));
   return paths.reduce((sum, d) => sum + (d.match(/[ML]/g)?.length ?? 0), 0);
 }
 
@@ -40,16 +42,19 @@ async function openTab(name: string, window = vscode): Promise<void> {
 
 /** The fill colours of a chart's marks, as a sorted list, to see a theme change. */
 async function chartColours(chart: string): Promise<string> {
-  const colours = await panel().locator(`[data-chart="${chart}"] svg`).first().evaluate((svg) => {
-    const found = new Set<string>();
-    svg.querySelectorAll('path, text, rect, line').forEach((e) => {
-      for (const attribute of ['fill', 'stroke']) {
-        const value = e.getAttribute(attribute);
-        if (value && value !== 'none' && value !== 'transparent') found.add(value);
-      }
+  const colours = await panel()
+    .locator(`[data-chart="${chart}"] svg`)
+    .first()
+    .evaluate((svg) => {
+      const found = new Set<string>();
+      svg.querySelectorAll('path, text, rect, line').forEach((e) => {
+        for (const attribute of ['fill', 'stroke']) {
+          const value = e.getAttribute(attribute);
+          if (value && value !== 'none' && value !== 'transparent') found.add(value);
+        }
+      });
+      return [...found].sort().join(' ');
     });
-    return [...found].sort().join(' ');
-  });
   return colours;
 }
 
@@ -58,7 +63,9 @@ test('the panel follows a run and shows its views', { timeout: 300_000 }, async 
   await vscode.codeLenses(/^Open panel$/).waitFor({ timeout: 60_000 });
   await vscode.clickCodeLens(/^Open panel$/);
   await panel().locator('h1').waitFor({ timeout: 30_000 });
-  await panel().getByText(/no runs yet/).waitFor();
+  await panel()
+    .getByText(/no runs yet/)
+    .waitFor();
   await vscode.screenshot('1-empty-panel');
 
   // Held after its first epoch, however fast the machine trains: the running state is surely seen.
@@ -82,7 +89,9 @@ test('the panel follows a run and shows its views', { timeout: 300_000 }, async 
   await openTab('Hidden state');
   await panel().locator('[data-chart="hidden-state"] .mark-rect path').first().waitFor({ timeout: 30_000 });
   // sine.rnn.json: a GRU of 16 units over 40 time steps; the heatmap is the largest rect mark.
-  const rectCounts = await panel().locator('[data-chart="hidden-state"] g.mark-rect').evaluateAll((groups) => groups.map((g) => g.querySelectorAll(':scope > path').length));
+  const rectCounts = await panel()
+    .locator('[data-chart="hidden-state"] g.mark-rect')
+    .evaluateAll((groups) => groups.map((g) => g.querySelectorAll(':scope > path').length));
   assert.equal(Math.max(...rectCounts), 16 * 40, `a cell per unit and time step (rect marks: ${rectCounts.join(', ')})`);
   await vscode.screenshot('4-hidden-state', 'panel-hidden-state.png');
 
@@ -100,7 +109,11 @@ test('the panel follows a run and shows its views', { timeout: 300_000 }, async 
 
   await openTab('Loss');
   await panel().locator('[data-chart="loss"] .mark-line path').first().waitFor();
-  assert.equal(await panel().locator('[data-chart="loss"] .mark-rule path, [data-chart="loss"] .mark-rule line').count() > 0, true, 'the baseline rule is drawn');
+  assert.equal(
+    (await panel().locator('[data-chart="loss"] .mark-rule path, [data-chart="loss"] .mark-rule line').count()) > 0,
+    true,
+    'the baseline rule is drawn',
+  );
   const dark = await chartColours('loss');
   await vscode.runCommand('Preferences: Toggle between Light/Dark Themes');
   await vscode.page.waitForFunction(() => document.body.classList.contains('vs') || !!document.querySelector('.monaco-workbench.vs'));
@@ -162,7 +175,9 @@ test('a language model run shows text coloured by a unit, and Generate samples f
     const before = await panel(window).locator('.generated').textContent();
     await panel(window).getByLabel('Temperature').fill('1.5');
     await panel(window).getByRole('button', { name: 'Generate' }).click();
-    await panel(window).getByText(/sampled from the saved weights at temperature 1.5/i).waitFor({ timeout: 60_000 });
+    await panel(window)
+      .getByText(/sampled from the saved weights at temperature 1.5/i)
+      .waitFor({ timeout: 60_000 });
     assert.notEqual(await panel(window).locator('.generated').textContent(), before, 'a new sample');
     await window.screenshot('2-generated-from-weights');
 
@@ -170,7 +185,9 @@ test('a language model run shows text coloured by a unit, and Generate samples f
     await panel(window).getByLabel('Quantity').selectOption('f');
     await panel(window).locator('[data-chart="hidden-state"] .mark-rect path').first().waitFor({ timeout: 30_000 });
     await window.page.waitForTimeout(500);
-    const rectCounts = await panel(window).locator('[data-chart="hidden-state"] g.mark-rect').evaluateAll((groups) => groups.map((g) => g.querySelectorAll(':scope > path').length));
+    const rectCounts = await panel(window)
+      .locator('[data-chart="hidden-state"] g.mark-rect')
+      .evaluateAll((groups) => groups.map((g) => g.querySelectorAll(':scope > path').length));
     assert.equal(Math.max(...rectCounts), 16 * 32, 'the LSTM forget gate: 16 units × 32 steps');
     assert.ok((await panel(window).locator('[data-chart="hidden-state"] .mark-text text').count()) >= 32, 'the input characters above the heatmap');
     await window.screenshot('3-forget-gate');

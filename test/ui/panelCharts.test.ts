@@ -18,7 +18,14 @@ import { VsCode } from './harness';
 const SPECS = {
   'weather.rnn.json': {
     name: 'weather',
-    data: { type: 'csv', path: 'data/seattle-weather.csv', columns: ['temp_max', 'temp_min', 'precipitation', 'wind'], target: 'temp_max', window: 14, horizon: 1 },
+    data: {
+      type: 'csv',
+      path: 'data/seattle-weather.csv',
+      columns: ['temp_max', 'temp_min', 'precipitation', 'wind'],
+      target: 'temp_max',
+      window: 14,
+      horizon: 1,
+    },
     model: { cell: 'lstm', hiddenSize: 12 },
     training: { epochs: 4, batchSize: 32, learningRate: 0.005 },
   },
@@ -65,7 +72,9 @@ async function trainInPanel(window: VsCode, file: string): Promise<void> {
 
 /** The panel's width in CSS pixels. */
 async function panelWidth(window: VsCode): Promise<number> {
-  return panel(window).locator('body').evaluate(() => document.documentElement.clientWidth);
+  return panel(window)
+    .locator('body')
+    .evaluate(() => document.documentElement.clientWidth);
 }
 
 /** Resizes the browser window until the panel (half of the editor area) is `width` px wide. */
@@ -92,7 +101,8 @@ async function overflow(window: VsCode): Promise<string[]> {
       if (document.documentElement.scrollWidth > width + 1) found.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width})`);
       document.querySelectorAll('.tabpanel:not([hidden]) svg, .tabpanel:not([hidden]) table').forEach((element) => {
         const box = element.getBoundingClientRect();
-        if (box.width > 0 && box.right > width + 1) found.push(`${element.closest('[data-chart]')?.getAttribute('data-chart') ?? element.tagName} ends at ${Math.round(box.right)} px`);
+        if (box.width > 0 && box.right > width + 1)
+          found.push(`${element.closest('[data-chart]')?.getAttribute('data-chart') ?? element.tagName} ends at ${Math.round(box.right)} px`);
       });
       return found;
     });
@@ -106,7 +116,7 @@ function chartTexts(window: VsCode, chart: string): Promise<string[]> {
     .evaluate((svg) => Array.from(svg.querySelectorAll('text'), (text) => text.textContent ?? ''));
 }
 
-test('a CSV forecast: the loss chart reads well, predictions in the data\'s units, every view fits 600 px', { timeout: 420_000 }, async () => {
+test("a CSV forecast: the loss chart reads well, predictions in the data's units, every view fits 600 px", { timeout: 420_000 }, async () => {
   const window = await VsCode.open({ name: 'panel-charts-forecast', workspaceFrom: folder });
   try {
     await trainInPanel(window, 'weather.rnn.json');
@@ -116,9 +126,15 @@ test('a CSV forecast: the loss chart reads well, predictions in the data\'s unit
     await panel(window).locator('[data-chart="loss"] .mark-line path').first().waitFor({ timeout: 30_000 });
     await window.page.waitForTimeout(700);
     const texts = await chartTexts(window, 'loss');
-    assert.ok(texts.some((t) => /^baseline \(last value\) \d/.test(t)), `the baseline label: ${texts.join('|')}`);
+    assert.ok(
+      texts.some((t) => /^baseline \(last value\) \d/.test(t)),
+      `the baseline label: ${texts.join('|')}`,
+    );
     for (const entry of ['train, per step', 'train, epoch mean', 'validation']) assert.ok(texts.includes(entry), `legend entry ${entry}`);
-    const heights = await panel(window).locator('[data-chart="loss"] svg').first().evaluate((svg) => ({ chart: svg.getBoundingClientRect().height, panel: globalThis.innerHeight }));
+    const heights = await panel(window)
+      .locator('[data-chart="loss"] svg')
+      .first()
+      .evaluate((svg) => ({ chart: svg.getBoundingClientRect().height, panel: globalThis.innerHeight }));
     assert.ok(heights.chart >= 0.55 * heights.panel, `the loss chart uses the panel's height (${Math.round(heights.chart)} of ${heights.panel} px)`);
     await window.screenshot('1-loss-600px');
 
@@ -130,14 +146,22 @@ test('a CSV forecast: the loss chart reads well, predictions in the data\'s unit
     const tooltip = panel(window).locator('#vg-tooltip-element.visible');
     await tooltip.waitFor({ timeout: 10_000 });
     const readout = (await tooltip.textContent()) ?? '';
-    for (const series of ['step', 'train, per step', 'smoothed', 'train, epoch mean (its epoch)', 'validation (its epoch)']) assert.ok(readout.includes(series), `${series} in "${readout}"`);
+    for (const series of ['step', 'train, per step', 'smoothed', 'train, epoch mean (its epoch)', 'validation (its epoch)'])
+      assert.ok(readout.includes(series), `${series} in "${readout}"`);
     await window.screenshot('2-loss-crosshair');
     await window.page.mouse.move(box.x - 40, box.y - 40);
 
     // The x axis counts epochs or seconds on demand.
-    for (const [choice, title] of [['epoch', 'epoch'], ['wall-clock time', 'time (s)'], ['step', 'step']]) {
+    for (const [choice, title] of [
+      ['epoch', 'epoch'],
+      ['wall-clock time', 'time (s)'],
+      ['step', 'step'],
+    ]) {
       await panel(window).getByLabel('X axis').selectOption({ label: choice });
-      await panel(window).locator('[data-chart="loss"] svg text', { hasText: new RegExp(`^${title.replace(/[()]/g, '\\$&')}$`) }).first().waitFor({ timeout: 10_000 });
+      await panel(window)
+        .locator('[data-chart="loss"] svg text', { hasText: new RegExp(`^${title.replace(/[()]/g, '\\$&')}$`) })
+        .first()
+        .waitFor({ timeout: 10_000 });
     }
 
     // Predictions: prediction against target with y = x, the residuals, a sequence continued by its forecast; temp_max in °C.
@@ -228,7 +252,10 @@ test('Compare tells four runs of two sweeps apart: a colour each, unique labels,
     };
     await done(2);
     // The second sweep with another seed, so that its curves differ from the first one's.
-    writeFileSync(join(window.workspace, 'cells.rnn.json'), JSON.stringify({ ...SPECS['cells.rnn.json'], training: { ...SPECS['cells.rnn.json'].training, seed: 7 } }, null, 2));
+    writeFileSync(
+      join(window.workspace, 'cells.rnn.json'),
+      JSON.stringify({ ...SPECS['cells.rnn.json'], training: { ...SPECS['cells.rnn.json'].training, seed: 7 } }, null, 2),
+    );
     await window.page.waitForTimeout(1500);
     await done(4);
     await setPanelWidth(window, 600);
@@ -247,7 +274,10 @@ test('Compare tells four runs of two sweeps apart: a colour each, unique labels,
       .evaluateAll((texts) => texts.map((text) => text.textContent ?? ''));
     assert.equal(legend.length, 4, legend.join('|'));
     assert.equal(new Set(legend).size, 4, `unique labels: ${legend.join('|')}`);
-    assert.ok(legend.every((label) => label.startsWith('model.cell=')), 'labelled by the sweep value');
+    assert.ok(
+      legend.every((label) => label.startsWith('model.cell=')),
+      'labelled by the sweep value',
+    );
     await panel(window).getByRole('heading', { name: 'Configuration that differs' }).waitFor();
     assert.ok(await panel(window).locator('.config-table table', { hasText: 'model.cell' }).isVisible(), 'the differing key');
     assert.deepEqual(await overflow(window), [], 'Compare fits 600 px');
@@ -271,7 +301,10 @@ test('a classifier: accuracy curves beside the loss, a confusion matrix with cou
     await window.page.waitForTimeout(700);
     assert.equal(await panel(window).locator('[data-chart="accuracy"] g.mark-line path').count(), 2, 'train and validation accuracy');
     const accuracyTexts = await chartTexts(window, 'accuracy');
-    assert.ok(accuracyTexts.some((t) => /^best \d+\.\d% @ epoch \d$/.test(t)), accuracyTexts.join('|'));
+    assert.ok(
+      accuracyTexts.some((t) => /^best \d+\.\d% @ epoch \d$/.test(t)),
+      accuracyTexts.join('|'),
+    );
     assert.deepEqual(await overflow(window), [], 'the Loss view fits 600 px');
     await window.screenshot('1-loss-and-accuracy-600px', 'panel-accuracy.png');
 
@@ -280,8 +313,11 @@ test('a classifier: accuracy curves beside the loss, a confusion matrix with cou
     await window.page.waitForTimeout(500);
     const confusion = await chartTexts(window, 'predictions');
     assert.ok(confusion.includes('count'), 'a colour legend of the counts');
-    assert.ok(confusion.some((t) => /^accuracy \d+\.\d% · epoch 4 \((best and )?last\)$/.test(t)), `the title says which epoch: ${confusion.join('|')}`);
-    assert.equal(await panel(window).locator('[data-chart="predictions"] svg linearGradient').count(), 1, 'the legend\'s gradient');
+    assert.ok(
+      confusion.some((t) => /^accuracy \d+\.\d% · epoch 4 \((best and )?last\)$/.test(t)),
+      `the title says which epoch: ${confusion.join('|')}`,
+    );
+    assert.equal(await panel(window).locator('[data-chart="predictions"] svg linearGradient').count(), 1, "the legend's gradient");
     // The run list's best accuracy is the one the Predictions view reports (at its epoch, or as the best).
     const listed = /best acc (\d+\.\d%)/.exec((await panel(window).locator('#run option').first().textContent()) ?? '')?.[1];
     const summary = (await panel(window).locator('[data-summary="predictions"]').textContent()) ?? '';

@@ -39,10 +39,15 @@ test('Train with the pytorch engine: the panel follows the run, its header shows
   await window.openFile('sine.rnn.json');
   await window.codeLenses(/^Open panel$/).waitFor({ timeout: 60_000 });
   await window.clickCodeLens(/^Open panel$/);
-  await panel(window).getByText(/no runs yet/).waitFor({ timeout: 30_000 });
+  await panel(window)
+    .getByText(/no runs yet/)
+    .waitFor({ timeout: 30_000 });
   await panel(window).getByRole('button', { name: 'Train again' }).click();
   await panel(window).locator('.status', { hasText: 'completed' }).waitFor({ timeout: 240_000 });
-  await panel(window).getByText(/pytorch engine, cpu/).first().waitFor({ timeout: 10_000 });
+  await panel(window)
+    .getByText(/pytorch engine, cpu/)
+    .first()
+    .waitFor({ timeout: 10_000 });
   await panel(window).locator('[data-chart="loss"] .mark-line path').first().waitFor({ timeout: 30_000 });
   await window.screenshot('1-pytorch-run-in-panel');
   // The probes train.py recorded feed the same views as a kernel run's.

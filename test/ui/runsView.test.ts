@@ -45,7 +45,9 @@ test('the RNN Lab view lists experiments and runs; a run is deleted through the 
   await row('model.cell=lstm').waitFor({ timeout: 60_000 });
   await row('first GRU').waitFor();
   for (const experiment of ['adding', 'copy', 'reviews', 'sine', 'sunspots', 'text', 'weather-csv']) {
-    await row(new RegExp(`^${experiment}`)).first().waitFor();
+    await row(new RegExp(`^${experiment}`))
+      .first()
+      .waitFor();
   }
   assert.match((await row(/^adding/).textContent()) ?? '', /2 runs · best [\d.]+/);
   assert.match((await row('first GRU').textContent()) ?? '', /val [\d.]+ · [\d.]+s · (just now|1m ago) · #baseline/);

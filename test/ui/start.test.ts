@@ -63,7 +63,11 @@ interface Started {
 /** `npm start -- --port PORT` in its own process group, as a terminal runs it; resolves once it prints its address. */
 async function npmStart(port: number): Promise<Started> {
   const before = startFolders();
-  const npm = spawn('npm', ['start', '--', '--port', String(port), '--user-data-dir', userDataDir], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const npm = spawn('npm', ['start', '--', '--port', String(port), '--user-data-dir', userDataDir], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
   let output = '';
   npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -78,7 +82,10 @@ async function npmStart(port: number): Promise<Started> {
 
 /** Everything npm start started is gone: the process tree, the port and the temporary folder. */
 async function assertStopped(started: Started, port: number): Promise<void> {
-  await eventually('npm to exit', async () => (await Promise.race([started.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))])) === true);
+  await eventually(
+    'npm to exit',
+    async () => (await Promise.race([started.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))])) === true,
+  );
   await eventually('code-server and its children to end', () => codeServerProcesses().length === 0, 30_000);
   assert.equal(await isPortFree(port), true, `nothing answers on ${port} any more`);
   const left = started.temp.filter((name) => startFolders().has(name));

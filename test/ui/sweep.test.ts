@@ -42,7 +42,14 @@ test('the Sweep view summarises a 3-run sweep', { timeout: 300_000 }, async () =
   await panel().locator('.note', { hasText: 'Sweep 3/3 done' }).waitFor({ timeout: 180_000 });
   await panel().locator('.sweep-table tr.best').waitFor();
   await panel().locator('[data-chart^="sweep-"] .mark-symbol path').first().waitFor({ timeout: 30_000 });
-  assert.deepEqual(await panel().locator('.sweep-table thead th').allTextContents(), ['# ▲', 'training.learningRate', 'status', 'best val loss', 'epochs', 'duration']);
+  assert.deepEqual(await panel().locator('.sweep-table thead th').allTextContents(), [
+    '# ▲',
+    'training.learningRate',
+    'status',
+    'best val loss',
+    'epochs',
+    'duration',
+  ]);
   assert.deepEqual(await rows.locator('td:nth-child(2)').allTextContents(), ['0.001', '0.01', '0.1'], 'grid order');
   assert.equal(await panel().locator('.sweep-table tr.best').count(), 1, 'one best run');
   // Room for the panel: the explorer goes, the panel's charts are drawn again at the new width.
@@ -54,7 +61,11 @@ test('the Sweep view summarises a 3-run sweep', { timeout: 300_000 }, async () =
   await panel().getByRole('button', { name: 'Sort by best val loss' }).click();
   assert.match((await rows.first().getAttribute('class')) ?? '', /\bbest\b/);
   const losses = (await rows.locator('td:nth-child(4)').allTextContents()).map(Number);
-  assert.deepEqual(losses, [...losses].sort((a, b) => a - b), 'ascending');
+  assert.deepEqual(
+    losses,
+    [...losses].sort((a, b) => a - b),
+    'ascending',
+  );
   await panel().getByRole('button', { name: 'Sort by best val loss' }).click();
   assert.doesNotMatch((await rows.first().getAttribute('class')) ?? '', /\bbest\b/, 'descending the second time');
 

@@ -61,7 +61,9 @@ test('when a fast run ends, the CodeLens, editor title, status bar and panel agr
   await vscode.openFile('sine.rnn.json');
   await vscode.codeLenses(/^▶ Train$/).waitFor({ timeout: 60_000 });
   await vscode.clickCodeLens(/^▶ Train$/);
-  await panel().locator('.status', { hasText: /^completed$/ }).waitFor({ timeout: 120_000 });
+  await panel()
+    .locator('.status', { hasText: /^completed$/ })
+    .waitFor({ timeout: 120_000 });
   const ended = Date.now();
   const stopAction = vscode.page.locator('.editor-group-container .editor-actions [aria-label*="Stop Training"]');
   const statusItem = vscode.page.locator('.statusbar-item', { hasText: 'RNN Lab:' });
@@ -80,7 +82,9 @@ test('when a fast run ends, the CodeLens, editor title, status bar and panel agr
   await panel().locator('[data-chart="hidden-state"] .mark-rect path').first().waitFor({ timeout: 30_000 });
   await vscode.screenshot('5-hidden-state-last-epoch');
   await panel().getByRole('tab', { name: 'Predictions' }).click();
-  await panel().locator('.note', { hasText: /, epoch 8\.$/ }).waitFor({ timeout: 30_000 });
+  await panel()
+    .locator('.note', { hasText: /, epoch 8\.$/ })
+    .waitFor({ timeout: 30_000 });
   await vscode.screenshot('6-predictions-last-epoch');
 
   // The slider's choice holds: the views show the chosen epoch, not the newest.
@@ -89,7 +93,9 @@ test('when a fast run ends, the CodeLens, editor title, status bar and panel agr
   await vscode.page.keyboard.press('Home');
   await panel().locator('output[for="probe-epoch"]', { hasText: 'epoch 1 of 8' }).waitFor({ timeout: 30_000 });
   await panel().getByRole('tab', { name: 'Predictions' }).click();
-  await panel().locator('.note', { hasText: /, epoch 1\.$/ }).waitFor({ timeout: 30_000 });
+  await panel()
+    .locator('.note', { hasText: /, epoch 1\.$/ })
+    .waitFor({ timeout: 30_000 });
 
   // A new run follows its own newest probe to its last epoch.
   const previous = await panel().locator('#run').inputValue();
@@ -99,7 +105,9 @@ test('when a fast run ends, the CodeLens, editor title, status bar and panel agr
     const shown = await panel().locator('#run').inputValue();
     return shown !== previous && !shown.startsWith('queued-');
   });
-  await panel().locator('.status', { hasText: /^completed$/ }).waitFor({ timeout: 120_000 });
+  await panel()
+    .locator('.status', { hasText: /^completed$/ })
+    .waitFor({ timeout: 120_000 });
   // The focus is in the panel now: the spec's editor is not the active group, its CodeLens follows all the same.
   const endedAgain = Date.now();
   const lens = vscode.page.locator('.codelens-decoration a');
@@ -109,7 +117,9 @@ test('when a fast run ends, the CodeLens, editor title, status bar and panel agr
     statusBar: await msUntil(statusItem, 'hidden', endedAgain),
   };
   console.log(`after the panel said completed, the focus in the panel: ${JSON.stringify(lagAgain)} ms`);
-  await panel().locator('.note', { hasText: /, epoch 8\.$/ }).waitFor({ timeout: 30_000 });
+  await panel()
+    .locator('.note', { hasText: /, epoch 8\.$/ })
+    .waitFor({ timeout: 30_000 });
   await panel().getByRole('tab', { name: 'Hidden state' }).click();
   await panel().locator('output[for="probe-epoch"]', { hasText: 'epoch 8 of 8' }).waitFor({ timeout: 30_000 });
   await vscode.screenshot('7-next-run-last-epoch');

@@ -90,10 +90,7 @@ const probe: ProbeEvent = {
       c: [0, 1].map(() => grid((u, t) => 3 * Math.sin(u - t / 7))),
     },
   })),
-  gradientNorms: [
-    Array.from({ length: STEPS }, (_, t) => 1e-7 * Math.exp(t / 3)),
-    Array.from({ length: STEPS - 10 }, (_, t) => 1e-3 * Math.exp(t / 20)),
-  ],
+  gradientNorms: [Array.from({ length: STEPS }, (_, t) => 1e-7 * Math.exp(t / 3)), Array.from({ length: STEPS - 10 }, (_, t) => 1e-3 * Math.exp(t / 20))],
   predictions: { kind: 'forecast', targets: [], predictions: [] },
 };
 
@@ -226,7 +223,10 @@ test('downsampleExtrema caps the count, keeps order and keeps spikes', () => {
   const kept = downsampleExtrema(rows, 300, 'loss');
   assert.ok(kept.length <= 300 && kept.length >= 150, `kept ${kept.length}`);
   assert.ok(kept.includes(rows[4321]) && kept.includes(rows[7777]), 'both spikes survive');
-  assert.ok(kept.every((row, i) => i === 0 || row.step > kept[i - 1].step), 'order kept');
+  assert.ok(
+    kept.every((row, i) => i === 0 || row.step > kept[i - 1].step),
+    'order kept',
+  );
   const short = rows.slice(0, 10);
   const copy = downsampleExtrema(short, 300, 'loss');
   assert.deepEqual(copy, short);
@@ -275,12 +275,22 @@ test('sortByBest orders by best validation loss, runs without one last in their 
 });
 
 test('activationSpans pairs characters with one unit, activationColor mixes the theme colours', () => {
-  const spans = activationSpans('ab"c', [[0.1, 0.2, 0.3, 0.4], [-1, 0.5, 0.9]], 1);
+  const spans = activationSpans(
+    'ab"c',
+    [
+      [0.1, 0.2, 0.3, 0.4],
+      [-1, 0.5, 0.9],
+    ],
+    1,
+  );
   assert.deepEqual(
     spans.map((s) => s.char),
     ['a', 'b', '"', 'c'],
   );
-  assert.deepEqual(spans.slice(0, 3).map((s) => s.value), [-1, 0.5, 0.9]);
+  assert.deepEqual(
+    spans.slice(0, 3).map((s) => s.value),
+    [-1, 0.5, 0.9],
+  );
   assert.ok(Number.isNaN(spans[3].value));
   assert.equal(activationColor(Number.NaN, DEFAULT_THEME), 'transparent');
   assert.equal(activationColor(1, DARK), 'color-mix(in srgb, #ff0b0b 100%, #202020)');
@@ -329,7 +339,10 @@ test('loss chart: the per-epoch train loss has its own colour and legend entry, 
   const texts = svgTexts(svg);
   for (const entry of ['train, per step', 'train, epoch mean', 'validation']) assert.ok(texts.includes(entry), entry);
   await withView(lossChartSpec({ width: WIDTH }), { steps: lossSteps, epochs, baseline }, (view) => {
-    const strokes = (points: number) => lines(view).filter((line) => line.points === points).map((line) => line.stroke);
+    const strokes = (points: number) =>
+      lines(view)
+        .filter((line) => line.points === points)
+        .map((line) => line.stroke);
     const [stepStroke] = strokes(lossSteps.length);
     const epochStrokes = strokes(epochs.length);
     assert.equal(new Set(epochStrokes).size, 2, 'train and validation per epoch differ');
@@ -338,7 +351,10 @@ test('loss chart: the per-epoch train loss has its own colour and legend entry, 
 });
 
 test('loss chart: x axis labels keep apart at any width (no "750800")', async () => {
-  const steps = stepRows(Array.from({ length: 800 }, (_, i) => ({ step: i + 1, loss: 1 / (1 + i) })), 0.6);
+  const steps = stepRows(
+    Array.from({ length: 800 }, (_, i) => ({ step: i + 1, loss: 1 / (1 + i) })),
+    0.6,
+  );
   for (const width of [200, 320, 480, 900]) {
     await withView(lossChartSpec({ width }), { steps, epochs: [], baseline: [] }, (view) => {
       const labels = axisLabels(view, 'step');
@@ -348,7 +364,10 @@ test('loss chart: x axis labels keep apart at any width (no "750800")', async ()
       for (let i = 1; i < labels.length; i++) {
         const gap = labels[i].x - labels[i - 1].x;
         // Labels are centred on their ticks: the gap between two centres must hold half of each.
-        assert.ok(gap >= ((labels[i].text.length + labels[i - 1].text.length) / 2) * 7 + 6, `"${labels[i - 1].text}" and "${labels[i].text}" ${gap} px apart at ${width} px`);
+        assert.ok(
+          gap >= ((labels[i].text.length + labels[i - 1].text.length) / 2) * 7 + 6,
+          `"${labels[i - 1].text}" and "${labels[i].text}" ${gap} px apart at ${width} px`,
+        );
       }
     });
   }
@@ -374,17 +393,27 @@ test('loss chart: the x axis counts steps, epochs or wall-clock seconds', async 
 });
 
 test('loss chart: a crosshair at the nearest step reads every series there', async () => {
-  const steps = stepRows(Array.from({ length: 20 }, (_, i) => ({ step: i + 1, epoch: Math.floor(i / 10) + 1, loss: 1 / (1 + i) })), 0.5, 10, [
-    { epoch: 1, trainLoss: 0.31, validationLoss: 0.42 },
-  ]);
+  const steps = stepRows(
+    Array.from({ length: 20 }, (_, i) => ({ step: i + 1, epoch: Math.floor(i / 10) + 1, loss: 1 / (1 + i) })),
+    0.5,
+    10,
+    [{ epoch: 1, trainLoss: 0.31, validationLoss: 0.42 }],
+  );
   const spec = lossChartSpec({ width: WIDTH });
-  const params = ((spec as { layer: { params?: { name: string; select: { nearest?: boolean; on?: string } }[] }[] }).layer).flatMap((layer) => layer.params ?? []);
+  const params = (spec as { layer: { params?: { name: string; select: { nearest?: boolean; on?: string } }[] }[] }).layer.flatMap(
+    (layer) => layer.params ?? [],
+  );
   const crosshair = params.find((param) => param.name === CROSSHAIR_PARAM);
   assert.ok(crosshair?.select.nearest && crosshair.select.on === 'pointermove', 'follows the pointer to the nearest step');
   await withView(spec, { steps, epochs: [], baseline: [] }, (view) => {
-    const rules = dataMarks(view).filter((m) => m.marktype === 'rule').flatMap((m) => m.items) as (SceneNode & { tooltip?: Record<string, unknown>; opacity?: number })[];
+    const rules = dataMarks(view)
+      .filter((m) => m.marktype === 'rule')
+      .flatMap((m) => m.items) as (SceneNode & { tooltip?: Record<string, unknown>; opacity?: number })[];
     assert.equal(rules.length, steps.length, 'a crosshair position per step');
-    assert.ok(rules.every((rule) => rule.opacity === 0), 'hidden until hovered');
+    assert.ok(
+      rules.every((rule) => rule.opacity === 0),
+      'hidden until hovered',
+    );
     const readout = rules[4].tooltip!;
     assert.equal(readout.step, '5');
     assert.equal(readout['train, per step'], String(Number((1 / 5).toPrecision(4))));
@@ -457,7 +486,10 @@ test('hidden state heatmap: token inputs are drawn as characters above the same 
     assert.equal(tokens?.items.length, STEPS);
     const rects = dataMarks(view).find((m) => m.marktype === 'rect');
     const firstToken = tokens?.items.find((item) => item.text === 'c') as unknown as { x: number };
-    const firstColumn = rects?.items.filter((item) => (item as unknown as { datum: { time: number } }).datum.time === 0) as unknown as { x: number; width: number }[];
+    const firstColumn = rects?.items.filter((item) => (item as unknown as { datum: { time: number } }).datum.time === 0) as unknown as {
+      x: number;
+      width: number;
+    }[];
     assert.ok(Math.abs(firstToken.x - (firstColumn[0].x + firstColumn[0].width / 2)) < 0.5, 'token centred over its column');
   });
 });
@@ -497,7 +529,7 @@ const forecastProbe = {
   targetFeature: 0,
 };
 
-test('forecast rows: targets, predictions and residuals back in the data\'s units', () => {
+test("forecast rows: targets, predictions and residuals back in the data's units", () => {
   const rows = forecastRows(forecastProbe);
   assert.equal(rows.length, 30);
   assert.ok(Math.abs(rows[3].target - (15 + 5 * Math.sin(1))) < 1e-9, 'value × std + mean');
@@ -541,11 +573,19 @@ test('sequence chart: one validation sequence as a time series that continues in
   const inputs = Array.from({ length: window }, (_, t) => [Math.cos(t / 4), 0.5]);
   const rows = sequenceRows(forecastProbe, inputs, 2);
   const input = rows.filter((r) => r.series === 'input');
-  assert.deepEqual(input.map((r) => r.time), Array.from({ length: window }, (_, t) => t - window + 1), 'the inputs end at time 0');
-  assert.ok(Math.abs(input[0].value - (15 + 5 * Math.cos(0))) < 1e-9, 'the target feature, in the data\'s units');
+  assert.deepEqual(
+    input.map((r) => r.time),
+    Array.from({ length: window }, (_, t) => t - window + 1),
+    'the inputs end at time 0',
+  );
+  assert.ok(Math.abs(input[0].value - (15 + 5 * Math.cos(0))) < 1e-9, "the target feature, in the data's units");
   for (const series of ['target', 'prediction'] as const) {
     const line = rows.filter((r) => r.series === series);
-    assert.deepEqual(line.map((r) => r.time), [0, 1], `${series}: from the last input into the horizon`);
+    assert.deepEqual(
+      line.map((r) => r.time),
+      [0, 1],
+      `${series}: from the last input into the horizon`,
+    );
     assert.equal(line[0].value, input.at(-1)!.value, `${series} continues the series`);
   }
   assert.ok(Math.abs(rows.find((r) => r.series === 'target' && r.time === 1)!.value - (15 + 5 * Math.sin(2 / 3))) < 1e-9);
@@ -554,15 +594,31 @@ test('sequence chart: one validation sequence as a time series that continues in
   for (const t of ['input', 'target', 'prediction', 'temp_max', 'time step (0: last input)']) assert.ok(texts.includes(t), t);
   await withView(spec, { sequence: rows }, (view) => {
     assert.deepEqual(
-      lines(view).map((line) => line.points).sort((a, b) => a - b),
+      lines(view)
+        .map((line) => line.points)
+        .sort((a, b) => a - b),
       [2, 2, window],
     );
   });
-  assert.deepEqual(sequenceRows({ ...forecastProbe, targetFeature: undefined }, inputs, 0).map((r) => r.series), ['target', 'prediction'], 'no past without the target among the inputs');
+  assert.deepEqual(
+    sequenceRows({ ...forecastProbe, targetFeature: undefined }, inputs, 0).map((r) => r.series),
+    ['target', 'prediction'],
+    'no past without the target among the inputs',
+  );
 });
 
 test('confusion chart: a cell per class pair with its count, a colour legend, accuracy and its epoch in the title', async () => {
-  const classify = { kind: 'classify' as const, classes: ['negative', 'positive'], labels: [], predicted: [], confusion: [[81, 19], [12, 88]], accuracy: 0.845 };
+  const classify = {
+    kind: 'classify' as const,
+    classes: ['negative', 'positive'],
+    labels: [],
+    predicted: [],
+    confusion: [
+      [81, 19],
+      [12, 88],
+    ],
+    accuracy: 0.845,
+  };
   const rows = confusionRows(classify);
   const spec = confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy, caption: 'epoch 9 (last)' });
   const svg = await renderSvg(spec, { confusion: rows });
@@ -585,8 +641,9 @@ test('confusion chart: a cell per class pair with its count, a colour legend, ac
   });
 });
 
-test('accuracy sentences: the whole validation split\'s figure, its epoch, best or last, and the best beside it', () => {
-  const epochsOf = (accuracies: number[]) => accuracies.map((validationAccuracy, k) => ({ epoch: k + 1, validationLoss: 1 - validationAccuracy, validationAccuracy }));
+test("accuracy sentences: the whole validation split's figure, its epoch, best or last, and the best beside it", () => {
+  const epochsOf = (accuracies: number[]) =>
+    accuracies.map((validationAccuracy, k) => ({ epoch: k + 1, validationLoss: 1 - validationAccuracy, validationAccuracy }));
   // Copy: the run list's 92.4% (the epoch's accuracy), not the probed samples' 90%.
   const copy = epochsOf([0.5, 0.7, 0.85, 0.9, 0.91, 0.915, 0.92, 0.924]);
   assert.equal(accuracySentence('tokens', copy, 8), 'Next-token validation accuracy 92.4% at epoch 8 (best and last).');
@@ -607,14 +664,30 @@ test('accuracy chart: train and validation per epoch, the best validation epoch 
   const spec = accuracyChartSpec({ width: WIDTH });
   const texts = svgTexts(await renderSvg(spec, { epochs: accuracy }));
   for (const t of ['accuracy', 'epoch', 'train, epoch mean', 'validation', 'best 62.0% @ epoch 3']) assert.ok(texts.includes(t), `${t} in ${texts.join('|')}`);
-  assert.ok(texts.some((t) => t.endsWith('%')), 'percent ticks');
+  assert.ok(
+    texts.some((t) => t.endsWith('%')),
+    'percent ticks',
+  );
   await withView(spec, { epochs: accuracy }, (view) => {
-    assert.deepEqual(lines(view).map((line) => line.points), [5, 5], 'a line per split, a point per epoch');
-    assert.deepEqual(lines(view).map((line) => line.stroke), [DEFAULT_THEME.palette[2], DEFAULT_THEME.palette[1]], "the loss chart's per-epoch colours");
+    assert.deepEqual(
+      lines(view).map((line) => line.points),
+      [5, 5],
+      'a line per split, a point per epoch',
+    );
+    assert.deepEqual(
+      lines(view).map((line) => line.stroke),
+      [DEFAULT_THEME.palette[2], DEFAULT_THEME.palette[1]],
+      "the loss chart's per-epoch colours",
+    );
   });
   // A run recorded before train accuracy was: the validation line alone.
   const old = accuracy.map((row) => ({ ...row, trainAccuracy: undefined }));
-  await withView(spec, { epochs: old }, (view) => assert.deepEqual(lines(view).map((line) => line.points), [5]));
+  await withView(spec, { epochs: old }, (view) =>
+    assert.deepEqual(
+      lines(view).map((line) => line.points),
+      [5],
+    ),
+  );
 });
 
 test('compare chart: a line per run in its own colour, labels in the legend, log option', async () => {
@@ -623,7 +696,10 @@ test('compare chart: a line per run in its own colour, labels in the legend, log
     { id: '20260101-120500-b2', label: 'lr=0.001' },
     { id: '20260101-121000-c3', label: 'gru' },
   ];
-  const rows = compareRows(runs.map((run, k) => ({ id: run.id, epochs: Array.from({ length: 6 }, (_, e) => ({ epoch: e + 1, validationLoss: (0.3 + 0.1 * k) / (1 + e) })) })), 0);
+  const rows = compareRows(
+    runs.map((run, k) => ({ id: run.id, epochs: Array.from({ length: 6 }, (_, e) => ({ epoch: e + 1, validationLoss: (0.3 + 0.1 * k) / (1 + e) })) })),
+    0,
+  );
   rows.push({ runId: 'not-shown', epoch: 1, validationLoss: 0.5, smoothed: 0.5 });
   const spec = compareChartSpec({ width: WIDTH, runs, logScale: true });
   const svg = await renderSvg(spec, { runs: rows });
@@ -631,7 +707,10 @@ test('compare chart: a line per run in its own colour, labels in the legend, log
   for (const run of runs) assert.ok(texts.includes(run.label), run.label);
   assert.ok(!texts.some((t) => t.includes('20260101')), 'run ids replaced by labels');
   assert.ok(texts.includes('validation loss') && texts.includes('epoch'));
-  const styles = runStyles(runs.map((run) => run.id), DEFAULT_THEME.palette);
+  const styles = runStyles(
+    runs.map((run) => run.id),
+    DEFAULT_THEME.palette,
+  );
   await withView(spec, { runs: rows }, (view) => {
     assert.equal(scaleOf(view, 'y').type, 'log');
     assert.deepEqual(
@@ -648,11 +727,17 @@ test('runStyles: every run its own colour, then dash patterns past the palette, 
   const ids = Array.from({ length: 40 }, (_, i) => `2026120${i % 10}-1200${String(i).padStart(2, '0')}-sweep`);
   const four = runStyles(ids.slice(0, 4), palette);
   assert.equal(new Set([...four.values()].map((style) => style.color)).size, 4, 'four runs, four colours');
-  assert.ok([...four.values()].every((style) => style.dash.length === 0), 'solid while the palette lasts');
+  assert.ok(
+    [...four.values()].every((style) => style.dash.length === 0),
+    'solid while the palette lasts',
+  );
   const many = runStyles(ids.slice(0, palette.length + 3), palette);
   const keys = [...many.values()].map((style) => `${style.color}|${style.dash.join(',')}`);
   assert.equal(new Set(keys).size, keys.length, 'no two runs drawn alike');
-  assert.ok([...many.values()].slice(palette.length).every((style) => style.dash.length > 0), 'past the palette: dashed');
+  assert.ok(
+    [...many.values()].slice(palette.length).every((style) => style.dash.length > 0),
+    'past the palette: dashed',
+  );
   assert.deepEqual(runStyles(ids.slice(0, 3), palette).get(ids[2]), four.get(ids[2]), 'a run keeps its style when a later one goes');
   // Runs of one palette colour's hash take another free colour, never a taken one.
   const collide = ids.filter((id) => runColor(id, palette) === runColor(ids[0], palette)).slice(0, 2);
@@ -671,10 +756,20 @@ test('uniqueRunLabels: the name or sweep value, the id after it where two runs s
 });
 
 test('compare chart: smoothing draws the smoothed curves over the faint raw ones', async () => {
-  const runs = [{ id: 'r1', label: 'first' }, { id: 'r2', label: 'second' }];
+  const runs = [
+    { id: 'r1', label: 'first' },
+    { id: 'r2', label: 'second' },
+  ];
   const losses = [0.5, 0.2, 0.4, 0.1, 0.3, 0.05];
-  const rows = compareRows(runs.map((run) => ({ id: run.id, epochs: losses.map((validationLoss, e) => ({ epoch: e + 1, validationLoss })) })), 0.6);
-  assert.deepEqual(rows.slice(0, 6).map((row) => row.smoothed), smoothDebiased(losses, 0.6), 'each run smoothed over its own epochs');
+  const rows = compareRows(
+    runs.map((run) => ({ id: run.id, epochs: losses.map((validationLoss, e) => ({ epoch: e + 1, validationLoss })) })),
+    0.6,
+  );
+  assert.deepEqual(
+    rows.slice(0, 6).map((row) => row.smoothed),
+    smoothDebiased(losses, 0.6),
+    'each run smoothed over its own epochs',
+  );
   assert.equal(rows[6].smoothed, losses[0], 'the second run starts afresh');
   await withView(compareChartSpec({ width: WIDTH, runs, smoothed: true }), { runs: rows }, (view) => {
     const drawn = dataMarks(view).filter((m) => m.marktype === 'line' && m.items.length > 0) as (SceneMark & { items: (SceneNode & { opacity?: number })[] })[];
@@ -687,9 +782,14 @@ test('compare chart: smoothing draws the smoothed curves over the faint raw ones
 test('compare chart: dashed runs past the palette show their dash in the chart and the legend', async () => {
   const palette = DEFAULT_THEME.palette;
   const runs = Array.from({ length: palette.length + 2 }, (_, i) => ({ id: `run-${i}`, label: `run ${i}` }));
-  const rows = compareRows(runs.map((run, k) => ({ id: run.id, epochs: [1, 2, 3].map((epoch) => ({ epoch, validationLoss: 1 / (epoch + k) })) })), 0);
+  const rows = compareRows(
+    runs.map((run, k) => ({ id: run.id, epochs: [1, 2, 3].map((epoch) => ({ epoch, validationLoss: 1 / (epoch + k) })) })),
+    0,
+  );
   await withView(compareChartSpec({ width: WIDTH, runs }), { runs: rows }, (view) => {
-    const drawn = dataMarks(view).filter((m) => m.marktype === 'line' && m.items.length > 0) as (SceneMark & { items: (SceneNode & { strokeDash?: number[] })[] })[];
+    const drawn = dataMarks(view).filter((m) => m.marktype === 'line' && m.items.length > 0) as (SceneMark & {
+      items: (SceneNode & { strokeDash?: number[] })[];
+    })[];
     const looks = drawn.map((m) => `${m.items[0].stroke}|${(m.items[0].strokeDash ?? []).join(',')}`);
     assert.equal(new Set(looks).size, runs.length, looks.join(' '));
   });
@@ -697,7 +797,12 @@ test('compare chart: dashed runs past the palette show their dash in the chart a
 
 // A 3 × 2 sweep over the learning rate (three decades) and the cell.
 const sweepRuns = [0.001, 0.01, 0.1].flatMap((lr, i) =>
-  ['gru', 'lstm'].map((cell, j) => ({ id: `run-${i}-${j}`, label: `lr=${lr}, cell=${cell}`, values: { 'training.learningRate': lr, 'model.cell': cell }, metric: 0.02 * (1 + i) * (1 + j) })),
+  ['gru', 'lstm'].map((cell, j) => ({
+    id: `run-${i}-${j}`,
+    label: `lr=${lr}, cell=${cell}`,
+    values: { 'training.learningRate': lr, 'model.cell': cell },
+    metric: 0.02 * (1 + i) * (1 + j),
+  })),
 );
 sweepRuns.push({ id: 'run-failed', label: 'lr=1, cell=gru', values: { 'training.learningRate': 1, 'model.cell': 'gru' }, metric: Number.NaN });
 
@@ -717,7 +822,10 @@ test('sweepPointRows: a row per run with a finite metric, values as text on a no
   const rows = sweepPointRows(sweepRuns, 'model.cell', 'nominal', 'run-0-0');
   assert.equal(rows.length, 6, 'the run without a metric is left out');
   assert.deepEqual(rows[0], { runId: 'run-0-0', label: 'lr=0.001, cell=gru', value: 'gru', metric: 0.02, best: true });
-  assert.deepEqual(sweepPointRows(sweepRuns, 'training.learningRate', 'log', undefined).map((row) => row.value), [0.001, 0.001, 0.01, 0.01, 0.1, 0.1]);
+  assert.deepEqual(
+    sweepPointRows(sweepRuns, 'training.learningRate', 'log', undefined).map((row) => row.value),
+    [0.001, 0.001, 0.01, 0.01, 0.1, 0.1],
+  );
   assert.deepEqual(sweepPointRows([{ id: 'x', label: 'x', values: { [`json`]: [1, 2] }, metric: 1 }], 'json', 'nominal', 'x')[0].value, '[1,2]');
 });
 
@@ -732,7 +840,11 @@ test('sweep chart: a numeric key on a log axis, a point per run, the best highli
     assert.equal(scaleOf(view, 'x').type, 'log');
     assert.deepEqual(scaleOf(view, 'x').domain(), [0.001, 1], 'the axis spans every swept value, the one without a result too');
     const symbols = dataMarks(view).filter((m) => m.marktype === 'symbol');
-    assert.deepEqual(symbols.map((m) => m.items.length), [6, 1], 'every run, then the best one again on top');
+    assert.deepEqual(
+      symbols.map((m) => m.items.length),
+      [6, 1],
+      'every run, then the best one again on top',
+    );
     assert.equal(symbols[1].items[0].fill, DEFAULT_THEME.palette[1]);
     assert.equal(symbols[0].items[0].fill, DEFAULT_THEME.palette[0]);
     assert.deepEqual(lines(view), [{ points: 3, stroke: DEFAULT_THEME.muted }], 'the lowest loss at each of the three values');
@@ -743,7 +855,7 @@ test('sweep chart: a numeric key on a log axis, a point per run, the best highli
   });
 });
 
-test('sweep chart: a categorical key as points in the sweep\'s order, no line', async () => {
+test("sweep chart: a categorical key as points in the sweep's order, no line", async () => {
   const rows = sweepPointRows(sweepRuns, 'model.cell', 'nominal', 'run-0-1');
   const spec = sweepChartSpec({ width: WIDTH, key: 'model.cell', scale: 'nominal', categories: ['lstm', 'gru'] });
   await withView(spec, { points: rows }, (view) => {
@@ -769,13 +881,15 @@ test('sparkline: exactly its size, no axes, the line with best and last points',
   });
 });
 
-test('sparkline: the baseline, when given, is a muted rule on the curve\'s scale', async () => {
+test("sparkline: the baseline, when given, is a muted rule on the curve's scale", async () => {
   const series = epochs.map((e) => ({ x: e.epoch, value: e.validationLoss }));
   const above = Math.max(...series.map((row) => row.value)) * 2;
   const svg = await renderSvg(sparklineSpec(), { series, baseline: [{ loss: above, label: 'predict 1' }] });
   assert.match(svg, /^<svg[^>]* width="120" height="24"/, 'still exactly its size');
   await withView(sparklineSpec(), { series, baseline: [{ loss: above, label: 'predict 1' }] }, (view) => {
-    const rules = dataMarks(view).filter((m) => m.marktype === 'rule').flatMap((m) => m.items);
+    const rules = dataMarks(view)
+      .filter((m) => m.marktype === 'rule')
+      .flatMap((m) => m.items);
     assert.equal(rules.length, 1);
     assert.equal(rules[0].stroke, DEFAULT_THEME.muted);
     assert.equal(scaleOf(view, 'y').domain()[1], above, 'the scale reaches up to the baseline');
@@ -809,16 +923,37 @@ test('colours and fonts come from the theme', async () => {
   }
   const cells = hiddenStateData(probe, 0, 0, 'h').cells;
   const themed = new Set([DARK.foreground, DARK.background, DARK.grid, DARK.muted, ...DARK.palette, ...DARK.diverging]);
-  const classify = { kind: 'classify' as const, classes: ['a', 'b'], labels: [], predicted: [], confusion: [[3, 1], [0, 4]], accuracy: 0.875 };
+  const classify = {
+    kind: 'classify' as const,
+    classes: ['a', 'b'],
+    labels: [],
+    predicted: [],
+    confusion: [
+      [3, 1],
+      [0, 4],
+    ],
+    accuracy: 0.875,
+  };
   const charts: [TopLevelSpec, Datasets][] = [
     [hiddenStateChartSpec({ quantity: 'h', input: 'dense', theme: DARK }), hiddenStateDatasets()],
     [gradientFlowChartSpec({ width: WIDTH, theme: DARK }), { gradients: gradientRows(probe) }],
     [forecastScatterSpec({ width: WIDTH, theme: DARK }), { forecast: [{ index: 0, target: 1, prediction: 2, residual: 1 }] }],
     [confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy, theme: DARK }), { confusion: confusionRows(classify) }],
     [compareChartSpec({ width: WIDTH, runs: [{ id: 'r1', label: 'first run' }], theme: DARK }), { runs: [{ runId: 'r1', epoch: 1, validationLoss: 0.2 }] }],
-    [sparklineSpec({ theme: DARK }), { series: [{ x: 1, value: 2 }, { x: 2, value: 1 }] }],
+    [
+      sparklineSpec({ theme: DARK }),
+      {
+        series: [
+          { x: 1, value: 2 },
+          { x: 2, value: 1 },
+        ],
+      },
+    ],
     [hoverChartSpec({ theme: DARK }), { epochs, baseline }],
-    [sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log', theme: DARK }), { points: sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0') }],
+    [
+      sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log', theme: DARK }),
+      { points: sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0') },
+    ],
   ];
   for (const svg of [dark, ...(await Promise.all(charts.map(([spec, datasets]) => renderSvg(spec, datasets))))]) {
     const colours = [...svg.matchAll(/(?:fill|stroke|stop-color)="([^"]+)"/g)].map((m) => m[1]);
@@ -856,21 +991,49 @@ test('every chart renders with no data', async () => {
 
 test('every chart also runs on the expression interpreter (the webview mode without eval)', async () => {
   const [{ parse, View }, { compile }, { expressionInterpreter }] = await Promise.all([import('vega'), import('vega-lite'), import('vega-interpreter')]);
-  const classify = { kind: 'classify' as const, classes: ['a', 'b'], labels: [], predicted: [], confusion: [[3, 1], [0, 4]], accuracy: 0.875 };
+  const classify = {
+    kind: 'classify' as const,
+    classes: ['a', 'b'],
+    labels: [],
+    predicted: [],
+    confusion: [
+      [3, 1],
+      [0, 4],
+    ],
+    accuracy: 0.875,
+  };
   const cases: [TopLevelSpec, Datasets][] = [
     [lossChartSpec({ width: WIDTH, logScale: true }), { steps: lossSteps, epochs, baseline }],
     [hiddenStateChartSpec({ quantity: 'h', input: 'dense' }), hiddenStateDatasets()],
     [gradientFlowChartSpec({ width: WIDTH }), { gradients: gradientRows(probe) }],
     [confusionChartSpec({ classes: classify.classes, accuracy: classify.accuracy }), { confusion: confusionRows(classify) }],
     [compareChartSpec({ width: WIDTH, runs: [{ id: 'r1', label: 'first run' }] }), { runs: [{ runId: 'r1', epoch: 1, validationLoss: 0.2 }] }],
-    [sparklineSpec(), { series: [{ x: 1, value: 2 }, { x: 2, value: 1 }] }],
+    [
+      sparklineSpec(),
+      {
+        series: [
+          { x: 1, value: 2 },
+          { x: 2, value: 1 },
+        ],
+      },
+    ],
     [hoverChartSpec(), { epochs, baseline }],
-    [sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log' }), { points: sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0') }],
-    [sweepChartSpec({ width: WIDTH, key: 'model.cell', scale: 'nominal', categories: ['gru', 'lstm'] }), { points: sweepPointRows(sweepRuns, 'model.cell', 'nominal', 'run-0-0') }],
+    [
+      sweepChartSpec({ width: WIDTH, key: 'training.learningRate', scale: 'log' }),
+      { points: sweepPointRows(sweepRuns, 'training.learningRate', 'log', 'run-0-0') },
+    ],
+    [
+      sweepChartSpec({ width: WIDTH, key: 'model.cell', scale: 'nominal', categories: ['gru', 'lstm'] }),
+      { points: sweepPointRows(sweepRuns, 'model.cell', 'nominal', 'run-0-0') },
+    ],
   ];
   for (const [spec, datasets] of cases) {
     const view = new View(parse(compile(spec).spec, undefined, { ast: true }), { renderer: 'none', expr: expressionInterpreter });
-    for (const [name, rows] of Object.entries(datasets)) view.data(name, rows.map((row) => ({ ...row })));
+    for (const [name, rows] of Object.entries(datasets))
+      view.data(
+        name,
+        rows.map((row) => ({ ...row })),
+      );
     const svg = await view.toSVG();
     view.finalize();
     const direct = await renderSvg(spec, datasets);

@@ -52,7 +52,12 @@ const tinySpec = {
 };
 const tiny = writeSpec('tiny.rnn.json', tinySpec);
 const sweep = writeSpec('sweep.rnn.json', { ...tinySpec, name: 'sweep', training: { epochs: 1, batchSize: 16 }, sweep: { 'model.cell': ['rnn', 'lstm'] } });
-const long = writeSpec('long.rnn.json', { ...tinySpec, name: 'long', data: { type: 'sine', samples: 400, seqLength: 20 }, training: { epochs: 500, batchSize: 4 } });
+const long = writeSpec('long.rnn.json', {
+  ...tinySpec,
+  name: 'long',
+  data: { type: 'sine', samples: 400, seqLength: 20 },
+  training: { epochs: 500, batchSize: 4 },
+});
 const bad = writeSpec('bad.rnn.json', { name: 'bad', data: { type: 'sine', samples: -3 }, model: { cell: 'gruu' } });
 
 function runsDir(name: string): string {
@@ -131,7 +136,7 @@ describe('rnn-lab command line', () => {
     assert.match(row, new RegExp(`^${summary.id} +completed +\\S+ @${summary.bestEpoch} `));
   });
 
-  test('export writes a run\'s weights as safetensors or JSON and its metrics as CSV or JSON; refuses other folders', async () => {
+  test("export writes a run's weights as safetensors or JSON and its metrics as CSV or JSON; refuses other folders", async () => {
     const runs = runsDir('export-runs');
     assert.equal((await cli('train', tiny, '--runs', runs, '--backend', 'cpu')).status, 0);
     const [summary] = listRuns(experimentDir(runs, tiny));
@@ -144,7 +149,9 @@ describe('rnn-lab command line', () => {
     const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
     assert.deepEqual(header['weight_hh_l0'].shape, [12, 4], 'GRU 4: three gates of 4 units');
     assert.equal(header.__metadata__.run, summary.id);
-    const csv = readFileSync(join(root, out('m.csv')), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(root, out('m.csv')), 'utf8')
+      .trim()
+      .split('\n');
     assert.match(csv[0], /^kind,epoch,step,loss,/);
     assert.equal(csv.filter((row) => row.startsWith('epoch,')).length, 2);
     const json = await cli('export', runDir, '--metrics', out('m.json'), '--weights', out('w.json'));
@@ -181,7 +188,13 @@ describe('rnn-lab command line', () => {
     const listing = await cli('runs', tiny, '--runs', runs);
     assert.equal(listing.status, 0, listing.stderr);
     assert.doesNotMatch(listing.stdout, /object Object|NaN/);
-    const rows = new Map(listing.stdout.trim().split('\n').slice(1).map((row) => [row.split(' ')[0], row]));
+    const rows = new Map(
+      listing.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((row) => [row.split(' ')[0], row]),
+    );
     assert.match(rows.get(first.id)!, new RegExp(`^${first.id} +completed, rebuilt from metrics +\\S+ @\\d `));
     assert.match(rows.get(second.id)!, new RegExp(`^${second.id} +completed +\\? @\\? +\\? +\\? +(\\S+ ago|just now) +kernels +\\?$`));
     assert.deepEqual(readRun(dirOf(second)).problems, [
@@ -212,7 +225,10 @@ describe('rnn-lab command line', () => {
     const runs = runsDir('sweep-runs');
     const result = await cli('train', sweep, '--json', '--runs', runs, '--backend', 'cpu');
     assert.equal(result.status, 0, result.stderr);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; summary?: RunSummary });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; summary?: RunSummary });
     const types = lines.map((line) => line.type);
     assert.equal(types.filter((type) => type === 'run').length, 2);
     assert.equal(types.filter((type) => type === 'start').length, 2);
@@ -231,28 +247,51 @@ describe('rnn-lab command line', () => {
     assert.equal(stored.length, 2);
     const groups = stored.map((summary) => summary.sweep?.group);
     assert.ok(groups[0]?.id && groups[0].id === groups[1]?.id, 'both runs record one sweep group');
-    assert.deepEqual(groups.map((group) => [group?.index, group?.count]).sort(), [[0, 2], [1, 2]]);
+    assert.deepEqual(groups.map((group) => [group?.index, group?.count]).sort(), [
+      [0, 2],
+      [1, 2],
+    ]);
   });
 
-  test('train prints the doctor\'s findings; doctor recomputes them for any run folder, one recorded before the doctor too', async () => {
-    const diverging = writeSpec('diverging.rnn.json', { ...tinySpec, name: 'diverging', data: { type: 'sine', samples: 200, seqLength: 10 }, training: { epochs: 3, learningRate: 10 } });
+  test("train prints the doctor's findings; doctor recomputes them for any run folder, one recorded before the doctor too", async () => {
+    const diverging = writeSpec('diverging.rnn.json', {
+      ...tinySpec,
+      name: 'diverging',
+      data: { type: 'sine', samples: 200, seqLength: 10 },
+      training: { epochs: 3, learningRate: 10 },
+    });
     const trained = await cli('train', diverging, '--runs', runsDir('doctor'));
     assert.equal(trained.status, 1, trained.stderr);
-    assert.match(trained.stdout, /Doctor: 1 finding\n {2}error diverged \(epoch 1\): Diverged at epoch 1, step \d+, at learning rate 10: the validation loss grew to/);
+    assert.match(
+      trained.stdout,
+      /Doctor: 1 finding\n {2}error diverged \(epoch 1\): Diverged at epoch 1, step \d+, at learning rate 10: the validation loss grew to/,
+    );
     assert.match(trained.stdout, /fix: Lower training\.learningRate to 1 \(× 0\.1\)/);
     const [run] = listRuns(experimentDir(runsDir('doctor'), diverging));
     const runDir = join(experimentDir(runsDir('doctor'), diverging), run.id);
-    assert.deepEqual(run.findings?.map((f) => f.code), ['diverged']);
+    assert.deepEqual(
+      run.findings?.map((f) => f.code),
+      ['diverged'],
+    );
     // As a run recorded before the doctor: no finding events, no findings in the summary.
     const metricsPath = join(runDir, RUN_FILES.metrics);
-    writeFileSync(metricsPath, readFileSync(metricsPath, 'utf8').split('\n').filter((line) => !line.includes('"type":"finding"')).join('\n'));
+    writeFileSync(
+      metricsPath,
+      readFileSync(metricsPath, 'utf8')
+        .split('\n')
+        .filter((line) => !line.includes('"type":"finding"'))
+        .join('\n'),
+    );
     const summaryPath = join(runDir, RUN_FILES.summary);
     const { findings: _dropped, ...oldSummary } = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
     writeFileSync(summaryPath, JSON.stringify(oldSummary));
     const json = await cli('doctor', runDir, '--json');
     assert.equal(json.status, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { findings: { code: string; severity: string; fixes: { path: string; value: unknown }[] }[] };
-    assert.deepEqual(parsed.findings.map((f) => [f.code, f.severity]), [['diverged', 'error']]);
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.code, f.severity]),
+      [['diverged', 'error']],
+    );
     assert.deepEqual(parsed.findings[0].fixes[0], { path: 'training.learningRate', value: 1, label: 'Lower training.learningRate to 1 (× 0.1)' });
     const text = await cli('doctor', runDir);
     assert.match(text.stdout, /^Doctor: 1 finding\n {2}error diverged/);
@@ -346,8 +385,15 @@ describe('rnn-lab command line', () => {
     assert.equal(run.summary.epochsDone, 3);
     const steps = run.metrics.flatMap((event) => (event.type === 'step' ? [event.step] : []));
     const perEpoch = run.metrics.find((event): event is StartEvent => event.type === 'start')!.stepsPerEpoch;
-    assert.deepEqual(steps, Array.from({ length: 3 * perEpoch }, (_, i) => i + 1), 'every step once, in order');
-    assert.deepEqual(run.metrics.flatMap((event) => (event.type === 'epoch' ? [event.epoch] : [])), [1, 2, 3]);
+    assert.deepEqual(
+      steps,
+      Array.from({ length: 3 * perEpoch }, (_, i) => i + 1),
+      'every step once, in order',
+    );
+    assert.deepEqual(
+      run.metrics.flatMap((event) => (event.type === 'epoch' ? [event.epoch] : [])),
+      [1, 2, 3],
+    );
     const again = await cli('train', resumable, '--resume', runDir, '--runs', runs);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /completed: there is nothing to resume/);

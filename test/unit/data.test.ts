@@ -6,15 +6,7 @@ import { BUILTIN_DATASETS } from '../../src/engine/data/builtin';
 import { checkData, type DataIssue } from '../../src/engine/data/check';
 import { DataError, loadDataset, type DataContext } from '../../src/engine/data/load';
 import type { Dataset, SequenceSplit } from '../../src/engine/data/types';
-import type {
-  BuiltinData,
-  BuiltinDatasetName,
-  CsvData,
-  DataSpec,
-  ExperimentSpec,
-  LabeledTextData,
-  TextData,
-} from '../../src/engine/spec/types';
+import type { BuiltinData, BuiltinDatasetName, CsvData, DataSpec, ExperimentSpec, LabeledTextData, TextData } from '../../src/engine/spec/types';
 
 const fixtures = resolve(__dirname, '../fixtures/data');
 const resourcesDir = resolve(__dirname, '../../media');
@@ -276,12 +268,7 @@ describe('csv series', () => {
   });
 
   it('points at a missing column and lists the available ones', () => {
-    assertDataError(
-      () => load({ ...spec, columns: ['level', 'temp'] }),
-      ['data', 'columns', 1],
-      /"temp" not found/,
-      /date, level, wave, note/,
-    );
+    assertDataError(() => load({ ...spec, columns: ['level', 'temp'] }), ['data', 'columns', 1], /"temp" not found/, /date, level, wave, note/);
     assertDataError(() => load({ ...spec, target: 'nope' }), ['data', 'target'], /"nope" not found/);
   });
 });
@@ -362,8 +349,16 @@ describe('labeled text', () => {
       for (let i = 0; i < split.count; i++) {
         const ids = Array.from(split.inputs.subarray(i * 12, (i + 1) * 12));
         const start = ids.findIndex((id) => id !== 0);
-        assert.ok(ids.slice(start).every((id) => id !== 0), 'padding only at the start');
-        decoded.push(ids.slice(start).map((id) => dataset.vocabulary![id]).join(''));
+        assert.ok(
+          ids.slice(start).every((id) => id !== 0),
+          'padding only at the start',
+        );
+        decoded.push(
+          ids
+            .slice(start)
+            .map((id) => dataset.vocabulary![id])
+            .join(''),
+        );
       }
     }
     assert.ok(decoded.includes('Awful'));

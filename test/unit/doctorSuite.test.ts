@@ -20,7 +20,9 @@ describe('training doctor on the labelled suite', () => {
       outcomes.push(caseOutcome(suiteCase, await diagnoseCase(suiteCase.file)));
     }
     const scores = scoreSuite(outcomes);
-    scoreTable(scores, outcomes).split('\n').forEach((line) => t.diagnostic(line));
+    scoreTable(scores, outcomes)
+      .split('\n')
+      .forEach((line) => t.diagnostic(line));
     for (const o of outcomes.filter((o) => o.expected.join() !== o.found.join())) {
       t.diagnostic(`${o.name}: expected ${o.expected.join(', ') || 'nothing'}, found ${o.found.join(', ') || 'nothing'}`);
     }
@@ -33,10 +35,12 @@ describe('training doctor on the labelled suite', () => {
     }
   });
 
-  test('the shipped examples get no warning, but the adding sweep\'s RNN gets vanishing-gradients', async () => {
+  test("the shipped examples get no warning, but the adding sweep's RNN gets vanishing-gradients", async () => {
     const examples = resolve(__dirname, '../../examples');
     const verdicts: string[] = [];
-    for (const file of readdirSync(examples).filter((f) => f.endsWith('.rnn.json')).sort()) {
+    for (const file of readdirSync(examples)
+      .filter((f) => f.endsWith('.rnn.json'))
+      .sort()) {
       for (const run of await diagnoseSpec(join(examples, file))) {
         const codes = run.findings.filter((f) => f.severity !== 'info').map((f) => f.code);
         verdicts.push(`${file}${run.label ? ` ${run.label}` : ''}: ${codes.join(', ') || 'healthy'}`);

@@ -237,18 +237,28 @@ describe('training loop', () => {
         assert.ok(epoch.validationAccuracy !== undefined);
       }
       const forecast = await train({ spec: spec('lstm', { epochs: 1 }), dataset: meanDataset(), engine });
-      assert.ok(forecast.events.every((e) => e.type !== 'epoch' || e.trainAccuracy === undefined), 'no accuracy for a forecast');
+      assert.ok(
+        forecast.events.every((e) => e.type !== 'epoch' || e.trainAccuracy === undefined),
+        'no accuracy for a forecast',
+      );
     });
   }
 
   it('records the time since the start with every step', async () => {
     const { events } = await train({ spec: spec('gru'), dataset: meanDataset() });
     const times = events.flatMap((e) => (e.type === 'step' ? [e.elapsedMs] : []));
-    assert.ok(times.every((t) => t !== undefined && t >= 0), 'every step has its time');
-    assert.deepEqual(times, [...times].sort((a, b) => a! - b!), 'in order');
+    assert.ok(
+      times.every((t) => t !== undefined && t >= 0),
+      'every step has its time',
+    );
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a! - b!),
+      'in order',
+    );
   });
 
-  it('names a forecast probe\'s target, its scale and its input feature, for charts in the data\'s units', async () => {
+  it("names a forecast probe's target, its scale and its input feature, for charts in the data's units", async () => {
     const dataset = { ...meanDataset(), featureNames: ['value'], targetScale: { mean: 2, std: 3 } };
     const { events } = await train({ spec: spec('gru', { epochs: 1 }), dataset });
     const probe = events.find((e) => e.type === 'probe');
@@ -269,8 +279,14 @@ describe('training loop', () => {
       assert.deepEqual([values.length, values[0].length, values[0][0].length], [2, 8, 6], quantity);
     }
     const gates = probe.layers[0].quantities.f as number[][][];
-    assert.ok(gates.flat(2).every((v) => v > 0 && v < 1), 'gates are sigmoid outputs');
-    assert.deepEqual(probe.gradientNorms.map((n) => n.length), [6, 6]);
+    assert.ok(
+      gates.flat(2).every((v) => v > 0 && v < 1),
+      'gates are sigmoid outputs',
+    );
+    assert.deepEqual(
+      probe.gradientNorms.map((n) => n.length),
+      [6, 6],
+    );
     // The loss reads only the last step, so the gradient grows towards it.
     assert.ok(probe.gradientNorms[1][5] > probe.gradientNorms[1][0]);
     assert.equal(probe.predictions.kind, 'forecast');
@@ -314,7 +330,10 @@ describe('engine', () => {
     const engine = createTfjsEngine({ ...config('rnn'), model: { ...config('rnn').model, init: 'identity' } });
     const weights = engine.stateDict();
     const whh = Array.from(weights.weight_hh_l0.data);
-    assert.deepEqual(whh, Array.from({ length: 36 }, (_, i) => (Math.floor(i / 6) === i % 6 ? 1 : 0)));
+    assert.deepEqual(
+      whh,
+      Array.from({ length: 36 }, (_, i) => (Math.floor(i / 6) === i % 6 ? 1 : 0)),
+    );
     assert.ok(weights.bias_ih_l0.data.every((v) => v === 0));
     engine.dispose();
   });
@@ -373,10 +392,16 @@ describe('optimizers follow PyTorch', () => {
     }
     return Array.from(params.get('w')!.dataSync());
   };
-  const close = (actual: number[], expected: number[]) =>
-    actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `${actual} vs ${expected}`));
+  const close = (actual: number[], expected: number[]) => actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `${actual} vs ${expected}`));
 
-  it('SGD with momentum', () => close(run('sgd', 0.9, [[1, 2], [1, 2]]), [1 - 0.1 - 0.1 * 1.9, -2 - 0.2 - 0.1 * 3.8]));
+  it('SGD with momentum', () =>
+    close(
+      run('sgd', 0.9, [
+        [1, 2],
+        [1, 2],
+      ]),
+      [1 - 0.1 - 0.1 * 1.9, -2 - 0.2 - 0.1 * 3.8],
+    ));
   it('Adam: the first step moves each weight by the learning rate', () => close(run('adam', 0, [[0.5, -3]]), [0.9, -1.9]));
   it('RMSprop: the first step is lr·g/sqrt(0.01·g²)', () => close(run('rmsprop', 0, [[0.5, -3]]), [0, -1]));
 });

@@ -24,14 +24,23 @@ const spec = sineSpec('export', { cell: 'lstm', hiddenSize: 3, layers: 2 });
 function parseSafetensors(bytes: Buffer): { metadata?: Record<string, string>; tensors: StateDict; dtypes: string[] } {
   const headerLength = Number(bytes.readBigUInt64LE(0));
   assert.equal(headerLength % 8, 0, 'the header is padded to 8 bytes');
-  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & {
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  > & {
     __metadata__?: Record<string, string>;
   };
   const { __metadata__: metadata, ...entries } = header;
   const data = bytes.subarray(8 + headerLength);
   const tensors: StateDict = {};
   let end = 0;
-  for (const [name, { shape, data_offsets: [begin, stop] }] of Object.entries(entries)) {
+  for (const [
+    name,
+    {
+      shape,
+      data_offsets: [begin, stop],
+    },
+  ] of Object.entries(entries)) {
     const values = new Float32Array((stop - begin) / 4);
     for (let i = 0; i < values.length; i++) values[i] = data.readFloatLE(begin + i * 4);
     tensors[name] = { shape, data: values };

@@ -23,7 +23,11 @@ const ROOT = join(__dirname, '..', '..');
 const STEPS = 4;
 const VOCABULARY = 7;
 
-function config(cell: CellType, task: TaskKind, options: { layers?: number; optimizer?: OptimizerType; dropout?: number; relu?: boolean; clipNorm?: number } = {}): EngineConfig {
+function config(
+  cell: CellType,
+  task: TaskKind,
+  options: { layers?: number; optimizer?: OptimizerType; dropout?: number; relu?: boolean; clipNorm?: number } = {},
+): EngineConfig {
   return {
     model: { cell, hiddenSize: 6, layers: options.layers ?? 1, nonlinearity: options.relu ? 'relu' : 'tanh', dropout: options.dropout ?? 0, init: 'default' },
     training: {
@@ -153,7 +157,10 @@ describe('kernel engine against the tfjs reference engine', () => {
     const bare = Object.fromEntries(Object.entries(source.stateDict()).filter(([name]) => !name.startsWith('head.')));
     copy.loadStateDict(bare);
     assert.deepEqual(copy.stateDict()['head.weight'].data, head);
-    assert.throws(() => copy.loadStateDict({ ...source.stateDict(), weight_hh_l0: { shape: [2, 2], data: new Float32Array(4) } }), /"weight_hh_l0" has shape \[2, 2\], but this model needs \[18, 6\]/);
+    assert.throws(
+      () => copy.loadStateDict({ ...source.stateDict(), weight_hh_l0: { shape: [2, 2], data: new Float32Array(4) } }),
+      /"weight_hh_l0" has shape \[2, 2\], but this model needs \[18, 6\]/,
+    );
   });
 
   it('holds its memory steady: no growth per step once the largest batch has been seen', () => {
@@ -202,7 +209,7 @@ describe('training with the kernel engine', () => {
     return losses;
   }
 
-  it('a fixed-seed run follows the reference engine\'s loss curve within 1e-4 at every step', async () => {
+  it("a fixed-seed run follows the reference engine's loss curve within 1e-4 at every step", async () => {
     const check = checkSpecText(SPEC, { specPath: join(ROOT, 'adding.rnn.json'), resourcesDir: join(ROOT, 'media') });
     assert.ok(check.spec, JSON.stringify(check.diagnostics));
     const kernels = await stepLosses(check.spec, 'kernels');
@@ -215,8 +222,12 @@ describe('training with the kernel engine', () => {
 
 describe('kernels.wasm', () => {
   const clang = spawnSync('clang', ['--version']);
-  it('is the build of kernels.c (rebuilt with clang and compared byte for byte)', { skip: clang.status === 0 ? false : 'clang is not installed (apt-get install clang lld)' }, () => {
-    const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'kernels', 'build.mjs'), '--check'], { encoding: 'utf8' });
-    assert.equal(check.status, 0, check.stderr + check.stdout);
-  });
+  it(
+    'is the build of kernels.c (rebuilt with clang and compared byte for byte)',
+    { skip: clang.status === 0 ? false : 'clang is not installed (apt-get install clang lld)' },
+    () => {
+      const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'kernels', 'build.mjs'), '--check'], { encoding: 'utf8' });
+      assert.equal(check.status, 0, check.stderr + check.stdout);
+    },
+  );
 });

@@ -98,7 +98,10 @@ describe('the resource estimate', () => {
 
   test('a 40 GB sine data set is refused with its size, not "Invalid typed array length"', () => {
     const [message] = errors(check(HUGE_SINE));
-    assert.match(message, /^this run needs about 7\d\.\d GB; the memory limit is 4096 MB \(rnnLab\.workerMemoryLimitMb, or --memory-limit\); lower data\.samples or data\.seqLength$/);
+    assert.match(
+      message,
+      /^this run needs about 7\d\.\d GB; the memory limit is 4096 MB \(rnnLab\.workerMemoryLimitMb, or --memory-limit\); lower data\.samples or data\.seqLength$/,
+    );
   });
 
   test('past half the limit it is a warning; the limit can be raised', () => {
@@ -106,13 +109,19 @@ describe('the resource estimate', () => {
     assert.deepEqual(errors(check(medium, { memoryLimitMb: 200 })).length, 1);
     const warned = check(medium, { memoryLimitMb: 500 });
     assert.deepEqual(errors(warned), []);
-    assert.match(warned.diagnostics[0].message, /^this run needs about \d+ MB: 1 layer × 500 steps × batch 256 × 32 units, \d+% of the 500 MB memory limit; lower training\.batchSize, data\.seqLength/);
+    assert.match(
+      warned.diagnostics[0].message,
+      /^this run needs about \d+ MB: 1 layer × 500 steps × batch 256 × 32 units, \d+% of the 500 MB memory limit; lower training\.batchSize, data\.seqLength/,
+    );
     assert.deepEqual(check(medium, { memoryLimitMb: 4096 }).diagnostics, []);
     assert.ok(check(medium).estimate!.total > 250 * MB);
   });
 
   test('a sweep is judged by its largest run, and the error points at the sweep value that makes it', () => {
-    const result = check({ name: 's', data: { type: 'sine', samples: 20000, seqLength: 50 }, sweep: { 'training.batchSize': [16, 4096], 'model.hiddenSize': [8, 1024] } }, { memoryLimitMb: 300 });
+    const result = check(
+      { name: 's', data: { type: 'sine', samples: 20000, seqLength: 50 }, sweep: { 'training.batchSize': [16, 4096], 'model.hiddenSize': [8, 1024] } },
+      { memoryLimitMb: 300 },
+    );
     const [error] = result.diagnostics.filter((d) => d.severity === 'error');
     assert.deepEqual(error.path.slice(0, 2), ['sweep', 'training.batchSize']);
     assert.match(error.message, /batch 4096 × 1024 units/);
@@ -138,11 +147,19 @@ describe('the memory limit bounds a run', () => {
   });
 
   test('the engine refuses an allocation past its memory, with the size and what to lower', async () => {
-    const run = spec({ data: { type: 'sine', samples: 200, seqLength: 100 }, model: { hiddenSize: 64 }, training: { epochs: 1, batchSize: 64 }, probe: { samples: 0 } });
+    const run = spec({
+      data: { type: 'sine', samples: 200, seqLength: 100 },
+      model: { hiddenSize: 64 },
+      training: { epochs: 1, batchSize: 64 },
+      probe: { samples: 0 },
+    });
     const dataset = loadDataset(run.data, { specDir: scratch, resourcesDir, seed: 1 });
     const outcome = await trainExperiment({ spec: run, dataset, backend: 'cpu', engineMemoryBytes: 2 * MB, onEvent: () => {}, shouldStop: () => false });
     assert.equal(outcome.status, 'failed');
-    assert.match(outcome.reason!, /^the kernels need [\d.]+ MB of memory for this model and batch, more than the 2\.0 MB they may use; lower training\.batchSize/);
+    assert.match(
+      outcome.reason!,
+      /^the kernels need [\d.]+ MB of memory for this model and batch, more than the 2\.0 MB they may use; lower training\.batchSize/,
+    );
   });
 });
 
@@ -165,7 +182,10 @@ describe('the kernels allocator', () => {
   test('refuses cleanly past its maximum, which the WebAssembly memory also has', () => {
     const memory = new KernelMemory(8 * MB);
     memory.allocate((6 * MB) / 4);
-    assert.throws(() => memory.allocate((4 * MB) / 4), (error: Error) => error instanceof MemoryLimitError && /more than the 8\.0 MB/.test(error.message));
+    assert.throws(
+      () => memory.allocate((4 * MB) / 4),
+      (error: Error) => error instanceof MemoryLimitError && /more than the 8\.0 MB/.test(error.message),
+    );
     assert.throws(() => memory.memory.grow(1024), RangeError);
   });
 
@@ -185,18 +205,31 @@ describe('bounded validation', () => {
   const lines = ['note,value', ...Array.from({ length: rows }, (_, i) => `${note},${(i % 97) / 10}`)];
   lines[rows - 5] = `${note},x`;
   const big = writeData('big.csv', `${lines.join('\n')}\n`);
-  const csvSpec = { name: 'c', data: { type: 'csv', path: big, columns: ['value'], target: 'value', window: 4, validationSplit: 0.9 }, training: { batchSize: 4096 } };
+  const csvSpec = {
+    name: 'c',
+    data: { type: 'csv', path: big, columns: ['value'], target: 'value', window: 4, validationSplit: 0.9 },
+    training: { batchSize: 4096 },
+  };
 
   test('a large CSV is checked on its first part, its rows counted as they stream by', () => {
     const [message] = errors(check(csvSpec));
     // The row count is exact (streamed), though the rows themselves were not all parsed.
     const windows = rows - 4;
     const validation = Math.round(windows * 0.9);
-    assert.equal(message, `Only ${windows - validation} training windows after the validation split (${validation} held out), fewer than batchSize 4096: lower training.batchSize to at most ${windows - validation}, or use more data.`);
+    assert.equal(
+      message,
+      `Only ${windows - validation} training windows after the validation split (${validation} held out), fewer than batchSize 4096: lower training.batchSize to at most ${windows - validation}, or use more data.`,
+    );
   });
 
   test('the run reads the whole file before it starts: the stray cell past the sample is an error naming its row and column', async () => {
-    const { summary } = await runExperiment({ spec: spec({ ...csvSpec, training: { epochs: 1, batchSize: 64 } }), specPath: join(scratch, 'spec.rnn.json'), runsRoot: join(scratch, 'runs'), backend: 'cpu', resourcesDir });
+    const { summary } = await runExperiment({
+      spec: spec({ ...csvSpec, training: { epochs: 1, batchSize: 64 } }),
+      specPath: join(scratch, 'spec.rnn.json'),
+      runsRoot: join(scratch, 'runs'),
+      backend: 'cpu',
+      resourcesDir,
+    });
     assert.equal(summary.status, 'failed');
     assert.equal(summary.reason, `"${big}", row ${rows - 5} (line ${rows - 4}), column "value" is "x", not a number.`);
   });
@@ -204,7 +237,11 @@ describe('bounded validation', () => {
   test('a sweep is counted, not built: 100 × 100 × 100 is one error with the count', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     const started = process.hrtime.bigint();
-    const result = check({ name: 'grid', data: { type: 'sine' }, sweep: { 'model.hiddenSize': values, 'training.epochs': values, 'training.batchSize': values } });
+    const result = check({
+      name: 'grid',
+      data: { type: 'sine' },
+      sweep: { 'model.hiddenSize': values, 'training.epochs': values, 'training.batchSize': values },
+    });
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     assert.deepEqual(errors(result), [
       'this sweep has 1,000,000 runs (100 × 100 × 100), more than the limit of 1,000 (rnnLab.maxSweepRuns, or --max-sweep-runs): list fewer values',
@@ -212,8 +249,15 @@ describe('bounded validation', () => {
     assert.deepEqual(result.diagnostics[0].path, ['sweep']);
     // Not a timing test: a grid built run by run takes about a minute, this takes milliseconds on any machine.
     assert.ok(elapsedMs < 20_000);
-    assert.deepEqual(errors(check({ name: 'grid', data: { type: 'sine' }, sweep: { 'model.cell': ['rnn', 'gru'], 'training.epochs': [1, 2, 3] } }, { maxSweepRuns: 6 })), []);
-    assert.equal(errors(check({ name: 'grid', data: { type: 'sine' }, sweep: { 'model.cell': ['rnn', 'gru'], 'training.epochs': [1, 2, 3] } }, { maxSweepRuns: 5 })).length, 1);
+    assert.deepEqual(
+      errors(check({ name: 'grid', data: { type: 'sine' }, sweep: { 'model.cell': ['rnn', 'gru'], 'training.epochs': [1, 2, 3] } }, { maxSweepRuns: 6 })),
+      [],
+    );
+    assert.equal(
+      errors(check({ name: 'grid', data: { type: 'sine' }, sweep: { 'model.cell': ['rnn', 'gru'], 'training.epochs': [1, 2, 3] } }, { maxSweepRuns: 5 }))
+        .length,
+      1,
+    );
   });
 });
 
@@ -221,17 +265,19 @@ describe('specs that used to crash at train', () => {
   test('a text of one distinct character is a validation error at data.path', () => {
     const path = writeData('aaa.txt', 'a'.repeat(500));
     const result = check({ name: 't', data: { type: 'text', path } });
-    assert.deepEqual(result.diagnostics.map((d) => [d.path, d.message]), [
-      [['data', 'path'], 'The text holds one distinct character only ("a"); a language model needs at least 2 to choose from.'],
-    ]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.path, d.message]),
+      [[['data', 'path'], 'The text holds one distinct character only ("a"); a language model needs at least 2 to choose from.']],
+    );
   });
 
   test('labelled texts that are all empty are a validation error at data.textField', () => {
     const path = writeData('empty.csv', `text,label\n${Array.from({ length: 20 }, (_, i) => `,${i % 2 ? 'pos' : 'neg'}`).join('\n')}\n`);
     const result = check({ name: 't', data: { type: 'labeled-text', path }, training: { batchSize: 4 } });
-    assert.deepEqual(result.diagnostics.map((d) => [d.path, d.message]), [
-      [['data', 'textField'], `Every "text" value of "${path}" is empty: there is no text to classify.`],
-    ]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.path, d.message]),
+      [[['data', 'textField'], `Every "text" value of "${path}" is empty: there is no text to classify.`]],
+    );
   });
 
   test('a probe too large for one record is decimated: fewer samples, then every k-th step', () => {
@@ -269,7 +315,7 @@ describe('specs that used to crash at train', () => {
     assert.ok(JSON.stringify(event).length < 50 * MB);
   });
 
-  test('the charts put a decimated probe\'s values at their real time steps', () => {
+  test("the charts put a decimated probe's values at their real time steps", () => {
     const probe: ProbeEvent = {
       type: 'probe',
       epoch: 1,
@@ -280,20 +326,32 @@ describe('specs that used to crash at train', () => {
       gradientNorms: [[0.5, 0.6, 0.7]],
       predictions: { kind: 'forecast', targets: [], predictions: [] },
     };
-    assert.deepEqual(hiddenStateData(probe, 0, 0, 'h').cells.map((cell) => cell.time), [0, 4, 8]);
-    assert.deepEqual(hiddenStateData(probe, 0, 0, 'h').inputs.map((input) => input.time), [0, 4, 8]);
-    assert.deepEqual(gradientRows(probe).map((row) => row.time), [0, 4, 8]);
+    assert.deepEqual(
+      hiddenStateData(probe, 0, 0, 'h').cells.map((cell) => cell.time),
+      [0, 4, 8],
+    );
+    assert.deepEqual(
+      hiddenStateData(probe, 0, 0, 'h').inputs.map((input) => input.time),
+      [0, 4, 8],
+    );
+    assert.deepEqual(
+      gradientRows(probe).map((row) => row.time),
+      [0, 4, 8],
+    );
   });
 
   test('3000 levels of nesting: one error with its line and column, in a spec and in a weights file', () => {
     const deep = `{"name": "x",\n "data": ${'['.repeat(3000)}${']'.repeat(3000)}}`;
     const result = checkSpecText(deep, { specPath: join(scratch, 'deep.rnn.json'), resourcesDir });
-    assert.deepEqual(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`), [
-      '2:73 the spec is nested deeper than 64 levels at line 2, column 73: a spec is a few levels deep',
-    ]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`),
+      ['2:73 the spec is nested deeper than 64 levels at line 2, column 73: a spec is a few levels deep'],
+    );
     const weights = join(scratch, 'deep-weights.json');
     writeFileSync(weights, `{"params": {"w": ${'['.repeat(3000)}1${']'.repeat(3000)}}}`);
-    assert.throws(() => readWeightsFile(weights), { message: `${weights}: the weights are nested deeper than 64 levels at line 1, column 80; a weights file is 4 levels deep` });
+    assert.throws(() => readWeightsFile(weights), {
+      message: `${weights}: the weights are nested deeper than 64 levels at line 1, column 80; a weights file is 4 levels deep`,
+    });
   });
 
   test('a UTF-16 spec is one message, not one per character', () => {
@@ -302,23 +360,33 @@ describe('specs that used to crash at train', () => {
     writeFileSync(withMark, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const withoutMark = join(scratch, 'utf16-bare.rnn.json');
     writeFileSync(withoutMark, Buffer.from(text, 'utf16le'));
-    assert.deepEqual(loadSpecFile(withMark, resourcesDir).diagnostics.map((d) => d.message), [
-      'this file is UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8',
-    ]);
-    assert.deepEqual(loadSpecFile(withoutMark, resourcesDir).diagnostics.map((d) => d.message), [
-      'this file is UTF-16 (zero bytes between the characters): save it as UTF-8',
-    ]);
+    assert.deepEqual(
+      loadSpecFile(withMark, resourcesDir).diagnostics.map((d) => d.message),
+      ['this file is UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8'],
+    );
+    assert.deepEqual(
+      loadSpecFile(withoutMark, resourcesDir).diagnostics.map((d) => d.message),
+      ['this file is UTF-16 (zero bytes between the characters): save it as UTF-8'],
+    );
   });
 
   test('1e999 is reported as too large, not as "(got null)"', () => {
     const result = checkSpecText('{"name": "x", "data": {"type": "sine", "samples": 1e999}}', { specPath: join(scratch, 's.rnn.json'), resourcesDir });
-    assert.deepEqual(result.diagnostics.map((d) => `${d.column} ${d.message}`), ['51 data.samples is 1e999, a number too large to hold (the largest is about 1.8e308)']);
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.column} ${d.message}`),
+      ['51 data.samples is 1e999, a number too large to hold (the largest is about 1.8e308)'],
+    );
   });
 
   test('a run that fails anyway keeps its finished epochs and weights, says why in one line, and logs the stack', async () => {
     const events: { type: string; message?: string; detail?: string }[] = [];
     let polls = 0;
-    const run = spec({ data: { type: 'sine', samples: 40, seqLength: 8 }, model: { hiddenSize: 4 }, training: { epochs: 3, batchSize: 16 }, probe: { samples: 1 } });
+    const run = spec({
+      data: { type: 'sine', samples: 40, seqLength: 8 },
+      model: { hiddenSize: 4 },
+      training: { epochs: 3, batchSize: 16 },
+      probe: { samples: 1 },
+    });
     const { runDir, summary } = await runExperiment({
       spec: run,
       specPath: join(scratch, 'fails.rnn.json'),
@@ -334,8 +402,14 @@ describe('specs that used to crash at train', () => {
     });
     assert.equal(summary.status, 'failed');
     assert.equal(summary.reason, 'the disk went away (1 finished epoch kept)');
-    const metrics = readFileSync(join(runDir, RUN_FILES.metrics), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; epoch?: number });
-    assert.deepEqual(metrics.filter((e) => e.type === 'epoch').map((e) => e.epoch), [1]);
+    const metrics = readFileSync(join(runDir, RUN_FILES.metrics), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; epoch?: number });
+    assert.deepEqual(
+      metrics.filter((e) => e.type === 'epoch').map((e) => e.epoch),
+      [1],
+    );
     assert.ok(existsSync(join(runDir, RUN_FILES.weights)));
     const log = events.find((e) => e.type === 'log' && e.message?.startsWith('the run failed'));
     assert.equal(log?.message, 'the run failed: the disk went away');
@@ -361,9 +435,15 @@ describe('bad data is refused', () => {
     rows[120] = '3,x';
     const path = writeData('stray.csv', `a,b\n${rows.join('\n')}\n`);
     const result = check({ name: 'c', data: { type: 'csv', path, target: 'a' } });
-    assert.deepEqual(result.diagnostics.map((d) => [d.path, d.message]), [
-      [['data', 'columns'], `"${path}", row 121 (line 122), column "b" is "x", not a number (the column's other 299 cells are numbers): fix the cell, or list the input columns in data.columns.`],
-    ]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.path, d.message]),
+      [
+        [
+          ['data', 'columns'],
+          `"${path}", row 121 (line 122), column "b" is "x", not a number (the column's other 299 cells are numbers): fix the cell, or list the input columns in data.columns.`,
+        ],
+      ],
+    );
   });
 
   test('0x10 is not a number', () => {
@@ -390,10 +470,14 @@ describe('rnn-lab validate --verbose, --memory-limit, --max-sweep-runs', () => {
   test('prints the estimate, and the flags set the limits', () => {
     const specPath = join(scratch, 'verbose.rnn.json');
     writeFileSync(specPath, JSON.stringify({ name: 'v', data: { type: 'sine', samples: 20000, seqLength: 500 }, sweep: { 'model.cell': ['rnn', 'gru'] } }));
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'validate', specPath, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'validate', specPath, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     const verbose = run('--verbose');
     assert.equal(verbose.status, 0, verbose.stderr);
-    assert.match(verbose.stdout, /: memory: about \d+ MB: 3,393 parameters [\d.]+ kB \(with gradients and copies\), BPTT activations [\d.]+ MB \(1 layer × 500 steps × batch 256 × 32 units\), optimizer state [\d.]+ kB, dataset [\d.]+ MB, probe records [\d.]+ MB$/m);
+    assert.match(
+      verbose.stdout,
+      /: memory: about \d+ MB: 3,393 parameters [\d.]+ kB \(with gradients and copies\), BPTT activations [\d.]+ MB \(1 layer × 500 steps × batch 256 × 32 units\), optimizer state [\d.]+ kB, dataset [\d.]+ MB, probe records [\d.]+ MB$/m,
+    );
     const limited = run('--memory-limit', '100');
     assert.equal(limited.status, 1);
     assert.match(limited.stdout, /the memory limit is 100 MB/);

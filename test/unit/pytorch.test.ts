@@ -101,7 +101,7 @@ function writeLabelledTexts(dir: string): void {
   const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const rows = Array.from({ length: 60 }, () => {
     const text = Array.from({ length: 3 + Math.floor(next() * 4) }, () => 'abcd'[Math.floor(next() * 4)]).join('');
-    return `${text},${(text.split('a').length > text.split('b').length) ? 'more-a' : 'other'}`;
+    return `${text},${text.split('a').length > text.split('b').length ? 'more-a' : 'other'}`;
   });
   writeFileSync(join(dir, 'labels.csv'), `text,label\n${rows.join('\n')}\n`);
 }
@@ -133,7 +133,11 @@ async function kernelCurve(dir: string, spec: ExperimentSpec): Promise<Curve> {
 function recordedCurve(runsRoot: string): { curve: Curve; runDirs: string[] } {
   const experiments = readdirSync(runsRoot);
   const runDirs = experiments.flatMap((experiment) => readdirSync(join(runsRoot, experiment)).map((id) => join(runsRoot, experiment, id)));
-  const lines = (file: string) => readFileSync(join(runDirs[0], file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as TrainEvent);
+  const lines = (file: string) =>
+    readFileSync(join(runDirs[0], file), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as TrainEvent);
   return { curve: curveOf([...lines('metrics.jsonl'), ...lines('probes.jsonl')]), runDirs };
 }
 
@@ -262,7 +266,10 @@ describe('train.py conformance with the kernels', { skip }, () => {
   });
 
   test(`every cell × task × optimizer at 1 and 2 layers (${MATRIX.length} cases): step losses within 1e-4, validation within 1e-3`, (t) => {
-    const reports = drive(MATRIX.map((c) => join(dir, c.name)), false);
+    const reports = drive(
+      MATRIX.map((c) => join(dir, c.name)),
+      false,
+    );
     assert.equal(reports.length, MATRIX.length);
     const gaps: Gap[] = [];
     for (const c of MATRIX) {
@@ -363,7 +370,10 @@ describe('train.py options and errors', { skip }, () => {
     const runs = join(dir, 'runs');
     const result = trainPy(['--json', '--runs', runs, '--set', 'model.hiddenSize=3', '--set', 'training.learningRate=0.02']);
     assert.equal(result.status, 0, result.stderr);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
     assert.deepEqual([lines[0].type, lines[1].type, lines.at(-2)!.type, lines.at(-1)!.type], ['run', 'start', 'end', 'summary']);
     const [summary] = listRuns(join(runs, 'options'));
     assert.equal(summary.engine, 'pytorch');
@@ -371,7 +381,9 @@ describe('train.py options and errors', { skip }, () => {
     assert.match(summary.initialization ?? '', /PyTorch's default initialisation \(model\.hiddenSize changed by --set\)/);
     assert.equal(summary.sweep?.label, 'model.hiddenSize=3, training.learningRate=0.02');
     const runDir = join(runs, 'options', summary.id);
-    const tsv = readFileSync(join(runDir, 'dvclive', 'plots', 'metrics', 'val_loss.tsv'), 'utf8').trim().split('\n');
+    const tsv = readFileSync(join(runDir, 'dvclive', 'plots', 'metrics', 'val_loss.tsv'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(tsv[0], 'timestamp\tstep\tval_loss');
     assert.equal(tsv.length, 3);
     const metrics = JSON.parse(readFileSync(join(runDir, 'dvclive', 'metrics.json'), 'utf8')) as Record<string, number>;
@@ -395,7 +407,10 @@ describe('train.py options and errors', { skip }, () => {
     const compared = [pytorchRun, kernelRun].map((record) => compareRunOfRecord(record));
     const differing = differingConfig(Object.fromEntries(compared.map((run) => [run.id, run.config])));
     assert.ok(differing.includes('engine'), differing.join(', '));
-    assert.deepEqual(compared.map((run) => run.config.engine), ['pytorch engine, cpu', 'kernels engine']);
+    assert.deepEqual(
+      compared.map((run) => run.config.engine),
+      ['pytorch engine, cpu', 'kernels engine'],
+    );
   });
 
   test('an unknown --set key gets a did-you-mean; data keys are fixed; a bad value is named', () => {
@@ -474,9 +489,13 @@ function safetensorsTensors(file: string): Record<string, number[]> {
   delete header.__metadata__;
   const body = bytes.subarray(8 + length);
   return Object.fromEntries(
-    Object.entries(header).map(([name, { data_offsets: [start, end] }]) => [
-      name,
-      Array.from({ length: (end - start) / 4 }, (_, i) => body.readFloatLE(start + 4 * i)),
-    ]),
+    Object.entries(header).map(
+      ([
+        name,
+        {
+          data_offsets: [start, end],
+        },
+      ]) => [name, Array.from({ length: (end - start) / 4 }, (_, i) => body.readFloatLE(start + 4 * i))],
+    ),
   );
 }

@@ -21,7 +21,17 @@ const spec = sineSpec('store');
 /** A finished run with two epochs; returns its folder. */
 function completedRun(experimentDir: string, startedAt = Date.now()): string {
   const writer = RunWriter.create({ experimentDir, specPath: 'store.rnn.json', spec, specChecksum: 'c', now: () => startedAt });
-  writer.record({ type: 'start', backend: 'cpu', dataset: 'sine', cell: 'gru', parameterCount: 9, epochs: 2, stepsPerEpoch: 1, baseline: { loss: 1, label: 'last value' }, time: startedAt });
+  writer.record({
+    type: 'start',
+    backend: 'cpu',
+    dataset: 'sine',
+    cell: 'gru',
+    parameterCount: 9,
+    epochs: 2,
+    stepsPerEpoch: 1,
+    baseline: { loss: 1, label: 'last value' },
+    time: startedAt,
+  });
   writer.record({ type: 'step', epoch: 1, step: 1, loss: 0.5, gradNorm: 1, learningRate: 0.01, stepsPerSecond: 10 });
   writer.record({ type: 'epoch', epoch: 1, trainLoss: 0.5, validationLoss: 0.4, baselineLoss: 1, elapsedMs: 10 });
   writer.record({ type: 'epoch', epoch: 2, trainLoss: 0.3, validationLoss: 0.25, baselineLoss: 1, elapsedMs: 20 });
@@ -48,8 +58,14 @@ describe('run annotations', () => {
   test('updates keep the other fields; emptying a field drops it', () => {
     const dir = completedRun(fresh());
     writeAnnotations(dir, { name: 'first', tags: ['a'] });
-    assert.deepEqual(updateAnnotations(dir, (current) => ({ ...current, note: 'why' })), { name: 'first', note: 'why', tags: ['a'] });
-    assert.deepEqual(updateAnnotations(dir, (current) => ({ ...current, name: '', tags: [] })), { note: 'why' });
+    assert.deepEqual(
+      updateAnnotations(dir, (current) => ({ ...current, note: 'why' })),
+      { name: 'first', note: 'why', tags: ['a'] },
+    );
+    assert.deepEqual(
+      updateAnnotations(dir, (current) => ({ ...current, name: '', tags: [] })),
+      { note: 'why' },
+    );
     assert.deepEqual(JSON.parse(readFileSync(join(dir, RUN_FILES.annotations), 'utf8')), { note: 'why' });
   });
 
@@ -129,7 +145,18 @@ describe('listing many runs, some damaged', () => {
           damaged.set(id, /summary\.json is missing or unreadable; rebuilt from metrics\.jsonl/);
           break;
         case 3:
-          writeFileSync(join(dir, RUN_FILES.summary), JSON.stringify({ status: 'running', startedAt: new Date(base + i * 1000).toISOString(), updatedAt: new Date(base + i * 1000).toISOString(), epochsDone: 1, steps: 1, durationMs: 0, pid: 2 ** 22 + 12345 }));
+          writeFileSync(
+            join(dir, RUN_FILES.summary),
+            JSON.stringify({
+              status: 'running',
+              startedAt: new Date(base + i * 1000).toISOString(),
+              updatedAt: new Date(base + i * 1000).toISOString(),
+              epochsDone: 1,
+              steps: 1,
+              durationMs: 0,
+              pid: 2 ** 22 + 12345,
+            }),
+          );
           damaged.set(id, /the training process \(pid \d+\) is gone/);
           break;
         case 4:

@@ -160,11 +160,7 @@ describe('summary builder', () => {
   });
 
   test('a diverged end keeps its reason and place; the process is no longer named', () => {
-    const events: TrainEvent[] = [
-      start,
-      step(1, 1),
-      { type: 'end', status: 'failed', reason: 'diverged', divergedAt: { epoch: 1, step: 2 }, time: 3_000 },
-    ];
+    const events: TrainEvent[] = [start, step(1, 1), { type: 'end', status: 'failed', reason: 'diverged', divergedAt: { epoch: 1, step: 2 }, time: 3_000 }];
     const summary = summarizeEvents({ id: 'r', experiment: 'e', startedAt: 0, pid: 42, hostname: 'h' }, events, 9_000);
     assert.equal(summary.status, 'failed');
     assert.equal(summary.reason, 'diverged');
@@ -179,7 +175,14 @@ describe('run follower', () => {
     const run = followEvents(completeRun);
     assert.equal(run.status, 'completed');
     assert.deepEqual([run.epoch, run.step, run.epochsDone, run.epochsPlanned, run.stepsPerEpoch], [3, 9, 3, 3, 3]);
-    assert.deepEqual(run.finishedEpochs.map((e) => [e.epoch, e.step]), [[1, 3], [2, 6], [3, 9]]);
+    assert.deepEqual(
+      run.finishedEpochs.map((e) => [e.epoch, e.step]),
+      [
+        [1, 3],
+        [2, 6],
+        [3, 9],
+      ],
+    );
     assert.deepEqual([run.bestValidationLoss, run.bestEpoch, run.lastValidationLoss], [0.3, 2, 0.4]);
     assert.deepEqual(run.probeEpochs, [3]);
     assert.equal(run.latestProbe, probe);
@@ -187,7 +190,7 @@ describe('run follower', () => {
     assert.equal(run.endedAt, 5_000);
   });
 
-  test('the queue\'s transitions and the events share one status: queued, running, stopping, then the end', () => {
+  test("the queue's transitions and the events share one status: queued, running, stopping, then the end", () => {
     const run = new RunFollower('queued');
     assert.equal(isActiveStatus(run.status), true);
     run.setActive('running');
@@ -253,8 +256,8 @@ describe('run store', () => {
     writeFileSync(join(writer.dir, live), '{"being written by a live process":');
     writer.close();
     const files = readdirSync(writer.dir);
-    assert.ok(!files.includes(dead), 'the dead writer\'s temp file is gone');
-    assert.ok(files.includes(live), 'a live process\'s temp file is left to it');
+    assert.ok(!files.includes(dead), "the dead writer's temp file is gone");
+    assert.ok(files.includes(live), "a live process's temp file is left to it");
   });
 
   test('a failed atomic replace keeps the old file and leaves no temp file', () => {
@@ -333,10 +336,7 @@ describe('run store', () => {
     const run = readRun(writer.dir);
     const expected = completeRun.filter((event) => event.type !== 'probe');
     assert.deepEqual(run.metrics, [...expected.slice(0, 2), ...expected.slice(3)]);
-    assert.deepEqual(run.problems, [
-      'metrics.jsonl: skipped corrupt line(s) 3',
-      'metrics.jsonl: the last line was cut short and is skipped',
-    ]);
+    assert.deepEqual(run.problems, ['metrics.jsonl: skipped corrupt line(s) 3', 'metrics.jsonl: the last line was cut short and is skipped']);
   });
 
   test('a corrupt or missing summary is rebuilt from the metrics; an empty folder is reported', () => {
@@ -440,7 +440,10 @@ describe('runExperiment', () => {
     const record = readRun(runDir);
     assert.equal(record.summary.status, 'failed');
     assert.equal(record.hasWeights, false);
-    assert.deepEqual(record.metrics.map((event) => event.type), ['end']);
+    assert.deepEqual(
+      record.metrics.map((event) => event.type),
+      ['end'],
+    );
   });
 
   test('initial weights are read from the file model.init names, relative to the spec', async () => {
@@ -468,7 +471,10 @@ describe('closing an abandoned run (a crashed worker)', () => {
     assert.equal(record.summary.status, 'failed');
     assert.equal(record.summary.reason, 'the training worker ran out of memory');
     assert.equal(record.summary.pid, undefined);
-    assert.deepEqual(record.metrics.map((e) => e.type), ['start', 'step', 'step', 'end']);
+    assert.deepEqual(
+      record.metrics.map((e) => e.type),
+      ['start', 'step', 'step', 'end'],
+    );
   });
 
   test('its duration runs until it was closed, not just until its summary was last written', () => {

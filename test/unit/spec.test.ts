@@ -117,9 +117,7 @@ describe('errors, each at its place', () => {
 
   test('unknown key with nothing close lists the allowed keys of the data type', () => {
     const result = check(['{"name": "x",', ' "data": {"type": "adding", "window": 5}}']);
-    assert.deepEqual(located(result), [
-      '2:29 error: unknown key "window" in data; allowed keys: type, samples, seqLength, validationSplit',
-    ]);
+    assert.deepEqual(located(result), ['2:29 error: unknown key "window" in data; allowed keys: type, samples, seqLength, validationSplit']);
   });
 
   test('wrong type, at the value', () => {
@@ -144,9 +142,7 @@ describe('errors, each at its place', () => {
 
   test('bad enum value lists the allowed values and suggests the closest', () => {
     const result = check(['{"name": "x", "data": {"type": "sine"},', ' "model": {"cell": "lstn"}}']);
-    assert.deepEqual(located(result), [
-      '2:20 error: model.cell must be one of "rnn", "lstm", "gru" (got "lstn"); did you mean "lstm"?',
-    ]);
+    assert.deepEqual(located(result), ['2:20 error: model.cell must be one of "rnn", "lstm", "gru" (got "lstn"); did you mean "lstm"?']);
   });
 
   test('missing required key, at the parent key', () => {
@@ -159,18 +155,13 @@ describe('errors, each at its place', () => {
 
   test('missing required key at the top level, at the opening brace', () => {
     const result = check(['  {"data": {"type": "text"}}']);
-    assert.deepEqual(located(result), [
-      '1:3 error: the spec is missing the required key "name"',
-      '1:4 error: data is missing the required key "path"',
-    ]);
+    assert.deepEqual(located(result), ['1:3 error: the spec is missing the required key "name"', '1:4 error: data is missing the required key "path"']);
     assert.equal(result.diagnostics[0].length, 1);
   });
 
   test('a string that must follow a pattern uses the schema message', () => {
     const result = check(['{"name": "x", "data": {"type": "sine"}, "model": {"init": "weights.txt"}}']);
-    assert.deepEqual(located(result), [
-      '1:59 error: model.init must be "default", "identity" or the path of a .json weights file (got "weights.txt")',
-    ]);
+    assert.deepEqual(located(result), ['1:59 error: model.init must be "default", "identity" or the path of a .json weights file (got "weights.txt")']);
   });
 
   test('duplicate keys', () => {
@@ -330,10 +321,7 @@ describe('warnings for settings with no effect', () => {
   });
 
   test('no warning when some run of the sweep uses the setting', () => {
-    const result = check([
-      '{"name": "x", "data": {"type": "sine"}, "model": {"nonlinearity": "relu"},',
-      ' "sweep": {"model.cell": ["lstm", "rnn"]}}',
-    ]);
+    const result = check(['{"name": "x", "data": {"type": "sine"}, "model": {"nonlinearity": "relu"},', ' "sweep": {"model.cell": ["lstm", "rnn"]}}']);
     assert.deepEqual(result.diagnostics, []);
   });
 

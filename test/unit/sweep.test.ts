@@ -13,17 +13,22 @@ import { FromWebviewType } from '../../src/protocol';
 const point = (assignments: Record<string, unknown>): SweepRun => ({
   spec: {} as ExperimentSpec,
   assignments,
-  label: Object.entries(assignments).map(([key, value]) => `${key}=${String(value)}`).join(', '),
+  label: Object.entries(assignments)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(', '),
 });
 
 test('groupedSweepPoints: one new group for every run of a sweep, each with its place', () => {
   const runs = [point({ 'model.cell': 'rnn' }), point({ 'model.cell': 'gru' }), point({ 'model.cell': 'lstm' })];
   const points = groupedSweepPoints(runs, new Date(Date.UTC(2026, 10, 25, 18, 30, 5)));
-  assert.deepEqual(points.map((p) => [p.label, p.group?.index, p.group?.count]), [
-    ['model.cell=rnn', 0, 3],
-    ['model.cell=gru', 1, 3],
-    ['model.cell=lstm', 2, 3],
-  ]);
+  assert.deepEqual(
+    points.map((p) => [p.label, p.group?.index, p.group?.count]),
+    [
+      ['model.cell=rnn', 0, 3],
+      ['model.cell=gru', 1, 3],
+      ['model.cell=lstm', 2, 3],
+    ],
+  );
   assert.equal(new Set(points.map((p) => p.group?.id)).size, 1, 'one group id');
   assert.equal(runIdTime(points[0].group!.id), Date.UTC(2026, 10, 25, 18, 30, 5), 'the id sorts by start time like a run id');
   assert.notEqual(groupedSweepPoints(runs)[0].group?.id, groupedSweepPoints(runs)[0].group?.id, 'each sweep gets its own group');
@@ -48,7 +53,13 @@ function member(id: string, group: string, index: number, values: Record<string,
     epochsPlanned: 3,
     epochsDone: 3,
     steps: 90,
-    sweep: { label: Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(', '), assignments: values, group: { id: group, index, count } },
+    sweep: {
+      label: Object.entries(values)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', '),
+      assignments: values,
+      group: { id: group, index, count },
+    },
     ...fields,
   };
 }
@@ -76,11 +87,14 @@ test('summariseSweep: runs in grid order with their swept values, the best by va
   const sweep = summariseSweep(members, NEW)!;
   assert.deepEqual(sweep.keys, ['training.learningRate', 'model.cell']);
   assert.equal(sweep.count, 3);
-  assert.deepEqual(sweep.runs.map((run) => [run.index, run.id, run.status]), [
-    [0, '20261125-180001-r1', 'completed'],
-    [1, '20261125-180002-r2', 'failed'],
-    [2, '20261125-180003-r3', 'completed'],
-  ]);
+  assert.deepEqual(
+    sweep.runs.map((run) => [run.index, run.id, run.status]),
+    [
+      [0, '20261125-180001-r1', 'completed'],
+      [1, '20261125-180002-r2', 'failed'],
+      [2, '20261125-180003-r3', 'completed'],
+    ],
+  );
   assert.deepEqual(sweep.runs[0].values, { 'training.learningRate': 0.001, 'model.cell': 'gru' });
   assert.equal(sweep.runs[2].bestValidationAccuracy, 0.8);
   assert.equal(sweep.bestRunId, '20261125-180001-r1');
@@ -90,10 +104,13 @@ test('summariseSweep: runs in grid order with their swept values, the best by va
 test('summariseSweep: a live run given first replaces its recorded summary; a deleted run is simply missing', () => {
   const live = member('20261125-180003-r3', NEW, 2, { 'training.learningRate': 0.1, 'model.cell': 'gru' }, { status: 'running', bestValidationLoss: 0.01 });
   const sweep = summariseSweep([live, ...members.filter((m) => m.id !== '20261125-180001-r1')], NEW)!;
-  assert.deepEqual(sweep.runs.map((run) => [run.id, run.status]), [
-    ['20261125-180002-r2', 'failed'],
-    ['20261125-180003-r3', 'running'],
-  ]);
+  assert.deepEqual(
+    sweep.runs.map((run) => [run.id, run.status]),
+    [
+      ['20261125-180002-r2', 'failed'],
+      ['20261125-180003-r3', 'running'],
+    ],
+  );
   assert.equal(sweep.count, 3, 'the sweep still says how many runs it started with');
   assert.equal(sweep.bestRunId, '20261125-180003-r3');
 });
@@ -101,12 +118,16 @@ test('summariseSweep: a live run given first replaces its recorded summary; a de
 test('sweepOverview: the wanted group when it exists, else the newest; nothing without sweeps', () => {
   assert.equal(sweepOverview(members).sweep?.groupId, NEW);
   assert.equal(sweepOverview(members, OLD).sweep?.groupId, OLD);
-  assert.deepEqual(sweepOverview(members, OLD).sweep?.runs.map((run) => run.id), ['20261125-170001-o1'], 'a run without a group is not counted in it');
+  assert.deepEqual(
+    sweepOverview(members, OLD).sweep?.runs.map((run) => run.id),
+    ['20261125-170001-o1'],
+    'a run without a group is not counted in it',
+  );
   assert.equal(sweepOverview(members, 'gone').sweep?.groupId, NEW);
   assert.deepEqual(sweepOverview([members[5]]), { groups: [], sweep: undefined });
 });
 
-test('the Sweep view\'s request is checked like every webview message', () => {
+test("the Sweep view's request is checked like every webview message", () => {
   assert.deepEqual(parseWebviewMessage({ type: FromWebviewType.RequestSweep }), { type: FromWebviewType.RequestSweep });
   assert.deepEqual(parseWebviewMessage({ type: FromWebviewType.RequestSweep, groupId: NEW, extra: 1 }), { type: FromWebviewType.RequestSweep, groupId: NEW });
   for (const groupId of ['../x', '', 5, null, 'a/b', '..']) {

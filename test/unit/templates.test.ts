@@ -6,7 +6,16 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readTable, userDataFile } from '../../src/engine/data/files';
 import { checkSpecText } from '../../src/engine/spec/load';
-import { BUILTIN_CHOICES, guessTextFields, numericFields, renderTemplate, SPEC_TEMPLATES, freeSpecFileName, specFileName, type TemplateOptions } from '../../src/engine/spec/templates';
+import {
+  BUILTIN_CHOICES,
+  guessTextFields,
+  numericFields,
+  renderTemplate,
+  SPEC_TEMPLATES,
+  freeSpecFileName,
+  specFileName,
+  type TemplateOptions,
+} from '../../src/engine/spec/templates';
 
 const resourcesDir = resolve(__dirname, '../../media');
 const examples = resolve(__dirname, '../../examples');
@@ -83,8 +92,17 @@ describe('spec templates', () => {
 
   test('a proposed file name is never an existing one', () => {
     const taken = new Set(['sine.rnn.json', 'sine-2.rnn.json']);
-    assert.equal(freeSpecFileName('sine.rnn.json', (name) => taken.has(name)), 'sine-3.rnn.json');
-    assert.equal(freeSpecFileName('adding.rnn.json', (name) => taken.has(name)), 'adding.rnn.json');
-    assert.equal(freeSpecFileName('seattle-weather', (name) => taken.has(name)), 'seattle-weather.rnn.json');
+    assert.equal(
+      freeSpecFileName('sine.rnn.json', (name) => taken.has(name)),
+      'sine-3.rnn.json',
+    );
+    assert.equal(
+      freeSpecFileName('adding.rnn.json', (name) => taken.has(name)),
+      'adding.rnn.json',
+    );
+    assert.equal(
+      freeSpecFileName('seattle-weather', (name) => taken.has(name)),
+      'seattle-weather.rnn.json',
+    );
   });
 });

@@ -88,7 +88,12 @@ export class CompareView {
           this.chosen = this.runs.filter((r) => (r.id === run.id ? box.checked : this.chosen.includes(r.id))).map((r) => r.id);
           this.request(this.chosen);
         });
-        return h('span', { class: 'field' }, box, h('label', { for: `compare-${run.id}` }, swatch(styles.get(run.id)), `${labels.get(run.id)} (${run.status})`));
+        return h(
+          'span',
+          { class: 'field' },
+          box,
+          h('label', { for: `compare-${run.id}` }, swatch(styles.get(run.id)), `${labels.get(run.id)} (${run.status})`),
+        );
       }),
     );
     if (this.visible || started.length > 0) this.request(this.chosen);
@@ -178,7 +183,20 @@ export class CompareView {
       h(
         'table',
         { 'aria-label': 'Summary of the compared runs' },
-        h('thead', {}, h('tr', {}, header('run', 'label'), header('status'), header('best validation loss', 'best'), header('best epoch'), header('best accuracy', 'accuracy'), header('duration'))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            header('run', 'label'),
+            header('status'),
+            header('best validation loss', 'best'),
+            header('best epoch'),
+            header('best accuracy', 'accuracy'),
+            header('duration'),
+          ),
+        ),
         h(
           'tbody',
           {},

@@ -29,7 +29,15 @@ export class DoctorStrip {
     const item = h(
       'article',
       { class: `finding ${finding.severity}`, 'data-code': finding.code },
-      h('p', { class: 'finding-title' }, h('span', { class: 'mark', 'aria-label': finding.severity }, SEVERITY_MARK[finding.severity]), ' ', h('code', {}, finding.code), ' ', finding.message),
+      h(
+        'p',
+        { class: 'finding-title' },
+        h('span', { class: 'mark', 'aria-label': finding.severity }, SEVERITY_MARK[finding.severity]),
+        ' ',
+        h('code', {}, finding.code),
+        ' ',
+        finding.message,
+      ),
       fixes,
     );
     const drawn = evidenceChart(finding, { theme: currentTheme(), height: 110 });

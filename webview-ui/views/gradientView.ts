@@ -15,7 +15,13 @@ export class GradientView {
 
   constructor() {
     this.layerSelect.addEventListener('change', () => void this.render());
-    this.element = h('section', { class: 'view', 'aria-label': 'Gradient flow' }, h('div', { class: 'controls' }, labelled('Layer', this.layerSelect)), this.empty, this.chart.element);
+    this.element = h(
+      'section',
+      { class: 'view', 'aria-label': 'Gradient flow' },
+      h('div', { class: 'controls' }, labelled('Layer', this.layerSelect)),
+      this.empty,
+      this.chart.element,
+    );
     this.sync();
   }
 
@@ -43,7 +49,11 @@ export class GradientView {
   private sync(): void {
     const layers = Math.max(0, ...this.flows.map((flow) => flow.norms.length));
     const selected = this.layerSelect.value || '0';
-    setOptions(this.layerSelect, Array.from({ length: layers }, (_, l) => ({ value: String(l), label: `layer ${l}` })), selected);
+    setOptions(
+      this.layerSelect,
+      Array.from({ length: layers }, (_, l) => ({ value: String(l), label: `layer ${l}` })),
+      selected,
+    );
     this.empty.hidden = this.flows.length > 0;
     this.chart.element.hidden = this.flows.length === 0;
   }

@@ -103,11 +103,23 @@ export class HiddenStateView {
   setProbe(probe: ProbeEvent): void {
     this.probe = probe;
     const layers = probe.layers.map((l) => l.layer);
-    setOptions(this.layerSelect, layers.map((l) => ({ value: String(l), label: `layer ${l}` })), String(layers.includes(this.settings.layer ?? -1) ? this.settings.layer : layers[0]));
-    setOptions(this.sampleSelect, probe.samples.map((s, i) => ({ value: String(i), label: `validation sample ${s}` })), String(Math.min(this.settings.sample ?? 0, probe.samples.length - 1)));
+    setOptions(
+      this.layerSelect,
+      layers.map((l) => ({ value: String(l), label: `layer ${l}` })),
+      String(layers.includes(this.settings.layer ?? -1) ? this.settings.layer : layers[0]),
+    );
+    setOptions(
+      this.sampleSelect,
+      probe.samples.map((s, i) => ({ value: String(i), label: `validation sample ${s}` })),
+      String(Math.min(this.settings.sample ?? 0, probe.samples.length - 1)),
+    );
     const layer = probe.layers.find((l) => l.layer === Number(this.layerSelect.value));
     const quantities = Object.keys(layer?.quantities ?? {}) as ProbeQuantity[];
-    setOptions(this.quantitySelect, quantities.map((q) => ({ value: q, label: QUANTITIES[q] ? quantityLabel(q) : q })), quantities.includes(this.settings.quantity as ProbeQuantity) ? this.settings.quantity : quantities[0]);
+    setOptions(
+      this.quantitySelect,
+      quantities.map((q) => ({ value: q, label: QUANTITIES[q] ? quantityLabel(q) : q })),
+      quantities.includes(this.settings.quantity as ProbeQuantity) ? this.settings.quantity : quantities[0],
+    );
     this.syncSlider();
     if (this.visible) void this.render();
   }
@@ -138,6 +150,9 @@ export class HiddenStateView {
     const data = hiddenStateData(probe, Number(this.sampleSelect.value || 0), Number(this.layerSelect.value || 0), quantity);
     const input = data.tokens.length > 0 ? 'tokens' : data.inputs.length > 0 ? 'dense' : 'none';
     const inputRows: Datasets = input === 'tokens' ? { tokens: data.tokens } : input === 'dense' ? { inputs: data.inputs } : {};
-    return this.chart.render(hiddenStateChartSpec({ quantity, input, absMax: data.absMax, theme: currentTheme(), width: this.chart.plotWidth(190) }), { cells: data.cells, ...inputRows });
+    return this.chart.render(hiddenStateChartSpec({ quantity, input, absMax: data.absMax, theme: currentTheme(), width: this.chart.plotWidth(190) }), {
+      cells: data.cells,
+      ...inputRows,
+    });
   }
 }

@@ -63,7 +63,11 @@ export class LossView {
         labelled('Log scale', this.logInput),
         labelled('X axis', this.axisSelect),
       ),
-      h('p', { class: 'hint' }, 'Focus the chart (click or Tab) to zoom with the wheel and pan by dragging; double-click resets. Hover it to read every series.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Focus the chart (click or Tab) to zoom with the wheel and pan by dragging; double-click resets. Hover it to read every series.',
+      ),
       this.chart.element,
       this.accuracyChart.element,
     );
@@ -125,7 +129,13 @@ export class LossView {
     this.accuracyChart.element.hidden = !accuracy;
     const xAxis = this.axisSelect.value as LossAxis;
     const loss = this.chart.render(
-      lossChartSpec({ theme, logScale: this.logInput.checked, xAxis, width: this.chart.plotWidth(), height: accuracy ? this.chart.fillHeight(0.58, 200, 150) : this.chart.fillHeight(1, 240) }),
+      lossChartSpec({
+        theme,
+        logScale: this.logInput.checked,
+        xAxis,
+        width: this.chart.plotWidth(),
+        height: accuracy ? this.chart.fillHeight(0.58, 200, 150) : this.chart.fillHeight(1, 240),
+      }),
       this.datasets(),
     );
     if (!accuracy) return loss;

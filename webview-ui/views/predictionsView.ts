@@ -125,7 +125,11 @@ export class PredictionsView {
     this.textSection.hidden = this.generated === undefined;
     const activations = this.generated?.activations ?? [];
     const unit = Math.min(savedState().unit ?? liveliestUnit(activations), Math.max(0, activations.length - 1));
-    setOptions(this.unitSelect, activations.map((_, u) => ({ value: String(u), label: `unit ${u}` })), String(unit));
+    setOptions(
+      this.unitSelect,
+      activations.map((_, u) => ({ value: String(u), label: `unit ${u}` })),
+      String(unit),
+    );
   }
 
   private render(): Promise<void> {
@@ -146,7 +150,13 @@ export class PredictionsView {
       }
       case 'classify':
         return this.chart.render(
-          confusionChartSpec({ classes: predictions.classes, accuracy: predictions.accuracy, caption: this.epochCaption(), theme, cellSize: this.cellSize(predictions.classes.length) }),
+          confusionChartSpec({
+            classes: predictions.classes,
+            accuracy: predictions.accuracy,
+            caption: this.epochCaption(),
+            theme,
+            cellSize: this.cellSize(predictions.classes.length),
+          }),
           { confusion: confusionRows(predictions) },
         );
       default:
@@ -180,7 +190,7 @@ export class PredictionsView {
       return;
     }
     if (predictions.kind === 'forecast') {
-      const units = predictions.scale ? 'in the data\'s units' : 'as the data gives them';
+      const units = predictions.scale ? "in the data's units" : 'as the data gives them';
       this.summary.textContent = `Predictions against targets on ${predictions.targets.length} validation samples, ${units}, at ${this.epochCaption()}.`;
       return;
     }

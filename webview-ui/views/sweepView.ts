@@ -68,7 +68,8 @@ export class SweepView {
     this.empty.hidden = sweep !== undefined;
     this.chartHeading.hidden = sweep === undefined;
     if (!sweep) {
-      this.empty.textContent = 'This experiment has no sweep yet. Add a "sweep" to the spec (e.g. "sweep": { "model.cell": ["rnn", "lstm"] }) and use ▶ Train sweep: its runs are summarised here.';
+      this.empty.textContent =
+        'This experiment has no sweep yet. Add a "sweep" to the spec (e.g. "sweep": { "model.cell": ["rnn", "lstm"] }) and use ▶ Train sweep: its runs are summarised here.';
       this.overview.textContent = '';
       this.table.replaceChildren();
       this.charts.replaceChildren();
@@ -95,10 +96,30 @@ export class SweepView {
       { id: 'status', label: 'status', numeric: false, value: (run) => run.status, text: (run) => run.status },
       { id: 'loss', label: 'best val loss', numeric: true, value: (run) => run.bestValidationLoss, text: (run) => formatValue(run.bestValidationLoss) },
       ...(withAccuracy
-        ? [{ id: 'accuracy', label: 'best val acc', numeric: true, value: (run: PanelSweepRun) => run.bestValidationAccuracy, text: (run: PanelSweepRun) => formatPercent(run.bestValidationAccuracy) }]
+        ? [
+            {
+              id: 'accuracy',
+              label: 'best val acc',
+              numeric: true,
+              value: (run: PanelSweepRun) => run.bestValidationAccuracy,
+              text: (run: PanelSweepRun) => formatPercent(run.bestValidationAccuracy),
+            },
+          ]
         : []),
-      { id: 'epochs', label: 'epochs', numeric: true, value: (run) => run.epochsDone, text: (run) => (run.epochsPlanned ? `${run.epochsDone}/${run.epochsPlanned}` : String(run.epochsDone)) },
-      { id: 'duration', label: 'duration', numeric: true, value: (run) => run.durationMs, text: (run) => (run.status === 'queued' || run.status === 'cancelled' ? '–' : formatDuration(run.durationMs)) },
+      {
+        id: 'epochs',
+        label: 'epochs',
+        numeric: true,
+        value: (run) => run.epochsDone,
+        text: (run) => (run.epochsPlanned ? `${run.epochsDone}/${run.epochsPlanned}` : String(run.epochsDone)),
+      },
+      {
+        id: 'duration',
+        label: 'duration',
+        numeric: true,
+        value: (run) => run.durationMs,
+        text: (run) => (run.status === 'queued' || run.status === 'cancelled' ? '–' : formatDuration(run.durationMs)),
+      },
     ];
   }
 
@@ -113,15 +134,31 @@ export class SweepView {
         this.sort = { column: c.id, ascending: active ? !this.sort.ascending : true };
         this.renderTable(sweep);
       });
-      return h('th', { scope: 'col', class: c.numeric ? 'number' : undefined, 'aria-sort': active ? (this.sort.ascending ? 'ascending' : 'descending') : undefined }, button);
+      return h(
+        'th',
+        { scope: 'col', class: c.numeric ? 'number' : undefined, 'aria-sort': active ? (this.sort.ascending ? 'ascending' : 'descending') : undefined },
+        button,
+      );
     };
     const row = (run: PanelSweepRun) => {
       const best = run.id === sweep.bestRunId;
       const recorded = !run.id.startsWith('queued-');
       const tr = h(
         'tr',
-        { class: [best ? 'best' : '', recorded ? 'clickable' : ''].join(' ').trim() || undefined, tabindex: recorded ? 0 : undefined, 'data-run': run.id, title: recorded ? `Show ${run.label} in the Loss view` : undefined },
-        ...columns.map((c, i) => h('td', { class: c.numeric ? 'number' : undefined }, i === 0 && best ? h('span', { class: 'best-badge', title: 'lowest best validation loss' }, '★ ') : undefined, c.text(run))),
+        {
+          class: [best ? 'best' : '', recorded ? 'clickable' : ''].join(' ').trim() || undefined,
+          tabindex: recorded ? 0 : undefined,
+          'data-run': run.id,
+          title: recorded ? `Show ${run.label} in the Loss view` : undefined,
+        },
+        ...columns.map((c, i) =>
+          h(
+            'td',
+            { class: c.numeric ? 'number' : undefined },
+            i === 0 && best ? h('span', { class: 'best-badge', title: 'lowest best validation loss' }, '★ ') : undefined,
+            c.text(run),
+          ),
+        ),
       );
       if (recorded) {
         tr.addEventListener('click', () => this.showRun(run.id));
@@ -189,7 +226,8 @@ function sortRuns(runs: readonly PanelSweepRun[], value: (run: PanelSweepRun) =>
   return [...runs].sort((a, b) => {
     const x = value(a);
     const y = value(b);
-    const missing = Number(x === undefined || (typeof x === 'number' && !Number.isFinite(x))) - Number(y === undefined || (typeof y === 'number' && !Number.isFinite(y)));
+    const missing =
+      Number(x === undefined || (typeof x === 'number' && !Number.isFinite(x))) - Number(y === undefined || (typeof y === 'number' && !Number.isFinite(y)));
     if (missing !== 0) return missing;
     const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
     return direction * order || a.index - b.index;

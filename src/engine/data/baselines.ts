@@ -1,11 +1,7 @@
 /** The naive losses every dataset reports next to the model's, computed on the validation split. */
 
 /** Mean squared error of predicting `prediction(i)` for each of sample i's `outputSize` targets. */
-export function repeatedPredictionMse(
-  targets: Float32Array,
-  outputSize: number,
-  prediction: (sample: number) => number,
-): number {
+export function repeatedPredictionMse(targets: Float32Array, outputSize: number, prediction: (sample: number) => number): number {
   const count = targets.length / outputSize;
   let sum = 0;
   for (let i = 0; i < count; i++) {

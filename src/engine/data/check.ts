@@ -7,16 +7,7 @@ import type { DataShape } from '../resources/estimate';
 import type { DataSpec, ExperimentSpec } from '../spec/types';
 import { builtinSpecPath, resolveBuiltin } from './builtin';
 import { DataError, type DataIssue } from './errors';
-import {
-  missingFileMessage,
-  parseCsvTable,
-  readCsvTable,
-  readDataFile,
-  readTable,
-  userDataFile,
-  type DataFile,
-  type FileDataSpec,
-} from './files';
+import { missingFileMessage, parseCsvTable, readCsvTable, readDataFile, readTable, userDataFile, type DataFile, type FileDataSpec } from './files';
 import { fieldIssues, planLabeledTexts } from './labeledText';
 import { countByte, countCharacters, countLines, dataFileSize, readDataSample, SAMPLE_BYTES } from './sample';
 import { columnIssues, planWindows, readSeriesColumns } from './series';
@@ -125,9 +116,7 @@ function planFileData(data: FileDataSpec, file: DataFile): DataPlan {
         return { counts: planWindows(rows, data), layout };
       }
       case 'text': {
-        const plan = sample
-          ? planTextCounts(countCharacters(file), new Set(codePoints(sample.text)).size, data)
-          : planText(readDataFile(file), data);
+        const plan = sample ? planTextCounts(countCharacters(file), new Set(codePoints(sample.text)).size, data) : planText(readDataFile(file), data);
         const layout: Layout = {
           seqLength: data.seqLength,
           inputSize: plan.vocabularySize,

@@ -58,17 +58,12 @@ export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: Data
     }
     return String(value);
   };
-  const texts = table.rows.map((row) =>
-    codePoints(valueOf(row, spec.textField, ['data', 'textField'])).subarray(0, spec.maxLength),
-  );
+  const texts = table.rows.map((row) => codePoints(valueOf(row, spec.textField, ['data', 'textField'])).subarray(0, spec.maxLength));
   const names = table.rows.map((row) => valueOf(row, spec.labelField, ['data', 'labelField']));
   const classes = [...new Set(names)].sort();
   if (classes.length < 2 && !sample) {
     const found = classes.length === 0 ? 'no class' : `one class only ("${classes[0]}")`;
-    throw new DataError(
-      `Field "${spec.labelField}" of "${file.written}" has ${found}; classification needs at least 2.`,
-      ['data', 'labelField'],
-    );
+    throw new DataError(`Field "${spec.labelField}" of "${file.written}" has ${found}; classification needs at least 2.`, ['data', 'labelField']);
   }
   const vocabularySize = characterVocabulary(texts, false).symbols.length;
   if (vocabularySize === 0 && !sample) {
@@ -104,8 +99,6 @@ export function loadLabeledText(spec: LabeledTextSpec, file: DataFile, seed: num
     baseline: { loss: priorCrossEntropy(train.labels!, validation.labels!, classes.length), label: 'class prior' },
     vocabulary: vocabulary.symbols,
     classes,
-    description:
-      `${file.title}: ${texts.length} texts, ${classes.length} classes, maxLength ${maxLength}: ` +
-      describeCounts(counts),
+    description: `${file.title}: ${texts.length} texts, ${classes.length} classes, maxLength ${maxLength}: ` + describeCounts(counts),
   };
 }

@@ -34,19 +34,13 @@ export interface WindowPlan extends SplitCounts {
 }
 
 /** One issue per column the spec names that the table does not have. */
-export function columnIssues(
-  table: Table,
-  spec: Pick<SeriesSpec, 'columns' | 'target'>,
-  file: DataFile,
-): DataIssue[] {
+export function columnIssues(table: Table, spec: Pick<SeriesSpec, 'columns' | 'target'>, file: DataFile): DataIssue[] {
   const known = new Set(table.fields);
   const missing = (name: string, path: SpecPath): DataIssue => ({
     path,
     message: `Column "${name}" not found in "${file.written}"; available columns: ${table.fields.join(', ')}.`,
   });
-  const issues = spec.columns.flatMap((name, index) =>
-    known.has(name) ? [] : [missing(name, ['data', 'columns', index])],
-  );
+  const issues = spec.columns.flatMap((name, index) => (known.has(name) ? [] : [missing(name, ['data', 'columns', index])]));
   if (!known.has(spec.target)) issues.push(missing(spec.target, ['data', 'target']));
   return issues;
 }
@@ -102,10 +96,7 @@ export function readSeriesColumns(table: Table, spec: SeriesSpec, file: DataFile
       if (value === undefined) {
         const cell = cellText(row.values[name]);
         const problem = cell === '' ? 'is empty' : `is "${cell}", not a number`;
-        throw new DataError(
-          `"${file.written}", row ${index + 1} (${row.where}), column "${name}" ${problem}.`,
-          specPathOf(name),
-        );
+        throw new DataError(`"${file.written}", row ${index + 1} (${row.where}), column "${name}" ${problem}.`, specPathOf(name));
       }
       return value;
     });
@@ -123,10 +114,7 @@ export function planWindows(rows: number, spec: SeriesSpec): WindowPlan {
   const { window, horizon, validationSplit } = spec;
   const windows = rows - window - horizon + 1;
   if (windows < 1) {
-    throw new DataError(
-      `The series has ${rows} rows; one window needs ${window} + ${horizon} (horizon) = ${window + horizon}.`,
-      ['data', 'window'],
-    );
+    throw new DataError(`The series has ${rows} rows; one window needs ${window} + ${horizon} (horizon) = ${window + horizon}.`, ['data', 'window']);
   }
   const validation = Math.round(windows * validationSplit);
   const train = windows - validation - (horizon - 1);
@@ -182,8 +170,6 @@ function windowDataset(columns: SeriesColumns, spec: SeriesSpec, title: string):
     baseline: { loss: repeatedPredictionMse(validation.targets!, horizon, lastObserved), label: 'last value' },
     featureNames: columns.names,
     targetScale,
-    description:
-      `${title}: ${spec.target} from ${columns.names.join(', ')}, window ${window}, horizon ${horizon}: ` +
-      describeCounts(plan),
+    description: `${title}: ${spec.target} from ${columns.names.join(', ')}, window ${window}, horizon ${horizon}: ` + describeCounts(plan),
   };
 }

@@ -26,10 +26,10 @@ export function planText(text: string, spec: TextSpec): TextPlan {
   const distinct = new Set(characters);
   if (distinct.size < 2 && characters.length > spec.seqLength) {
     const only = String.fromCodePoint(characters[0]);
-    throw new DataError(
-      `The text holds one distinct character only (${JSON.stringify(only)}); a language model needs at least 2 to choose from.`,
-      ['data', 'path'],
-    );
+    throw new DataError(`The text holds one distinct character only (${JSON.stringify(only)}); a language model needs at least 2 to choose from.`, [
+      'data',
+      'path',
+    ]);
   }
   return { characters, ...planTextCounts(characters.length, distinct.size, spec) };
 }
@@ -39,10 +39,7 @@ export function planTextCounts(characterCount: number, vocabularySize: number, s
   const chunkLength = spec.seqLength + 1;
   const chunks = Math.floor(characterCount / chunkLength);
   if (chunks < 1) {
-    throw new DataError(
-      `The text has ${characterCount} characters; one sequence needs seqLength + 1 = ${chunkLength}.`,
-      ['data', 'seqLength'],
-    );
+    throw new DataError(`The text has ${characterCount} characters; one sequence needs seqLength + 1 = ${chunkLength}.`, ['data', 'seqLength']);
   }
   return { chunks, vocabularySize, ...splitCounts(chunks, spec.validationSplit, 'sequences') };
 }
@@ -70,8 +67,6 @@ export function loadText(spec: TextSpec, file: DataFile): Dataset {
     validation,
     baseline: { loss: priorCrossEntropy(train.labels!, validation.labels!, size), label: 'unigram frequencies' },
     vocabulary: vocabulary.symbols,
-    description:
-      `${file.title}: ${plan.characters.length} characters, ${size} distinct, sequences of ${seqLength}: ` +
-      describeCounts(plan),
+    description: `${file.title}: ${plan.characters.length} characters, ${size} distinct, sequences of ${seqLength}: ` + describeCounts(plan),
   };
 }

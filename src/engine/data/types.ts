@@ -11,9 +11,7 @@
 export type TaskKind = 'forecast' | 'classify' | 'tokens';
 
 /** Inputs are either dense features or token ids that the model one-hot encodes. */
-export type InputEncoding =
-  | { kind: 'dense'; size: number }
-  | { kind: 'tokens'; vocabularySize: number };
+export type InputEncoding = { kind: 'dense'; size: number } | { kind: 'tokens'; vocabularySize: number };
 
 export interface SequenceSplit {
   count: number;

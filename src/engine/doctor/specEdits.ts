@@ -48,9 +48,12 @@ function formatting(text: string): FormattingOptions {
 
 /** JSON written compactly, spaced as people write it on one line: `{ "patience": 3, "metric": "val_loss" }`. */
 function spaced(json: string): string {
-  return json.replace(/("(?:[^"\\]|\\.)*")|[ \t]*([,:{}])[ \t]*/g, (_match, string: string | undefined, mark: string) =>
-    string ?? (mark === ',' ? ', ' : mark === ':' ? ': ' : mark === '{' ? '{ ' : ' }'),
-  ).replace(/\{ {2}\}/g, '{}');
+  return json
+    .replace(
+      /("(?:[^"\\]|\\.)*")|[ \t]*([,:{}])[ \t]*/g,
+      (_match, string: string | undefined, mark: string) => string ?? (mark === ',' ? ', ' : mark === ':' ? ': ' : mark === '{' ? '{ ' : ' }'),
+    )
+    .replace(/\{ {2}\}/g, '{}');
 }
 
 /**
@@ -72,7 +75,9 @@ function applyEdit(text: string, edit: SpecEdit, runSpec: ExperimentSpec): strin
   if (swept) {
     const runValue = getDotted(runSpec, edit.path);
     const listed = swept.some((value) => isDeepStrictEqual(value, edit.value));
-    const values = listed ? swept.filter((value) => !isDeepStrictEqual(value, runValue)) : swept.map((value) => (isDeepStrictEqual(value, runValue) ? edit.value : value));
+    const values = listed
+      ? swept.filter((value) => !isDeepStrictEqual(value, runValue))
+      : swept.map((value) => (isDeepStrictEqual(value, runValue) ? edit.value : value));
     return applyEdits(text, edits(text, ['sweep', edit.path], values.length > 0 ? values : [edit.value]));
   }
   return applyEdits(text, edits(text, edit.path.split('.'), edit.value));

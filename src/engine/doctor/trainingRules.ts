@@ -19,7 +19,9 @@ export function lowerRateFix(spec: ExperimentSpec): FindingFix {
 }
 
 export function clipFix(spec: ExperimentSpec): FindingFix | undefined {
-  return spec.training.clipNorm === 0 || spec.training.clipNorm > 1 ? { path: 'training.clipNorm', value: 1, label: 'Clip gradients: training.clipNorm 1' } : undefined;
+  return spec.training.clipNorm === 0 || spec.training.clipNorm > 1
+    ? { path: 'training.clipNorm', value: 1, label: 'Clip gradients: training.clipNorm 1' }
+    : undefined;
 }
 
 /** How far a loss has grown past its start and the baseline: loss / max(start, baseline). */
@@ -87,7 +89,13 @@ export function explodingGradients(s: RunSignals): Finding | undefined {
       `Exploding gradients: the gradient norm reached ${formatFigure(peak)} at step ${peakStep}, ${formatFigure(factor)}× the run's median ` +
       `(${formatFigure(typical)}), in ${spikes} step${spikes === 1 ? '' : 's'}${clip > 0 ? `; clipping at ${clip} lets it through` : ' without clipping'}.`,
     evidence: { peak, peakStep, median: typical, factor, spikes, clipNorm: clip },
-    fixes: [clipFix(s.spec) ?? { path: 'training.clipNorm', value: formatFigureNumber(typical), label: `Clip at the median norm: training.clipNorm ${formatFigureNumber(typical)}` }],
+    fixes: [
+      clipFix(s.spec) ?? {
+        path: 'training.clipNorm',
+        value: formatFigureNumber(typical),
+        label: `Clip at the median norm: training.clipNorm ${formatFigureNumber(typical)}`,
+      },
+    ],
   };
 }
 

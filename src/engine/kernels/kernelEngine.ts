@@ -91,7 +91,11 @@ class KernelEngine implements SequenceModel {
     this.weights = layers.map((k) => layerView(this.params, k));
     this.gradientViews = layers.map((k) => layerView(this.gradients, k));
     this.copies = layers.map((k) => ({ wih: this.memory.allocate(this.weights[k].wihT.length), whh: this.memory.allocate(this.weights[k].whhT.length) }));
-    this.head = { weightT: view(this.params, 'head.weight'), bias: view(this.params, 'head.bias'), weight: this.memory.allocate(this.slot('head.weight').length) };
+    this.head = {
+      weightT: view(this.params, 'head.weight'),
+      bias: view(this.params, 'head.bias'),
+      weight: this.memory.allocate(this.slot('head.weight').length),
+    };
     this.headGradients = { weightT: view(this.gradients, 'head.weight'), bias: view(this.gradients, 'head.bias') };
     this.dropoutRandom = new Random(config.seed).fork(2);
     this.dropout = config.model.dropout > 0 && config.model.layers > 1;
@@ -141,7 +145,10 @@ class KernelEngine implements SequenceModel {
   loadStateDict(weights: StateDict): void {
     // A bare nn.RNN/LSTM/GRU state dict keeps the current head.
     const current = this.stateDict();
-    this.setFromTorchLayout(this.params, this.slots.map((slot) => stateDictEntry(weights, slot.name, slot.shape, current)));
+    this.setFromTorchLayout(
+      this.params,
+      this.slots.map((slot) => stateDictEntry(weights, slot.name, slot.shape, current)),
+    );
     this.refreshCopies();
   }
 
@@ -159,7 +166,10 @@ class KernelEngine implements SequenceModel {
     const foreign = Object.keys(state.optimizer).find((key) => !expected.has(key));
     if (foreign) throw new Error(`the optimizer state "${foreign}" does not belong to this model's ${this.config.training.optimizer} optimizer`);
     for (const [suffix, block] of buffers) {
-      this.setFromTorchLayout(block, this.slots.map((slot) => stateDictEntry(state.optimizer, `${slot.name}.${suffix}`, slot.shape)));
+      this.setFromTorchLayout(
+        block,
+        this.slots.map((slot) => stateDictEntry(state.optimizer, `${slot.name}.${suffix}`, slot.shape)),
+      );
     }
     this.step = state.optimizerStep;
     this.dropoutRandom.restoreState(state.dropoutRandom);
@@ -300,7 +310,8 @@ class KernelEngine implements SequenceModel {
     const [p, g, s1, s2] = [this.params.pointer, this.gradients.pointer, this.state1.pointer, this.state2.pointer];
     const first = this.step === 1 ? 1 : 0;
     const [beta1, beta2] = [ADAM_BETA1, ADAM_BETA2];
-    if (optimizer === 'adam') k.adam_update(n, p, g, s1, s2, learningRate, scale, beta1, beta2, OPTIMIZER_EPSILON, 1 - beta1 ** this.step, 1 - beta2 ** this.step);
+    if (optimizer === 'adam')
+      k.adam_update(n, p, g, s1, s2, learningRate, scale, beta1, beta2, OPTIMIZER_EPSILON, 1 - beta1 ** this.step, 1 - beta2 ** this.step);
     else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first);
     else k.momentum_update(n, p, g, s1, s2, learningRate, scale, RMSPROP_ALPHA, OPTIMIZER_EPSILON, momentum, first);
     this.refreshCopies();
@@ -309,7 +320,11 @@ class KernelEngine implements SequenceModel {
   /** The optimizer's state buffers by the suffix their state-dict names take (see `TrainingState`). */
   private optimizerBuffers(): [string, KernelBuffer][] {
     const { optimizer, momentum } = this.config.training;
-    if (optimizer === 'adam') return [['m', this.state1], ['v', this.state2]];
+    if (optimizer === 'adam')
+      return [
+        ['m', this.state1],
+        ['v', this.state2],
+      ];
     const buffers: [string, KernelBuffer][] = optimizer === 'rmsprop' ? [['square', this.state1]] : [];
     if (momentum > 0) buffers.push(['buffer', this.state2]);
     return buffers;

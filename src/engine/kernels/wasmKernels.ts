@@ -31,12 +31,49 @@ export interface KernelExports {
   lstm_forward(T: number, B: number, H: number, gates: Pointer, whhT: Pointer, hs: Pointer, cs: Pointer): void;
   lstm_backward(T: number, B: number, H: number, gates: Pointer, cs: Pointer, whh: Pointer, dz: Pointer, dhs: Pointer, dh: Pointer, dc: Pointer): void;
   gru_forward(T: number, B: number, H: number, gates: Pointer, whhT: Pointer, bhh: Pointer, hs: Pointer, hpn: Pointer, hp: Pointer): void;
-  gru_backward(T: number, B: number, H: number, gates: Pointer, hpn: Pointer, hs: Pointer, whh: Pointer, dxp: Pointer, dhp: Pointer, dhs: Pointer, dh: Pointer): void;
+  gru_backward(
+    T: number,
+    B: number,
+    H: number,
+    gates: Pointer,
+    hpn: Pointer,
+    hs: Pointer,
+    whh: Pointer,
+    dxp: Pointer,
+    dhp: Pointer,
+    dhs: Pointer,
+    dh: Pointer,
+  ): void;
   mse_loss(n: number, pred: Pointer, target: Pointer, dpred: Pointer): number;
   softmax_cross_entropy(rows: number, classes: number, logits: Pointer, labels: Pointer, dlogits: Pointer, correct: Pointer): number;
   sum_of_squares(n: number, x: Pointer): number;
-  adam_update(n: number, p: Pointer, g: Pointer, m: Pointer, v: Pointer, lr: number, scale: number, beta1: number, beta2: number, eps: number, bias1: number, bias2: number): void;
-  momentum_update(n: number, p: Pointer, g: Pointer, square: Pointer, buffer: Pointer, lr: number, scale: number, alpha: number, eps: number, momentum: number, first: number): void;
+  adam_update(
+    n: number,
+    p: Pointer,
+    g: Pointer,
+    m: Pointer,
+    v: Pointer,
+    lr: number,
+    scale: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    bias1: number,
+    bias2: number,
+  ): void;
+  momentum_update(
+    n: number,
+    p: Pointer,
+    g: Pointer,
+    square: Pointer,
+    buffer: Pointer,
+    lr: number,
+    scale: number,
+    alpha: number,
+    eps: number,
+    momentum: number,
+    first: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

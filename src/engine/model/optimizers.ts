@@ -20,14 +20,7 @@ export interface Optimizer {
   dispose(): void;
 }
 
-type Rule = (
-  name: string,
-  param: tf.Tensor,
-  gradient: tf.Tensor,
-  learningRate: number,
-  state: Map<string, tf.Tensor>,
-  step: number,
-) => tf.Tensor;
+type Rule = (name: string, param: tf.Tensor, gradient: tf.Tensor, learningRate: number, state: Map<string, tf.Tensor>, step: number) => tf.Tensor;
 
 function adam(name: string, param: tf.Tensor, g: tf.Tensor, lr: number, state: Map<string, tf.Tensor>, step: number): tf.Tensor {
   const m = tf.add(tf.mul(state.get(`${name}.m`) ?? tf.zerosLike(g), BETA1), tf.mul(g, 1 - BETA1));
@@ -59,8 +52,7 @@ function rmspropDirection(name: string, g: tf.Tensor, state: Map<string, tf.Tens
 }
 
 export function createOptimizer(type: OptimizerType, momentum: number): Optimizer {
-  const rule: Rule =
-    type === 'adam' ? adam : type === 'sgd' ? momentumRule(momentum, (_name, g) => g) : momentumRule(momentum, rmspropDirection);
+  const rule: Rule = type === 'adam' ? adam : type === 'sgd' ? momentumRule(momentum, (_name, g) => g) : momentumRule(momentum, rmspropDirection);
   let state = new Map<string, tf.Tensor>();
   let step = 0;
   return {

@@ -47,7 +47,10 @@ export function layerForward(cell: RecurrentCell, params: LayerParams, input: tf
     records.push(record);
     state = record.state;
   }
-  const outputs = tf.concat(records.map((r) => r.state.h), 0) as tf.Tensor2D;
+  const outputs = tf.concat(
+    records.map((r) => r.state.h),
+    0,
+  ) as tf.Tensor2D;
   return { input, initial, records, outputs, batch };
 }
 

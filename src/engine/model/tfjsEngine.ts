@@ -99,9 +99,7 @@ class TfjsEngine implements SequenceModel {
         }
         return { layer: k, quantities };
       });
-      const gradientNorms = backward.stack.dHidden.map(
-        (perStep) => Array.from(tf.stack(kept(perStep).map((d) => tf.norm(d))).dataSync()),
-      );
+      const gradientNorms = backward.stack.dHidden.map((perStep) => Array.from(tf.stack(kept(perStep).map((d) => tf.norm(d))).dataSync()));
       return { layers, gradientNorms, outputs: this.batchMajorOutputs(pass.head.outputs, batch.size) };
     });
   }

@@ -80,8 +80,7 @@ export function exportPytorchProject(options: ExportProjectOptions): ExportedPro
     sweepPoint: options.sweep,
   };
   mkdirSync(outDir, { recursive: true });
-  const write = (name: string, content: string | Buffer): void =>
-    replaceFileAtomically(join(outDir, name), (temp) => writeFileSync(temp, content));
+  const write = (name: string, content: string | Buffer): void => replaceFileAtomically(join(outDir, name), (temp) => writeFileSync(temp, content));
   write(PROJECT_FILES.data, safetensorsBytes({ ...splitTensors('train', dataset, dataset.train), ...splitTensors('validation', dataset, dataset.validation) }));
   write(PROJECT_FILES.init, safetensorsBytes(weights, { format: 'pt', source }));
   write(PROJECT_FILES.spec, `${JSON.stringify(project, null, 2)}\n`);

@@ -16,7 +16,8 @@ export function headlineRun<T>(runs: readonly T[], summaryOf: (run: T) => RunSum
   const latest = runs[0];
   if (latest === undefined) return undefined;
   const group = summaryOf(latest).sweep?.group;
-  const scored = group === undefined ? [] : runs.filter((run) => summaryOf(run).sweep?.group?.id === group.id && summaryOf(run).bestValidationLoss !== undefined);
+  const scored =
+    group === undefined ? [] : runs.filter((run) => summaryOf(run).sweep?.group?.id === group.id && summaryOf(run).bestValidationLoss !== undefined);
   if (scored.length === 0) return { run: latest, sweepBest: false };
   const best = scored.reduce((a, b) => (summaryOf(b).bestValidationLoss! < summaryOf(a).bestValidationLoss! ? b : a));
   return { run: best, sweepBest: true };

@@ -85,7 +85,17 @@ export function readSummary(runDir: string, now = Date.now()): { summary: RunSum
   } catch (error) {
     const problem = `unreadable run: ${error instanceof Error ? error.message : String(error)}`;
     const startedAt = new Date(runIdTime(id) ?? 0).toISOString();
-    const summary: RunSummary = { id, experiment: '', status: 'interrupted', reason: problem, startedAt, updatedAt: startedAt, durationMs: 0, epochsDone: 0, steps: 0 };
+    const summary: RunSummary = {
+      id,
+      experiment: '',
+      status: 'interrupted',
+      reason: problem,
+      startedAt,
+      updatedAt: startedAt,
+      durationMs: 0,
+      epochsDone: 0,
+      steps: 0,
+    };
     return { summary, problems: [problem] };
   }
 }
@@ -123,8 +133,20 @@ function rebuildSummary(runDir: string, problem: string): RunSummary {
 
 const TEXT_FIELDS = ['experiment', 'reason', 'backend', 'backendNote', 'engine', 'dataset', 'endedAt', 'specChecksum', 'hostname', 'rebuilt'] as const;
 const NUMBER_FIELDS = [
-  'durationMs', 'epochsDone', 'steps', 'epochsPlanned', 'parameterCount', 'bestValidationLoss', 'bestEpoch', 'lastValidationLoss',
-  'lastTrainLoss', 'bestValidationAccuracy', 'lastValidationAccuracy', 'stepsPerSecondMedian', 'pid', 'processStartedAt',
+  'durationMs',
+  'epochsDone',
+  'steps',
+  'epochsPlanned',
+  'parameterCount',
+  'bestValidationLoss',
+  'bestEpoch',
+  'lastValidationLoss',
+  'lastTrainLoss',
+  'bestValidationAccuracy',
+  'lastValidationAccuracy',
+  'stepsPerSecondMedian',
+  'pid',
+  'processStartedAt',
 ] as const;
 
 /**

@@ -82,7 +82,7 @@ export function dataIssues(spec: ExperimentSpec, context: CheckContext, memoryLi
     const path: JsonPath =
       sweptKey !== undefined
         ? ['sweep', sweptKey, spec.sweep![sweptKey].indexOf(largest[sweptKey])]
-        : estimate.keysToLower[0]?.split('.') ?? ['training', 'batchSize'];
+        : (estimate.keysToLower[0]?.split('.') ?? ['training', 'batchSize']);
     issues.push({ severity: verdict.severity, message: verdict.message, path, at: 'value' });
   }
   return { issues, estimate };

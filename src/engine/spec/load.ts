@@ -48,7 +48,9 @@ export interface SpecLimits {
 
 /** "CommaExpected" → "syntax error: comma expected". */
 function syntaxMessage(error: ParseError): string {
-  const words = printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = printParseErrorCode(error.error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return `syntax error: ${words}`;
 }
 
@@ -119,9 +121,7 @@ export function checkSpecText(text: string, context: SpecContext): SpecCheck {
   const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   if (root === undefined || parseErrors.length > 0) {
     return {
-      diagnostics: parseErrors.map((error) =>
-        diagnosticAt(lines, error, { severity: 'error', message: syntaxMessage(error), path: [], origin: 'json' }),
-      ),
+      diagnostics: parseErrors.map((error) => diagnosticAt(lines, error, { severity: 'error', message: syntaxMessage(error), path: [], origin: 'json' })),
     };
   }
 

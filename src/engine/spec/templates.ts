@@ -19,8 +19,18 @@ export const SPEC_TEMPLATES: readonly SpecTemplate[] = [
   { task: 'sine', label: 'Sine wave', detail: 'Forecast the next value of a noisy sine wave (synthetic; trains in seconds).' },
   { task: 'adding', label: 'Adding problem', detail: 'Sum two marked values of a long sequence: RNN against LSTM, the vanishing gradient.' },
   { task: 'copy', label: 'Copy memory', detail: 'Repeat a few symbols after a delay (synthetic, classification per step).' },
-  { task: 'csv', label: 'CSV series', detail: 'Forecast a column of your own CSV file from a window of past rows.', dataFile: { title: 'CSV file', extensions: ['csv'] } },
-  { task: 'text', label: 'Text corpus', detail: 'A character-level language model on a text file of your own.', dataFile: { title: 'Text file', extensions: ['txt', 'md'] } },
+  {
+    task: 'csv',
+    label: 'CSV series',
+    detail: 'Forecast a column of your own CSV file from a window of past rows.',
+    dataFile: { title: 'CSV file', extensions: ['csv'] },
+  },
+  {
+    task: 'text',
+    label: 'Text corpus',
+    detail: 'A character-level language model on a text file of your own.',
+    dataFile: { title: 'Text file', extensions: ['txt', 'md'] },
+  },
   {
     task: 'labeled-text',
     label: 'Labelled text',
@@ -165,7 +175,10 @@ export function guessTextFields(fields: string[]): { textField: string; labelFie
 
 /** A spec file name for an experiment name: `<slug>.rnn.json`. */
 export function specFileName(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
   return `${slug || 'experiment'}.rnn.json`;
 }
 

@@ -34,13 +34,7 @@ export function probeExtent(spec: ExperimentSpec, dataset: Pick<Dataset, 'seqLen
   return { count, steps: Array.from({ length: Math.ceil(dataset.seqLength / stride) }, (_, i) => i * stride) };
 }
 
-export function buildProbe(
-  epoch: number,
-  spec: ExperimentSpec,
-  dataset: Dataset,
-  model: SequenceModel,
-  validation: ValidationOutputs,
-): ProbeEvent {
+export function buildProbe(epoch: number, spec: ExperimentSpec, dataset: Dataset, model: SequenceModel, validation: ValidationOutputs): ProbeEvent {
   const { count, steps } = probeExtent(spec, dataset);
   const samples = Array.from({ length: count }, (_, i) => i);
   const batch = gatherBatch(dataset, dataset.validation, samples);
@@ -80,9 +74,7 @@ function probeInputs(dataset: Dataset, inputs: Float32Array | Int32Array, count:
   const steps = dataset.seqLength;
   if (dataset.input.kind === 'tokens') {
     const vocabulary = dataset.vocabulary;
-    return Array.from({ length: count }, (_, s) =>
-      Array.from(inputs.subarray(s * steps, (s + 1) * steps), (id) => vocabulary?.[id] ?? String(id)),
-    );
+    return Array.from({ length: count }, (_, s) => Array.from(inputs.subarray(s * steps, (s + 1) * steps), (id) => vocabulary?.[id] ?? String(id)));
   }
   const size = dataset.input.size;
   return Array.from({ length: count }, (_, s) =>
@@ -145,9 +137,7 @@ function predictionProbe(
     vocabulary,
     labels: Array.from({ length: count }, (_, s) => Array.from((probeLabels as Int32Array).subarray(s * steps, (s + 1) * steps))),
     predicted: Array.from({ length: count }, (_, s) =>
-      Array.from({ length: steps }, (_, t) =>
-        argMax(probeOutputs.subarray((s * steps + t) * vocabularySize, (s * steps + t + 1) * vocabularySize)),
-      ),
+      Array.from({ length: steps }, (_, t) => argMax(probeOutputs.subarray((s * steps + t) * vocabularySize, (s * steps + t + 1) * vocabularySize))),
     ),
   };
 }

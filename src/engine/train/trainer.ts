@@ -256,8 +256,7 @@ function divergence(spec: ExperimentSpec, epoch: number, step: number, what: str
   return {
     status: 'failed',
     reason:
-      `Training diverged at epoch ${epoch}, step ${step}: ${what}. ` +
-      `Try a lower training.learningRate (now ${spec.training.learningRate}) or ${clip}.`,
+      `Training diverged at epoch ${epoch}, step ${step}: ${what}. ` + `Try a lower training.learningRate (now ${spec.training.learningRate}) or ${clip}.`,
     divergedAt: { epoch, step },
   };
 }

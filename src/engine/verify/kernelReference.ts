@@ -33,7 +33,12 @@ export function computeWithKernels(problem: ReferenceProblem): ComputedQuantitie
     const wih = filled(problem.weights[names.wihT].data);
     const whh = filled(problem.weights[names.whhT].data);
     copies.push({ wih, whh });
-    weights.push({ wihT: engineLayout(wih, width), whhT: engineLayout(whh, H), bih: filled(problem.weights[names.bih].data), bhh: filled(problem.weights[names.bhh].data) });
+    weights.push({
+      wihT: engineLayout(wih, width),
+      whhT: engineLayout(whh, H),
+      bih: filled(problem.weights[names.bih].data),
+      bhh: filled(problem.weights[names.bhh].data),
+    });
     gradients.push({ wihT: memory.allocate(width * G), whhT: memory.allocate(H * G), bih: memory.allocate(G), bhh: memory.allocate(G) });
   }
 

@@ -6,7 +6,11 @@ import { DoctorDiagnostics } from './doctorDiagnostics';
 import { registerDoctorQuickFixes } from './doctorQuickFixes';
 import { ReadmeLinks } from './readmeLinks';
 
-export function registerDoctor(runs: RunManager, validation: SpecValidation, extensionUri: vscode.Uri): { diagnostics: DoctorDiagnostics; disposables: vscode.Disposable[] } {
+export function registerDoctor(
+  runs: RunManager,
+  validation: SpecValidation,
+  extensionUri: vscode.Uri,
+): { diagnostics: DoctorDiagnostics; disposables: vscode.Disposable[] } {
   const diagnostics = new DoctorDiagnostics(runs, validation, new ReadmeLinks(vscode.Uri.joinPath(extensionUri, 'README.md')));
   return { diagnostics, disposables: [diagnostics, ...registerDoctorQuickFixes(diagnostics, validation)] };
 }

@@ -85,14 +85,21 @@ export class DoctorDiagnostics implements vscode.Disposable {
         const place = locateIssue(lines, root, { severity: 'warning', message: '', path, at }, 'semantic');
         const range = new vscode.Range(document.positionAt(place.offset), document.positionAt(place.offset + place.length));
         const { finding } = source;
-        const diagnostic = new vscode.Diagnostic(range, source.sweepLabel ? `${finding.message} (${source.sweepLabel})` : finding.message, SEVERITIES[finding.severity]);
+        const diagnostic = new vscode.Diagnostic(
+          range,
+          source.sweepLabel ? `${finding.message} (${source.sweepLabel})` : finding.message,
+          SEVERITIES[finding.severity],
+        );
         diagnostic.source = DOCTOR_SOURCE;
         diagnostic.code = { value: finding.code, target: this.links.target(finding.code) };
         if (source.runDir) {
           const summary = vscode.Uri.file(join(source.runDir, RUN_FILES.summary));
           const where = finding.epoch > 0 ? `, epoch ${finding.epoch}` : '';
           diagnostic.relatedInformation = [
-            new vscode.DiagnosticRelatedInformation(new vscode.Location(summary, new vscode.Position(0, 0)), `Found in run ${source.runId ?? source.runDir}${where}`),
+            new vscode.DiagnosticRelatedInformation(
+              new vscode.Location(summary, new vscode.Position(0, 0)),
+              `Found in run ${source.runId ?? source.runDir}${where}`,
+            ),
           ];
         }
         return { diagnostic, source };
@@ -107,7 +114,10 @@ export class DoctorDiagnostics implements vscode.Disposable {
 
   private publish(uri: vscode.Uri, found: DoctorDiagnostic[]): void {
     this.published.set(uri.toString(), found);
-    this.collection.set(uri, found.map((d) => d.diagnostic));
+    this.collection.set(
+      uri,
+      found.map((d) => d.diagnostic),
+    );
   }
 
   private forget(uri: vscode.Uri): void {

@@ -34,7 +34,13 @@ export function runFindingsFor(runs: RunManager, specUri: vscode.Uri): RunFindin
   const live = runs.activeFor(specUri).filter((run) => run.findings.length > 0);
   if (live.length > 0) {
     return live.flatMap((run) =>
-      run.findings.map((finding) => ({ finding, runSpec: run.sweepRun.spec, runDir: run.runDir, runId: run.runDir?.split(/[\\/]/).at(-1), sweepLabel: run.sweepRun.label || undefined })),
+      run.findings.map((finding) => ({
+        finding,
+        runSpec: run.sweepRun.spec,
+        runDir: run.runDir,
+        runId: run.runDir?.split(/[\\/]/).at(-1),
+        sweepLabel: run.sweepRun.label || undefined,
+      })),
     );
   }
   const dir = specRunsDir(runsRootFor(specUri), specUri.fsPath);

@@ -48,16 +48,28 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider, vscode.Dispo
       new vscode.CodeLens(top, { title, command, arguments: args, tooltip });
     const uri = document.uri;
     if (!vscode.workspace.isTrusted) {
-      return [lens('$(shield) Training is disabled in Restricted Mode', 'workbench.trust.manage', [], 'Trust this workspace to train: training reads its data files and runs for minutes of CPU.')];
+      return [
+        lens(
+          '$(shield) Training is disabled in Restricted Mode',
+          'workbench.trust.manage',
+          [],
+          'Trust this workspace to train: training reads its data files and runs for minutes of CPU.',
+        ),
+      ];
     }
     const active = this.runs.activeFor(uri);
     if (active.length > 0) {
       const sweep = this.runs.activeSweep(uri);
       return [
         lens('■ Stop', 'rnnLab.stop', [uri]),
-        ...(sweep ? [lens(describeSweepProgress(sweepProgress(sweep.map((run) => run.state))), 'rnnLab.openPanel', [uri, 'sweep'], 'Open the sweep summary')] : []),
+        ...(sweep
+          ? [lens(describeSweepProgress(sweepProgress(sweep.map((run) => run.state))), 'rnnLab.openPanel', [uri, 'sweep'], 'Open the sweep summary')]
+          : []),
         lens(describeActive(active), 'rnnLab.openPanel', [uri]),
-        ...doctorLens(active.flatMap((run) => run.findings), lens),
+        ...doctorLens(
+          active.flatMap((run) => run.findings),
+          lens,
+        ),
       ];
     }
     const { spec, estimate } = this.validation.check(document);
@@ -150,9 +162,15 @@ function endTime(summary: RunSummary): number {
 }
 
 /** `⚠ vanishing-gradients`, opening the Problems view, with the messages as its tooltip. */
-function doctorLens(findings: readonly Finding[] | undefined, lens: (title: string, command: string, args: unknown[], tooltip?: string) => vscode.CodeLens): vscode.CodeLens[] {
+function doctorLens(
+  findings: readonly Finding[] | undefined,
+  lens: (title: string, command: string, args: unknown[], tooltip?: string) => vscode.CodeLens,
+): vscode.CodeLens[] {
   const badge = findingsBadge(findings);
-  const tooltip = (findings ?? []).filter(isWarning).map((f) => f.message).join('\n');
+  const tooltip = (findings ?? [])
+    .filter(isWarning)
+    .map((f) => f.message)
+    .join('\n');
   return badge ? [lens(badge, 'workbench.actions.view.problems', [], tooltip)] : [];
 }
 

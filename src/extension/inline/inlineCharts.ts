@@ -147,10 +147,19 @@ export class InlineCharts implements vscode.HoverProvider, vscode.Disposable {
     }
     for (const [key, plan] of planned) {
       const decorations = await plan;
-      this.shown.set(key, decorations.map((d) => d.info));
+      this.shown.set(
+        key,
+        decorations.map((d) => d.info),
+      );
       for (const editor of vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === key)) {
-        editor.setDecorations(this.imageType, decorations.filter((d) => d.image).map((d) => d.image!));
-        editor.setDecorations(this.textType, decorations.map((d) => d.text));
+        editor.setDecorations(
+          this.imageType,
+          decorations.filter((d) => d.image).map((d) => d.image!),
+        );
+        editor.setDecorations(
+          this.textType,
+          decorations.map((d) => d.text),
+        );
       }
     }
     for (const key of this.shown.keys()) {
@@ -169,7 +178,13 @@ export class InlineCharts implements vscode.HoverProvider, vscode.Disposable {
       items.push({ kind: 'name', offset: anchors.name.offset, run, text: run ? nameText(run, anchors.name.sweepBest) : 'not trained yet' });
     }
     for (const anchor of anchors.sweepValues) {
-      items.push({ kind: 'sweepValue', offset: anchor.offset, run: anchor.best, value: anchor.value, text: anchor.best ? sweepText(anchor.best, anchor.winner) : '' });
+      items.push({
+        kind: 'sweepValue',
+        offset: anchor.offset,
+        run: anchor.best,
+        value: anchor.value,
+        text: anchor.best ? sweepText(anchor.best, anchor.winner) : '',
+      });
     }
     return Promise.all(
       items

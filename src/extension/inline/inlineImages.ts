@@ -28,8 +28,20 @@ const DARK: ChartTheme = {
   palette: ['#4fb3ff', '#ffa24f', '#6fd46f', '#ff6b6b', '#c39bff', '#c49c94', '#f7a8d8', '#b0b0b0', '#dbdb5c', '#4fdbe8'],
   diverging: ['#4393c3', '#3a3a3a', '#d6604d'],
 };
-const HIGH_CONTRAST_DARK: ChartTheme = { ...DARK, foreground: '#ffffff', grid: '#8a8a8a', muted: '#d0d0d0', palette: ['#4fc3ff', '#ffb000', ...DARK.palette.slice(2)] };
-const HIGH_CONTRAST_LIGHT: ChartTheme = { ...LIGHT, foreground: '#000000', grid: '#5a5a5a', muted: '#333333', palette: ['#0050a0', '#b34700', ...LIGHT.palette.slice(2)] };
+const HIGH_CONTRAST_DARK: ChartTheme = {
+  ...DARK,
+  foreground: '#ffffff',
+  grid: '#8a8a8a',
+  muted: '#d0d0d0',
+  palette: ['#4fc3ff', '#ffb000', ...DARK.palette.slice(2)],
+};
+const HIGH_CONTRAST_LIGHT: ChartTheme = {
+  ...LIGHT,
+  foreground: '#000000',
+  grid: '#5a5a5a',
+  muted: '#333333',
+  palette: ['#0050a0', '#b34700', ...LIGHT.palette.slice(2)],
+};
 
 /** The chart theme matching a VS Code colour theme kind. */
 export function chartThemeFor(kind: vscode.ColorThemeKind): ChartTheme {

@@ -124,7 +124,10 @@ export class InlineRunSource implements vscode.Disposable {
     const stored = listRuns(folder)
       .filter((summary) => !followed.has(summary.id))
       .map((summary) => ({ summary, dir: path.join(folder, summary.id) }));
-    return [...mine.map((run) => ({ run, startedAt: run.summary.startedAt })), ...stored.map((s) => ({ run: this.storedRun(s.dir, s.summary), startedAt: s.summary.startedAt }))]
+    return [
+      ...mine.map((run) => ({ run, startedAt: run.summary.startedAt })),
+      ...stored.map((s) => ({ run: this.storedRun(s.dir, s.summary), startedAt: s.summary.startedAt })),
+    ]
       .sort((a, b) => Number(b.run.live) - Number(a.run.live) || b.startedAt.localeCompare(a.startedAt))
       .map((entry) => entry.run);
   }

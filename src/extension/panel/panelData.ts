@@ -173,7 +173,10 @@ export function capProbe(probe: ProbeEvent): ProbeEvent {
   const capLayer = (layer: LayerProbe): LayerProbe => ({
     layer: layer.layer,
     quantities: Object.fromEntries(
-      Object.entries(layer.quantities).map(([quantity, values]) => [quantity, values.slice(0, samples).map((sample) => sample.slice(0, units).map((unit) => unit.slice(0, time)))]),
+      Object.entries(layer.quantities).map(([quantity, values]) => [
+        quantity,
+        values.slice(0, samples).map((sample) => sample.slice(0, units).map((unit) => unit.slice(0, time))),
+      ]),
     ),
   });
   const inputs = (probe.inputs as (number[][] | string[])[]).slice(0, samples).map((sample) => sample.slice(0, time)) as ProbeEvent['inputs'];

@@ -205,7 +205,9 @@ export class ExperimentPanel implements vscode.Disposable {
       case FromWebviewType.RequestCompare:
         this.answer(message, {
           type: ToWebviewType.Compare,
-          runs: message.runIds.filter((id) => this.runDirOf(id)).map((id) => compareRunOfRecord(readRun(this.runDirOf(id)!), readAnnotations(this.runDirOf(id)!))),
+          runs: message.runIds
+            .filter((id) => this.runDirOf(id))
+            .map((id) => compareRunOfRecord(readRun(this.runDirOf(id)!), readAnnotations(this.runDirOf(id)!))),
         });
         return;
       case FromWebviewType.Command:
@@ -283,7 +285,9 @@ export class ExperimentPanel implements vscode.Disposable {
   }
 
   private runList(): PanelRunItem[] {
-    const live = this.liveRuns().filter((run) => run.isActive).map(itemOfLiveRun);
+    const live = this.liveRuns()
+      .filter((run) => run.isActive)
+      .map(itemOfLiveRun);
     const liveIds = new Set(live.map((item) => item.id));
     const dir = this.experimentDir();
     const stored = listRuns(dir).filter((summary) => !liveIds.has(summary.id));
@@ -446,10 +450,24 @@ export class ExperimentPanel implements vscode.Disposable {
       try {
         const generated = await generateInWorker(
           vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath,
-          { kind: 'generate', runDir: dir, backend: settings.backend, resourcesDir: vscode.Uri.joinPath(this.extensionUri, 'media').fsPath, temperature, length, seed: Date.now() % 2 ** 31 },
+          {
+            kind: 'generate',
+            runDir: dir,
+            backend: settings.backend,
+            resourcesDir: vscode.Uri.joinPath(this.extensionUri, 'media').fsPath,
+            temperature,
+            length,
+            seed: Date.now() % 2 ** 31,
+          },
           settings.workerMemoryLimitMb,
         );
-        return { type: ToWebviewType.Generated, runId: id, source: 'weights', generated: capGenerated(generated), note: `sampled from the saved weights at temperature ${temperature}` };
+        return {
+          type: ToWebviewType.Generated,
+          runId: id,
+          source: 'weights',
+          generated: capGenerated(generated),
+          note: `sampled from the saved weights at temperature ${temperature}`,
+        };
       } catch (error) {
         note = `could not sample from the saved weights (${error instanceof Error ? error.message : String(error)})`;
         this.log.warn(`Experiment panel: ${note}`);

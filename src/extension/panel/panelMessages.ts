@@ -3,14 +3,7 @@
  * input, so anything that is not exactly one of the `FromWebviewMessage` shapes is refused.
  * Every message type has its check: the compiler says when one is missing.
  */
-import {
-  FromWebviewType,
-  type FromWebviewMessage,
-  type FromWebviewOf,
-  type PanelCommand,
-  type PanelState,
-  type SaveChartMessage,
-} from '../../protocol';
+import { FromWebviewType, type FromWebviewMessage, type FromWebviewOf, type PanelCommand, type PanelState, type SaveChartMessage } from '../../protocol';
 
 const COMMANDS: readonly PanelCommand[] = ['stop', 'train', 'openSpec'];
 /** Run ids are folder names: `YYYYMMDD-HHMMSS-suffix` or similar, never a path. */

@@ -7,7 +7,18 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readTable, userDataFile } from '../../engine/data/files';
-import { BUILTIN_CHOICES, guessTextFields, numericFields, renderTemplate, SPEC_TEMPLATES, freeSpecFileName, specFileName, type SpecTemplate, type TemplateOptions, type TemplateTask } from '../../engine/spec/templates';
+import {
+  BUILTIN_CHOICES,
+  guessTextFields,
+  numericFields,
+  renderTemplate,
+  SPEC_TEMPLATES,
+  freeSpecFileName,
+  specFileName,
+  type SpecTemplate,
+  type TemplateOptions,
+  type TemplateTask,
+} from '../../engine/spec/templates';
 
 export interface NewExperimentOptions {
   /** Skip the quick pick of tasks. */
@@ -83,11 +94,21 @@ async function proposedSpecUri(fileName: string, fallbackDir: string): Promise<v
   const counts = new Map<string, number>();
   for (const spec of specs) counts.set(path.dirname(spec.fsPath), (counts.get(path.dirname(spec.fsPath)) ?? 0) + 1);
   const dir = [...counts].sort(([a, m], [b, n]) => n - m || a.length - b.length)[0]?.[0] ?? fallbackDir;
-  return vscode.Uri.file(path.join(dir, freeSpecFileName(fileName, (name) => existsSync(path.join(dir, name)))));
+  return vscode.Uri.file(
+    path.join(
+      dir,
+      freeSpecFileName(fileName, (name) => existsSync(path.join(dir, name))),
+    ),
+  );
 }
 
 async function askTarget(defaultUri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
-  return vscode.window.showSaveDialog({ title: 'Save the new experiment as', defaultUri, filters: { 'RNN Lab experiment (*.rnn.json)': ['json'] }, saveLabel: 'Create' });
+  return vscode.window.showSaveDialog({
+    title: 'Save the new experiment as',
+    defaultUri,
+    filters: { 'RNN Lab experiment (*.rnn.json)': ['json'] },
+    saveLabel: 'Create',
+  });
 }
 
 /** The template options for a data file: its path relative to the spec, and the columns to use. */
@@ -113,6 +134,6 @@ async function dataOptions(template: SpecTemplate, file: string, specDir: string
     void vscode.window.showErrorMessage(`RNN Lab: ${path.basename(file)} has no numeric column to forecast.`);
     return undefined;
   }
-  const target = numeric.length === 1 ? numeric[0] : (await vscode.window.showQuickPick(numeric, { title: 'Which column should the network forecast?' }));
+  const target = numeric.length === 1 ? numeric[0] : await vscode.window.showQuickPick(numeric, { title: 'Which column should the network forecast?' });
   return target === undefined ? undefined : { dataPath, target };
 }

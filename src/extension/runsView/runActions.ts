@@ -94,7 +94,13 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
       if (specUri) panels.show(specUri, { view: 'compare' });
     }),
     vscode.commands.registerCommand('rnnLab.showRunFolder', async (argument?: unknown) => {
-      const uri = isRunNode(argument) ? argument.runDir && vscode.Uri.file(argument.runDir) : argument instanceof vscode.Uri ? argument : typeof argument === 'string' ? vscode.Uri.file(argument) : undefined;
+      const uri = isRunNode(argument)
+        ? argument.runDir && vscode.Uri.file(argument.runDir)
+        : argument instanceof vscode.Uri
+          ? argument
+          : typeof argument === 'string'
+            ? vscode.Uri.file(argument)
+            : undefined;
       if (!uri) {
         void vscode.window.showInformationMessage('RNN Lab: which run folder? Use the runs view or the link in the hover of a run.');
         return;
@@ -134,7 +140,11 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
         const value =
           typeof note === 'string'
             ? note
-            : await vscode.window.showInputBox({ title: `Note on ${runNodeName(node)}`, prompt: 'What this run tried or showed; empty removes the note.', value: node.annotations.note ?? '' });
+            : await vscode.window.showInputBox({
+                title: `Note on ${runNodeName(node)}`,
+                prompt: 'What this run tried or showed; empty removes the note.',
+                value: node.annotations.note ?? '',
+              });
         return value === undefined ? undefined : { note: value };
       }),
     ),
@@ -154,7 +164,9 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
       const nodes = await targets(argument, selectionOrOptions, 'Delete which run?');
       const live = nodes.filter((node) => node.live?.isActive);
       if (live.length > 0) {
-        void vscode.window.showWarningMessage(`RNN Lab: ${live.map(runNodeName).join(', ')} ${live.length === 1 ? 'is' : 'are'} training; stop ${live.length === 1 ? 'it' : 'them'} before deleting.`);
+        void vscode.window.showWarningMessage(
+          `RNN Lab: ${live.map(runNodeName).join(', ')} ${live.length === 1 ? 'is' : 'are'} training; stop ${live.length === 1 ? 'it' : 'them'} before deleting.`,
+        );
       }
       const doomed = nodes.filter((node): node is RunNode & { runDir: string } => !node.live?.isActive && node.runDir !== undefined);
       if (doomed.length === 0) return [];
@@ -192,14 +204,30 @@ export function registerRunActions(tree: RunsTreeProvider, panels: ExperimentPan
         (
           await vscode.window.showQuickPick(
             [
-              { label: 'safetensors', description: 'PyTorch state dict', detail: 'model.load_state_dict(safetensors.torch.load_file(path))', format: 'safetensors' as const },
-              { label: 'weights.json', description: 'a copy of the run\'s JSON', detail: 'model.load_state_dict({k: torch.tensor(v) for k, v in json.load(f)["params"].items()})', format: 'json' as const },
+              {
+                label: 'safetensors',
+                description: 'PyTorch state dict',
+                detail: 'model.load_state_dict(safetensors.torch.load_file(path))',
+                format: 'safetensors' as const,
+              },
+              {
+                label: 'weights.json',
+                description: "a copy of the run's JSON",
+                detail: 'model.load_state_dict({k: torch.tensor(v) for k, v in json.load(f)["params"].items()})',
+                format: 'json' as const,
+              },
             ],
             { title: `Export the weights of ${runNodeName(node)}` },
           )
         )?.format;
       if (!format) return undefined;
-      const target = options.to ?? (await saveDialog(node, `${fileStem(node)}.${format === 'json' ? 'weights.json' : 'safetensors'}`, format === 'json' ? { JSON: ['json'] } : { safetensors: ['safetensors'] }));
+      const target =
+        options.to ??
+        (await saveDialog(
+          node,
+          `${fileStem(node)}.${format === 'json' ? 'weights.json' : 'safetensors'}`,
+          format === 'json' ? { JSON: ['json'] } : { safetensors: ['safetensors'] },
+        ));
       return (
         target &&
         writeExport(log, target, () =>
@@ -218,7 +246,12 @@ export function isRunNode(value: unknown): value is RunNode {
 }
 
 function isExperimentNode(value: unknown): value is Extract<RunsViewNode, { kind: 'experiment' }> {
-  return typeof value === 'object' && value !== null && (value as RunsViewNode).kind === 'experiment' && (value as { specUri?: unknown }).specUri instanceof vscode.Uri;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as RunsViewNode).kind === 'experiment' &&
+    (value as { specUri?: unknown }).specUri instanceof vscode.Uri
+  );
 }
 
 /** A quick pick of an experiment, then of one of its runs. */
@@ -244,11 +277,19 @@ function uniqueSpecs(nodes: RunNode[]): vscode.Uri[] {
 
 /** A file name from the run's name: letters, digits, dots, dashes and underscores. */
 function fileStem(node: RunNode): string {
-  return runNodeName(node).replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || node.id;
+  return (
+    runNodeName(node)
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || node.id
+  );
 }
 
 function saveDialog(node: RunNode, fileName: string, filters: Record<string, string[]>): Thenable<vscode.Uri | undefined> {
-  return vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(path.dirname(node.experiment.specUri.fsPath), fileName)), filters, saveLabel: 'Export' });
+  return vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(path.join(path.dirname(node.experiment.specUri.fsPath), fileName)),
+    filters,
+    saveLabel: 'Export',
+  });
 }
 
 /** Runs an export, logs it and says how it went; returns the written file, or undefined on failure. */

@@ -17,20 +17,11 @@ import type { RunStatus } from '../../engine/runs/runStatus';
 import { liveRunId } from '../panel/panelData';
 import type { RunManager } from '../training/runManager';
 import { ExperimentFolderWatcher } from './runsFolderWatcher';
-import {
-  runDescription,
-  runIcon,
-  runNodeName,
-  runTooltip,
-  type ExperimentNode,
-  type RunNode,
-  type RunsViewNode,
-} from './runsViewItems';
+import { runDescription, runIcon, runNodeName, runTooltip, type ExperimentNode, type RunNode, type RunsViewNode } from './runsViewItems';
 import { findSpecFiles, SPEC_GLOB } from '../specFiles';
 import type { TrainingRun } from '../training/trainingRun';
 
 export type RunsSort = 'newest' | 'best';
-
 
 /** The fastest a live run's experiment is redrawn. */
 export const LIVE_REFRESH_MS = 750;
@@ -242,9 +233,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewNode>, 
     ]
       .filter(Boolean)
       .join(' · ');
-    item.tooltip = new vscode.MarkdownString(
-      `**${name}** — \`${vscode.workspace.asRelativePath(node.specUri)}\`\n\nRuns in \`${node.dir}\``,
-    );
+    item.tooltip = new vscode.MarkdownString(`**${name}** — \`${vscode.workspace.asRelativePath(node.specUri)}\`\n\nRuns in \`${node.dir}\``);
     item.command = { command: 'vscode.open', title: 'Open Spec', arguments: [node.specUri] };
     return item;
   }

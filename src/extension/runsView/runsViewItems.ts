@@ -75,13 +75,18 @@ export function runDescription(node: RunNode, state: RunStatus, now = Date.now()
   } else if (s && state === 'running') {
     // Another process's run: as far as its summary (rewritten every few seconds) goes.
     const best = s.bestValidationLoss === undefined ? undefined : `val ${formatValue(s.bestValidationLoss)}`;
-    parts.push(`epoch ${formatCount(s.epochsDone)}/${formatCount(s.epochsPlanned)}`, best, 'another process');
+    const planned = typeof s.epochsPlanned === 'number' && s.epochsPlanned > 0;
+    parts.push(planned ? `epoch ${formatCount(s.epochsDone)}/${formatCount(s.epochsPlanned)}` : 'starting', best, 'another process');
   } else if (s) {
     if (state === 'failed' || state === 'interrupted') {
       const reason = s.reason ?? 'no reason recorded';
       parts.push(`${state}: ${reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS - 1)}…` : reason}`);
     } else {
-      parts.push(state === 'stopped' ? 'stopped' : undefined, s.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(s.bestValidationLoss)}`, formatDuration(s.durationMs));
+      parts.push(
+        state === 'stopped' ? 'stopped' : undefined,
+        s.bestValidationLoss === undefined ? 'no epoch finished' : `val ${formatValue(s.bestValidationLoss)}`,
+        formatDuration(s.durationMs),
+      );
     }
     if (s.rebuilt) parts.push('rebuilt from metrics');
     parts.push(formatAge(now - Date.parse(s.startedAt)));
@@ -133,7 +138,12 @@ export function runTooltip(node: RunNode, state: RunStatus): vscode.MarkdownStri
   }
   const sweep = s?.sweep ?? (live?.sweepRun.label ? live.sweepRun : undefined);
   if (sweep && Object.keys(sweep.assignments).length > 0) {
-    rows.push(['Sweep point', Object.entries(sweep.assignments).map(([key, value]) => `${key} = ${formatSweepValue(value)}`).join(', ')]);
+    rows.push([
+      'Sweep point',
+      Object.entries(sweep.assignments)
+        .map(([key, value]) => `${key} = ${formatSweepValue(value)}`)
+        .join(', '),
+    ]);
   }
   if (node.annotations.tags?.length) rows.push(['Tags', node.annotations.tags.map((tag) => `#${tag}`).join(' ')]);
   const shown = rows.filter((row): row is [string, string] => row[1] !== undefined);

@@ -212,11 +212,19 @@ export class TrainingRun {
         log.info(`${this.name}: ${event.dataset}; ${event.parameterCount} parameters; ${describeEngine(event.engine, event.backend, event)}`);
         break;
       case 'epoch':
-        log.info(`${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${formatLogNumber(event.trainLoss)} validation ${formatLogNumber(event.validationLoss)}`);
+        log.info(
+          `${this.name}: epoch ${event.epoch}/${this.follower.epochsPlanned} train ${formatLogNumber(event.trainLoss)} validation ${formatLogNumber(event.validationLoss)}`,
+        );
         break;
       case 'log':
-        log[event.level](`${this.name}: ${event.message}${event.detail ? `
-${event.detail}` : ''}`);
+        log[event.level](
+          `${this.name}: ${event.message}${
+            event.detail
+              ? `
+${event.detail}`
+              : ''
+          }`,
+        );
         break;
       default:
         break;

@@ -36,9 +36,7 @@ suite('diagnostics', () => {
     });
     assert.equal(moved.range.start.character, 4);
     const type = document.getText().indexOf('"csv"');
-    await editor.edit((edit) =>
-      edit.replace(new vscode.Range(document.positionAt(type), document.positionAt(type + 5)), '"sine"'),
-    );
+    await editor.edit((edit) => edit.replace(new vscode.Range(document.positionAt(type), document.positionAt(type + 5)), '"sine"'));
     // A sine data set has no "path" or "target": now the schema objects, and the file check is gone.
     await waitFor('the missing-file diagnostic to go', () => diagnosticsOf(document.uri, 'RNN Lab').every((d) => !/not found|does not exist/i.test(d.message)));
     await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -79,7 +77,10 @@ suite('diagnostics', () => {
       await editor.edit((edit) => edit.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(text.length)), withSchemaError));
       await waitFor('the schema diagnostic of the JSON service', () => diagnosticsOf(editor.document.uri).some((d) => d.source !== 'RNN Lab'));
       const onKey = diagnosticsOf(editor.document.uri).filter((d) => editor.document.getText(d.range) === '"hiddenSise"');
-      assert.deepEqual(onKey.map((d) => [d.source, d.severity]), [['RNN Lab', vscode.DiagnosticSeverity.Error]]);
+      assert.deepEqual(
+        onKey.map((d) => [d.source, d.severity]),
+        [['RNN Lab', vscode.DiagnosticSeverity.Error]],
+      );
       await vscode.commands.executeCommand('workbench.action.files.revert');
       const runs = await vscode.commands.executeCommand<unknown[]>('rnnLab.train', uri);
       assert.deepEqual(runs, []);

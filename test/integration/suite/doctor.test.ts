@@ -32,7 +32,10 @@ suite('training doctor', () => {
     const original = document.getText();
     const [run] = await train(SICK);
     await waitForEnd(run);
-    assert.deepEqual(run.findings.map((f) => f.code), ['dead-units']);
+    assert.deepEqual(
+      run.findings.map((f) => f.code),
+      ['dead-units'],
+    );
     // The live run's diagnostic gives way to the final one (epoch 4) once the run has ended.
     const [diagnostic] = await waitFor('the final doctor diagnostic', () => {
       const found = doctorDiagnostics(document.uri);
@@ -51,16 +54,25 @@ suite('training doctor', () => {
 
     // The runs view marks the run, the CodeLens says it too.
     const api = await rnnLab();
-    assert.match(runDescription({ kind: 'run', id: 'x', live: run, summary: run.summary, annotations: {} } as unknown as RunNode, 'completed'), /^⚠ dead-units · /);
+    assert.match(
+      runDescription({ kind: 'run', id: 'x', live: run, summary: run.summary, annotations: {} } as unknown as RunNode, 'completed'),
+      /^⚠ dead-units · /,
+    );
     assert.ok((await codeLensTitles(document.uri)).includes('⚠ dead-units'));
     await api.inline.refresh();
     const namePosition = document.positionAt(document.getText().indexOf('"name"') + 2);
     const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, namePosition)) ?? [];
-    const hover = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+    const hover = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
     assert.match(hover, /\*\*Doctor:\*\*\n\n- ⚠ `dead-units`: Dead units: \d+ of 16 ReLU units/);
 
     const actions = await quickFixes(document.uri, diagnostic.range);
-    assert.deepEqual(actions.map((a) => a.title), ['Use tanh: model.nonlinearity "tanh"', 'Use tanh: model.nonlinearity "tanh", and Train']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Use tanh: model.nonlinearity "tanh"', 'Use tanh: model.nonlinearity "tanh", and Train'],
+    );
     assert.ok(actions[0].edit && (await vscode.workspace.applyEdit(actions[0].edit)));
     assert.equal(document.getText(), original.replace('"nonlinearity": "relu" }, // the culprit', '"nonlinearity": "tanh" }, // the culprit'));
     await waitFor('the diagnostic to go once the key changed', () => doctorDiagnostics(document.uri).length === 0);
@@ -70,7 +82,7 @@ suite('training doctor', () => {
     const [again] = await waitFor('the diagnostic to come back', () => doctorDiagnostics(document.uri).length > 0 && doctorDiagnostics(document.uri));
     const [, applyAndTrain] = await quickFixes(document.uri, again.range);
     assert.ok(applyAndTrain.command);
-    const [retrained] = await vscode.commands.executeCommand<typeof run[]>(applyAndTrain.command.command, ...(applyAndTrain.command.arguments ?? []));
+    const [retrained] = await vscode.commands.executeCommand<(typeof run)[]>(applyAndTrain.command.command, ...(applyAndTrain.command.arguments ?? []));
     assert.ok(!document.isDirty, 'the fix is saved before training');
     assert.match(document.getText(), /"nonlinearity": "tanh" \}, \/\/ the culprit/);
     await waitForEnd(retrained);

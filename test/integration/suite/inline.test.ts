@@ -48,7 +48,10 @@ suite('inline charts', () => {
     assert.equal(name.range.start.character, editor.document.lineAt(name.range.start.line).range.end.character, 'after the end of the line');
     await openSpec('inline-sweep.rnn.json');
     const sweep = await decorations('inline-sweep.rnn.json');
-    assert.deepEqual(sweep.filter((d) => d.kind === 'sweepValue'), []);
+    assert.deepEqual(
+      sweep.filter((d) => d.kind === 'sweepValue'),
+      [],
+    );
   });
 
   test('a run: the loss while training, then the best validation value with its sparkline and a hover', async () => {
@@ -117,7 +120,12 @@ suite('inline charts', () => {
     assert.equal(stale.hasImage, true, 'the dimmed sparkline stays');
     assert.match(await hoverText(document.uri, new vscode.Position(lineOf(document, '"name":'), 4)), /changed since this run/);
     // A comment changes nothing the run depends on.
-    await editor.edit((edit) => edit.replace(new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original.replace('// The inline-chart', '// Edited: the inline-chart')));
+    await editor.edit((edit) =>
+      edit.replace(
+        new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+        original.replace('// The inline-chart', '// Edited: the inline-chart'),
+      ),
+    );
     const fresh = await waitFor('the mark gone', async () => {
       const name = await nameDecoration('inline.rnn.json');
       return name && !name.stale && name;
@@ -131,10 +139,14 @@ suite('inline charts', () => {
     // A run starts only when every run before it in the grid has started and has its folder.
     const outOfOrder: string[] = [];
     const watch = api.runs.onDidChange(() => {
-      const grid = api.runs.runsFor(editor.document.uri).filter((run) => run.sweepGroup !== undefined).reverse();
+      const grid = api.runs
+        .runsFor(editor.document.uri)
+        .filter((run) => run.sweepGroup !== undefined)
+        .reverse();
       grid.forEach((run, i) => {
         const early = grid.slice(0, i).filter((before) => before.state === 'queued' || (before.state === 'running' && before.runDir === undefined));
-        if (run.state !== 'queued' && early.length > 0) outOfOrder.push(`${run.sweepRun.label} started before ${early.map((b) => b.sweepRun.label).join(', ')}`);
+        if (run.state !== 'queued' && early.length > 0)
+          outOfOrder.push(`${run.sweepRun.label} started before ${early.map((b) => b.sweepRun.label).join(', ')}`);
       });
     });
     const runs = await train('inline-sweep.rnn.json', true);
@@ -175,7 +187,10 @@ suite('inline charts', () => {
     const name = await nameDecoration('inline-sweep.rnn.json');
     assert.equal(name?.text, `val ${Number(best.toPrecision(4))} · sweep best: ${winner.sweepRun.label}`);
     const lens = (await codeLensTitles(editor.document.uri)).find((title) => title.startsWith('sweep best: '));
-    assert.match(lens ?? '', new RegExp(`^sweep best: ${winner.sweepRun.label.replace('.', '\\.')} · val ${Number(best.toPrecision(4))} \\(best at epoch \\d+\\) · `));
+    assert.match(
+      lens ?? '',
+      new RegExp(`^sweep best: ${winner.sweepRun.label.replace('.', '\\.')} · val ${Number(best.toPrecision(4))} \\(best at epoch \\d+\\) · `),
+    );
   });
 
   test('rnnLab.inlineCharts off: no decorations and no hover', async () => {

@@ -17,7 +17,9 @@ async function panels(): Promise<ExperimentPanels> {
 }
 
 function panelTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(PANEL_VIEW_TYPE));
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(PANEL_VIEW_TYPE));
 }
 
 suite('experiment panel', () => {
@@ -60,9 +62,11 @@ suite('experiment panel', () => {
       release();
     }
     await waitForEnd(run);
-    await waitFor('the last progress message, saying the run completed, and the last probe', () =>
-      messages.some((m) => m.message.type === ToWebviewType.RunProgress && m.message.header.status === 'completed') &&
-      messages.some((m) => m.message.type === ToWebviewType.Probe),
+    await waitFor(
+      'the last progress message, saying the run completed, and the last probe',
+      () =>
+        messages.some((m) => m.message.type === ToWebviewType.RunProgress && m.message.header.status === 'completed') &&
+        messages.some((m) => m.message.type === ToWebviewType.Probe),
     );
     watch.dispose();
     const progress = messages.filter(isProgress);
@@ -70,13 +74,19 @@ suite('experiment panel', () => {
     const steps = progress.flatMap((m) => (m.message.type === ToWebviewType.RunProgress ? m.message.steps : []));
     const loaded = messages.filter((m) => m.message.type === ToWebviewType.RunLoaded && m.message.header.id === panel.shownRunId);
     const loadedSteps = loaded.flatMap((m) => (m.message.type === ToWebviewType.RunLoaded ? m.message.steps : []));
-    assert.ok(steps.length + loadedSteps.length >= run.progress.step * 0.9, `the steps reached the panel (${steps.length} + ${loadedSteps.length} of ${run.progress.step})`);
+    assert.ok(
+      steps.length + loadedSteps.length >= run.progress.step * 0.9,
+      `the steps reached the panel (${steps.length} + ${loadedSteps.length} of ${run.progress.step})`,
+    );
     for (let i = 1; i < progress.length; i++) {
       assert.ok(progress[i].at - progress[i - 1].at >= 150, 'progress messages are throttled');
     }
     const last = progress.at(-1)!.message;
     assert.ok(last.type === ToWebviewType.RunProgress && last.header.status === 'completed', 'the last update says the run completed');
-    assert.ok(messages.some((m) => m.message.type === ToWebviewType.Probe), 'a probe reached the panel');
+    assert.ok(
+      messages.some((m) => m.message.type === ToWebviewType.Probe),
+      'a probe reached the panel',
+    );
     assert.equal(panel.shownRunId, run.runDir?.split(/[\\/]/).at(-1));
   });
 
@@ -91,7 +101,10 @@ suite('experiment panel', () => {
     await waitFor('the first probe', () => run.progress.probeEpochs.length > 0, 60_000);
     // Hold the extension host (as a busy one does) until the worker has recorded a probe whose event has not arrived.
     const probesFile = join(run.runDir!, 'probes.jsonl');
-    const recorded = () => readFileSync(probesFile, 'utf8').split('\n').filter((line) => line.trim() !== '').length;
+    const recorded = () =>
+      readFileSync(probesFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '').length;
     const deadline = Date.now() + 60_000;
     while (recorded() <= run.progress.probeEpochs.length && Date.now() < deadline);
     assert.ok(recorded() > run.progress.probeEpochs.length, 'the run folder holds a probe the host has not seen yet');
@@ -150,7 +163,10 @@ suite('experiment panel', () => {
     await waitForEnd(first);
     const firstId = panel.shownRunId!;
     const [second] = await train('slow.rnn.json');
-    await waitFor('the new run to be followed', () => second.runDir !== undefined && second.progress.step > 0 && panel.shownRunId !== firstId && panel.shownRunId);
+    await waitFor(
+      'the new run to be followed',
+      () => second.runDir !== undefined && second.progress.step > 0 && panel.shownRunId !== firstId && panel.shownRunId,
+    );
     assert.equal(await panel.receive({ type: FromWebviewType.SelectRun, runId: firstId }), true);
     assert.equal(panel.shownRunId, firstId);
     const steps = second.progress.step;
@@ -169,9 +185,11 @@ suite('experiment panel', () => {
     const panel = (await panels()).show(uri, { compareRunIds: ids });
     const watch = panel.onDidPost((message) => messages.push(message));
     // The focus waits for the webview to be ready; the webview then asks for the comparison of the ticked runs.
-    const compared = await waitFor('the comparison of both runs', () =>
-      messages.find((m) => m.type === ToWebviewType.Compare && m.runs.length === 2 && ids.every((id) => m.runs.some((run) => run.id === id))),
-    20_000);
+    const compared = await waitFor(
+      'the comparison of both runs',
+      () => messages.find((m) => m.type === ToWebviewType.Compare && m.runs.length === 2 && ids.every((id) => m.runs.some((run) => run.id === id))),
+      20_000,
+    );
     assert.ok(compared);
     const focus = messages.find((m) => m.type === ToWebviewType.Focus);
     assert.ok(focus?.type === ToWebviewType.Focus && focus.view === 'compare', 'the Compare view is brought forward');
@@ -237,12 +255,15 @@ suite('experiment panel', () => {
   });
 
   test('the serializer is registered and restores a panel from its saved state', async () => {
-    assert.throws(() => vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async () => undefined }), /already registered/);
+    assert.throws(
+      () => vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async () => undefined }),
+      /already registered/,
+    );
     const uri = workspaceFile('sweep.rnn.json');
     const restored = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'restored', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
     await (await panels()).deserializeWebviewPanel(restored, { specUri: uri.toString(), view: 'hidden', smoothing: 0.9 });
     const panel = (await panels()).panelFor(uri);
-    assert.ok(panel, 'the restored panel is the experiment\'s panel');
+    assert.ok(panel, "the restored panel is the experiment's panel");
     assert.equal(panel.panel, restored);
     assert.equal(restored.title, 'RNN Lab: sweep');
     assert.ok(restored.webview.html.includes("script-src 'nonce-"), 'a strict CSP with a nonce');

@@ -37,7 +37,7 @@ suite('restricted mode', () => {
   });
 });
 
-suite('restricted mode: the workspace\'s files stay unread', () => {
+suite("restricted mode: the workspace's files stay unread", () => {
   const written: string[] = [];
   const write = (file: string, text: string): vscode.Uri => {
     const uri = workspaceFile(file);
@@ -54,10 +54,20 @@ suite('restricted mode: the workspace\'s files stay unread', () => {
     const uri = write('secret.rnn.json', JSON.stringify({ name: 'secret', data: { type: 'csv', path: 'data/secret.csv', target: 'value' } }));
     const missing = write('missing-text.rnn.json', JSON.stringify({ name: 'missing', data: { type: 'text', path: 'data/none.txt' } }));
     const check = api.validation.check(await vscode.workspace.openTextDocument(uri));
-    assert.deepEqual(check.diagnostics.filter((d) => /secret_column/.test(d.message)), [], 'the CSV header is not shown');
-    assert.deepEqual(check.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      check.diagnostics.filter((d) => /secret_column/.test(d.message)),
+      [],
+      'the CSV header is not shown',
+    );
+    assert.deepEqual(
+      check.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     const absent = api.validation.check(await vscode.workspace.openTextDocument(missing));
-    assert.ok(absent.diagnostics.some((d) => /Data file not found: "data\/none\.txt"/.test(d.message)), 'a missing file is still reported');
+    assert.ok(
+      absent.diagnostics.some((d) => /Data file not found: "data\/none\.txt"/.test(d.message)),
+      'a missing file is still reported',
+    );
   });
 
   test('text generation from weights in the workspace waits for trust, like training', async () => {

@@ -34,12 +34,25 @@ function seedRun(status: 'completed' | 'failed' | 'running', time: number, valid
   const { spec } = loadSpecFile(workspaceFile(SPEC).fsPath, path.join(extensionPath(), 'media'));
   assert.ok(spec, 'the fixture spec is valid');
   const writer = RunWriter.create({ experimentDir: runsDir(), specPath: workspaceFile(SPEC).fsPath, spec, specChecksum: 'seeded', now: () => time });
-  writer.record({ type: 'start', backend: 'cpu', dataset: 'sine', cell: 'gru', parameterCount: 913, epochs: 3, stepsPerEpoch: 2, baseline: { loss: 1, label: 'last value' }, time });
+  writer.record({
+    type: 'start',
+    backend: 'cpu',
+    dataset: 'sine',
+    cell: 'gru',
+    parameterCount: 913,
+    epochs: 3,
+    stepsPerEpoch: 2,
+    baseline: { loss: 1, label: 'last value' },
+    time,
+  });
   writer.record({ type: 'step', epoch: 1, step: 1, loss: 0.9, gradNorm: 1, learningRate: 0.01, stepsPerSecond: 100 });
   writer.record({ type: 'epoch', epoch: 1, trainLoss: 0.8, validationLoss, baselineLoss: 1, elapsedMs: 40 });
   if (status === 'completed') {
     writer.record({ type: 'end', status: 'completed', time: time + 50 });
-    writer.saveWeights({ weight_ih_l0: { shape: [2, 1], data: new Float32Array([0.25, -0.5]) }, 'head.weight': { shape: [1, 2], data: new Float32Array([1, 2]) } });
+    writer.saveWeights({
+      weight_ih_l0: { shape: [2, 1], data: new Float32Array([0.25, -0.5]) },
+      'head.weight': { shape: [1, 2], data: new Float32Array([1, 2]) },
+    });
   } else if (status === 'failed') {
     writer.record({ type: 'end', status: 'failed', reason: 'Training diverged at epoch 1, step 1: the loss is NaN', time: time + 50 });
   }
@@ -153,22 +166,36 @@ suite('runs view', () => {
     // Held after its first epoch until the tree has shown it training, however fast the machine trains.
     const release = holdAtTestGate('runs-view');
     const finished = new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [cli, 'train', workspaceFile(SPEC).fsPath], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 90_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`the CLI failed: ${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        process.execPath,
+        [cli, 'train', workspaceFile(SPEC).fsPath],
+        { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 90_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`the CLI failed: ${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout)),
       ),
     );
     finished.catch(() => undefined);
     let running: RunNode;
     try {
-      running = await waitFor('the CLI run in the tree while it trains', async () => (await runNodes()).find((node) => !before.has(node.id) && node.summary?.status === 'running'), 60_000);
-      assert.match((await item(running)).description, /^epoch \d\/3 · .*another process/);
+      running = await waitFor(
+        'the CLI run in the tree while it trains',
+        async () => (await runNodes()).find((node) => !before.has(node.id) && node.summary?.status === 'running'),
+        60_000,
+      );
+      // Its summary says "starting" until the run's first epoch is written, then how far it got.
+      const trainingNode = running;
+      await waitFor('the CLI run described with its epochs', async () => {
+        const node = (await runNodes()).find((candidate) => candidate.id === trainingNode.id);
+        return node && /^epoch \d\/3 · .*another process/.test((await item(node)).description) ? node : undefined;
+      });
       assert.equal((await item(running)).icon, 'sync~spin/charts.blue');
     } finally {
       release();
     }
     const runDir = /Run folder: (.+)/.exec(await finished)?.[1]?.trim();
     assert.equal(runDir, running.runDir);
-    const done = await waitFor('the CLI run completed in the tree', async () => (await runNodes()).find((node) => node.runDir === runDir && node.summary?.status === 'completed'));
+    const done = await waitFor('the CLI run completed in the tree', async () =>
+      (await runNodes()).find((node) => node.runDir === runDir && node.summary?.status === 'completed'),
+    );
     assert.match((await item(done)).description, /^val [\d.e-]+ · /);
     assert.ok(api.runsView.readCount > reads, 'the experiment was read again after the file events');
   });
@@ -217,7 +244,10 @@ suite('runs view', () => {
     await vscode.commands.executeCommand('rnnLab.exportRunWeights', node, { to: copy, format: 'json' });
     const rows = readFileSync(csv.fsPath, 'utf8').trim().split('\n');
     assert.equal(rows[0], 'kind,epoch,step,loss,gradNorm,learningRate,trainLoss,validationLoss,baselineLoss,trainAccuracy,validationAccuracy,elapsedMs');
-    assert.deepEqual(rows.slice(1).map((row) => row.split(',')[0]), ['step', 'epoch']);
+    assert.deepEqual(
+      rows.slice(1).map((row) => row.split(',')[0]),
+      ['step', 'epoch'],
+    );
     assert.equal(JSON.parse(readFileSync(json.fsPath, 'utf8')).epochs[0].validationLoss, 0.5);
     const bytes = readFileSync(tensors.fsPath);
     const headerLength = Number(bytes.readBigUInt64LE(0));
@@ -227,7 +257,10 @@ suite('runs view', () => {
     assert.equal(bytes.readFloatLE(8 + headerLength + 12), -0.5);
     assert.deepEqual(JSON.parse(readFileSync(copy.fsPath, 'utf8')), JSON.parse(readFileSync(path.join(seeded.other, RUN_FILES.weights), 'utf8')));
     const failed = await nodeOf(seeded.failed);
-    const none = await vscode.commands.executeCommand('rnnLab.exportRunWeights', failed, { to: vscode.Uri.file(path.join(out, 'none.safetensors')), format: 'safetensors' });
+    const none = await vscode.commands.executeCommand('rnnLab.exportRunWeights', failed, {
+      to: vscode.Uri.file(path.join(out, 'none.safetensors')),
+      format: 'safetensors',
+    });
     assert.equal(none, undefined, 'a failed run has no weights to export');
     assert.equal(existsSync(path.join(out, 'none.safetensors')), false);
     rmSync(out, { recursive: true, force: true });
@@ -235,21 +268,29 @@ suite('runs view', () => {
 
   test('a live run shows its progress; it cannot be deleted until it has ended', async () => {
     const [run] = await train(SPEC);
-    const live = await waitFor('the live run with its epoch in the tree', async () => {
-      const node = (await runNodes()).find((candidate) => candidate.live === run);
-      const shown = node && (await item(node));
-      return node?.runDir !== undefined && shown !== undefined && /^epoch \d+\/3 · loss [\d.e-]+/.test(shown.description) ? node : undefined;
-    }, 60_000);
+    const live = await waitFor(
+      'the live run with its epoch in the tree',
+      async () => {
+        const node = (await runNodes()).find((candidate) => candidate.live === run);
+        const shown = node && (await item(node));
+        return node?.runDir !== undefined && shown !== undefined && /^epoch \d+\/3 · loss [\d.e-]+/.test(shown.description) ? node : undefined;
+      },
+      60_000,
+    );
     assert.equal((await item(live)).icon, 'sync~spin/charts.blue');
     assert.equal((await item(live)).contextValue, 'rnnLab.liveRun');
     const deleted = await vscode.commands.executeCommand<string[]>('rnnLab.deleteRun', live, { confirm: false });
     assert.deepEqual(deleted, []);
     assert.ok(existsSync(live.runDir!), 'the live run is kept');
     run.stop();
-    const ended = await waitFor('the stopped run in the tree', async () => {
-      const node = (await runNodes()).find((candidate) => candidate.runDir === live.runDir);
-      return node && !node.live && node.summary?.status === 'stopped' && node;
-    }, 30_000);
+    const ended = await waitFor(
+      'the stopped run in the tree',
+      async () => {
+        const node = (await runNodes()).find((candidate) => candidate.runDir === live.runDir);
+        return node && !node.live && node.summary?.status === 'stopped' && node;
+      },
+      30_000,
+    );
     assert.match((await item(ended)).description, /^stopped · /);
   });
 
@@ -258,10 +299,14 @@ suite('runs view', () => {
     const [run] = await train(SPEC);
     await waitFor('the first finished epoch', () => run.progress.epochsDone >= 1, 60_000);
     run.stop();
-    const stopped = await waitFor('the stopped run in the tree', async () => {
-      const node = (await runNodes()).find((candidate) => candidate.runDir === run.runDir);
-      return node && !node.live && node.summary?.status === 'stopped' && node;
-    }, 30_000);
+    const stopped = await waitFor(
+      'the stopped run in the tree',
+      async () => {
+        const node = (await runNodes()).find((candidate) => candidate.runDir === run.runDir);
+        return node && !node.live && node.summary?.status === 'stopped' && node;
+      },
+      30_000,
+    );
     assert.equal((await item(stopped)).contextValue, 'rnnLab.run.resumable', 'Resume Run is offered');
     assert.equal((await item(await nodeOf(seeded.best))).contextValue, 'rnnLab.run', 'not for a completed run');
     const resumed = await vscode.commands.executeCommand<TrainingRun | undefined>('rnnLab.resumeRun', stopped);
@@ -275,7 +320,11 @@ suite('runs view', () => {
     const lines = readFileSync(path.join(stopped.runDir!, RUN_FILES.metrics), 'utf8').trim().split('\n');
     const events = lines.map((line) => JSON.parse(line) as { type: string; step?: number });
     const steps = events.filter((event) => event.type === 'step').map((event) => event.step);
-    assert.deepEqual(steps, steps.map((_, i) => i + 1), 'every step once, in order');
+    assert.deepEqual(
+      steps,
+      steps.map((_, i) => i + 1),
+      'every step once, in order',
+    );
     const none = await vscode.commands.executeCommand('rnnLab.resumeRun', await nodeOf(seeded.best));
     assert.equal(none, undefined, 'a completed run is not resumed');
   });
@@ -299,7 +348,10 @@ suite('runs view', () => {
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, target.fsPath, 'the new spec is opened');
     assert.match(readFileSync(target.fsPath, 'utf8'), /"name": "starter-sine"/);
     const check = loadSpecFile(target.fsPath, path.join(extensionPath(), 'media'));
-    assert.deepEqual(check.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      check.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     await waitFor('the new experiment in the tree', () => experimentNode('starter-sine.rnn.json'));
     const again = await vscode.commands.executeCommand('rnnLab.newExperiment', { task: 'adding', to: target });
     assert.equal(again, undefined, 'an existing file is not overwritten');

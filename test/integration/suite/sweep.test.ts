@@ -27,44 +27,70 @@ suite('sweep', () => {
     const uri = workspaceFile(SPEC);
     const runs = await train(SPEC, true);
     assert.equal(runs.length, 3);
-    const during = await waitFor('the sweep progress in the CodeLens', async () => (await codeLensTitles(uri)).find((title) => /^Sweep [0-2]\/3 done · [12] training/.test(title)));
+    const during = await waitFor('the sweep progress in the CodeLens', async () =>
+      (await codeLensTitles(uri)).find((title) => /^Sweep [0-2]\/3 done · [12] training/.test(title)),
+    );
     assert.ok(during);
     await Promise.all(runs.map((run) => waitForEnd(run, 120_000)));
-    assert.deepEqual(runs.map((run) => run.state), ['completed', 'completed', 'completed']);
+    assert.deepEqual(
+      runs.map((run) => run.state),
+      ['completed', 'completed', 'completed'],
+    );
 
     const summaries = runs.map((run) => readSummary(run.runDir!));
     const groups = summaries.map((summary) => summary.sweep?.group);
     assert.ok(groups[0]?.id, 'the runs record a sweep group');
-    assert.deepEqual(groups, [0, 1, 2].map((index) => ({ id: groups[0]!.id, index, count: 3 })));
+    assert.deepEqual(
+      groups,
+      [0, 1, 2].map((index) => ({ id: groups[0]!.id, index, count: 3 })),
+    );
     const ids = summaries.map((summary) => summary.id);
     const best = summaries.reduce((a, b) => (b.bestValidationLoss! < a.bestValidationLoss! ? b : a));
 
     const panel = api.panels.show(uri);
-    const summary = await waitFor('the sweep summary of the three finished runs', () => {
-      const sweep = panel.lastSweepSummary?.sweep;
-      return sweep?.groupId === groups[0]!.id && sweep.runs.length === 3 && sweep.runs.every((run) => run.status === 'completed') && sweep;
-    }, 20_000);
+    const summary = await waitFor(
+      'the sweep summary of the three finished runs',
+      () => {
+        const sweep = panel.lastSweepSummary?.sweep;
+        return sweep?.groupId === groups[0]!.id && sweep.runs.length === 3 && sweep.runs.every((run) => run.status === 'completed') && sweep;
+      },
+      20_000,
+    );
     assert.deepEqual(summary.keys, ['training.learningRate']);
-    assert.deepEqual(summary.runs.map((run) => [run.id, run.values['training.learningRate']]), [
-      [ids[0], 0.001],
-      [ids[1], 0.01],
-      [ids[2], 0.1],
-    ]);
+    assert.deepEqual(
+      summary.runs.map((run) => [run.id, run.values['training.learningRate']]),
+      [
+        [ids[0], 0.001],
+        [ids[1], 0.01],
+        [ids[2], 0.1],
+      ],
+    );
     assert.equal(summary.bestRunId, best.id, 'the run with the lowest best validation loss is marked');
-    assert.deepEqual(summary.runs.map((run) => run.epochsDone), [8, 8, 8]);
+    assert.deepEqual(
+      summary.runs.map((run) => run.epochsDone),
+      [8, 8, 8],
+    );
     assert.equal(panel.lastSweepSummary?.groups[0]?.id, groups[0]!.id, 'the newest group comes first');
 
     // The Compare view of two sweep runs: an ordinary run comparison.
     const messages: ToWebviewMessage[] = [];
     const watch = panel.onDidPost((message) => messages.push(message));
     api.panels.show(uri, { compareRunIds: [ids[0], ids[2]] });
-    const compared = await waitFor('the comparison of the two runs', () =>
-      messages.find((m) => m.type === ToWebviewType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2])),
-    20_000);
+    const compared = await waitFor(
+      'the comparison of the two runs',
+      () =>
+        messages.find(
+          (m) => m.type === ToWebviewType.Compare && m.runs.length === 2 && m.runs.some((run) => run.id === ids[0]) && m.runs.some((run) => run.id === ids[2]),
+        ),
+      20_000,
+    );
     assert.ok(compared.type === ToWebviewType.Compare && compared.runs.every((run) => run.epochs.length === 8));
     // What the sweep progress in the CodeLens and the status bar runs: the panel on its Sweep view.
     await vscode.commands.executeCommand('rnnLab.openPanel', uri, 'sweep');
-    assert.ok(messages.some((m) => m.type === ToWebviewType.Focus && m.view === 'sweep'), 'the Sweep view is brought forward');
+    assert.ok(
+      messages.some((m) => m.type === ToWebviewType.Focus && m.view === 'sweep'),
+      'the Sweep view is brought forward',
+    );
 
     // Delete Run on a sweep run while the panel shows it.
     api.panels.show(uri, { runId: ids[1] });
@@ -79,11 +105,18 @@ suite('sweep', () => {
     assert.notEqual(panel.shownRunId, ids[1], 'the panel shows another run');
     assert.ok(list?.type === ToWebviewType.RunList && !list.runs.some((run) => run.id === ids[1]), 'the run list no longer has the deleted run');
     const after = panel.lastSweepSummary?.sweep;
-    assert.deepEqual(after?.runs.map((run) => run.id), [ids[0], ids[2]], 'the sweep summary no longer has it');
+    assert.deepEqual(
+      after?.runs.map((run) => run.id),
+      [ids[0], ids[2]],
+      'the sweep summary no longer has it',
+    );
     assert.equal(after?.count, 3, 'the sweep still says it had three runs');
     assert.equal(panel.rejectedMessages, rejected);
     assert.equal(await panel.receive({ type: FromWebviewType.SelectRun, runId: ids[1] }), true, 'selecting the deleted run is answered');
-    assert.ok(messages.some((m) => m.type === ToWebviewType.Notice && m.text.includes(ids[1])), 'with a note that it is gone');
+    assert.ok(
+      messages.some((m) => m.type === ToWebviewType.Notice && m.text.includes(ids[1])),
+      'with a note that it is gone',
+    );
     watch.dispose();
   });
 
@@ -97,7 +130,10 @@ suite('sweep', () => {
       release = holdAtTestGate('sweep-three');
       const runs = await train(SPEC, true);
       await waitFor('the first run to train', () => runs[0].progress.step > 0, 60_000);
-      assert.deepEqual(runs.map((run) => run.state), ['running', 'queued', 'queued']);
+      assert.deepEqual(
+        runs.map((run) => run.state),
+        ['running', 'queued', 'queued'],
+      );
       await waitFor('the sweep progress in the CodeLens', async () => (await codeLensTitles(uri)).includes('Sweep 0/3 done · 1 training · 2 queued'));
       const panel = (await rnnLab()).panels.show(uri);
 
@@ -112,22 +148,39 @@ suite('sweep', () => {
       await stopping;
       await waitForEnd(runs[0]);
       assert.equal(runs[0].state, 'stopped');
-      assert.deepEqual(runs.slice(1).map((run) => [run.state, run.reason]), [
-        ['cancelled', 'removed from the queue before it started'],
-        ['cancelled', 'removed from the queue before it started'],
-      ]);
+      assert.deepEqual(
+        runs.slice(1).map((run) => [run.state, run.reason]),
+        [
+          ['cancelled', 'removed from the queue before it started'],
+          ['cancelled', 'removed from the queue before it started'],
+        ],
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      assert.ok(runs.slice(1).every((run) => run.runDir === undefined), 'the queued runs never started');
+      assert.ok(
+        runs.slice(1).every((run) => run.runDir === undefined),
+        'the queued runs never started',
+      );
       assert.equal((await rnnLab()).runs.active().length, 0);
-      const sweep = await waitFor('the summary of the stopped sweep', () => {
-        const shown = panel.lastSweepSummary?.sweep;
-        return shown !== undefined && shown.groupId === readSummary(runs[0].runDir!).sweep?.group?.id && shown.runs.filter((run) => run.status === 'cancelled').length === 2 && shown;
-      }, 20_000);
-      assert.deepEqual(sweep.runs.map((run) => run.status), ['stopped', 'cancelled', 'cancelled']);
+      const sweep = await waitFor(
+        'the summary of the stopped sweep',
+        () => {
+          const shown = panel.lastSweepSummary?.sweep;
+          return (
+            shown !== undefined &&
+            shown.groupId === readSummary(runs[0].runDir!).sweep?.group?.id &&
+            shown.runs.filter((run) => run.status === 'cancelled').length === 2 &&
+            shown
+          );
+        },
+        20_000,
+      );
+      assert.deepEqual(
+        sweep.runs.map((run) => run.status),
+        ['stopped', 'cancelled', 'cancelled'],
+      );
     } finally {
       release();
       await config.update('maxConcurrentRuns', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 });
-

@@ -17,7 +17,7 @@ suite('training', () => {
     await stopAllRuns();
   });
 
-  test('idle CodeLens: Train and Open panel; a sweep adds Train sweep (N runs); Train\'s hover holds the memory estimate', async () => {
+  test("idle CodeLens: Train and Open panel; a sweep adds Train sweep (N runs); Train's hover holds the memory estimate", async () => {
     const titles = await codeLensTitles(workspaceFile('sine.rnn.json'));
     assert.deepEqual(titles.slice(0, 2), ['▶ Train', 'Open panel']);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', workspaceFile('sine.rnn.json'));
@@ -64,7 +64,7 @@ suite('training', () => {
     assert.ok(runFileExists(run.runDir!, 'weights.json'), 'the weights are kept');
   });
 
-  test('the CodeLens, the Stop button\'s context and the status bar follow a run\'s status in the same turn', async () => {
+  test("the CodeLens, the Stop button's context and the status bar follow a run's status in the same turn", async () => {
     const api = await rnnLab();
     const uri = workspaceFile('sine-medium.rnn.json');
     const config = vscode.workspace.getConfiguration('rnnLab');
@@ -146,7 +146,9 @@ suite('training', () => {
       assert.deepEqual(await train('memory-hungry.rnn.json'), [], 'no run was queued');
       const messages = vscode.languages.getDiagnostics(uri).map((d) => d.message);
       assert.ok(
-        messages.some((m) => /^this run needs about \d+ MB; the memory limit is 64 MB \(rnnLab\.workerMemoryLimitMb, or --memory-limit\); lower probe\.samples/.test(m)),
+        messages.some((m) =>
+          /^this run needs about \d+ MB; the memory limit is 64 MB \(rnnLab\.workerMemoryLimitMb, or --memory-limit\); lower probe\.samples/.test(m),
+        ),
         messages.join(' | '),
       );
       assert.equal(slow.state, 'running', 'the other run carries on');
@@ -157,7 +159,10 @@ suite('training', () => {
 
   test('a sweep queues one run per point and runs them', async () => {
     const runs = await train('sweep.rnn.json', true);
-    assert.deepEqual(runs.map((run) => run.sweepRun.label), ['model.cell=rnn', 'model.cell=gru']);
+    assert.deepEqual(
+      runs.map((run) => run.sweepRun.label),
+      ['model.cell=rnn', 'model.cell=gru'],
+    );
     for (const run of runs) {
       await waitForEnd(run);
       assert.equal(run.state, 'completed');

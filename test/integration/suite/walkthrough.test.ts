@@ -63,7 +63,10 @@ suite('walkthrough', () => {
 
   test('five steps, each with an image that exists, a button for a registered command and a completion event', async () => {
     const contributed = steps();
-    assert.deepEqual(contributed.map((step) => step.id), ['openExample', 'train', 'gradientFlow', 'addingSweep', 'compare']);
+    assert.deepEqual(
+      contributed.map((step) => step.id),
+      ['openExample', 'train', 'gradientFlow', 'addingSweep', 'compare'],
+    );
     const commands = new Set(await vscode.commands.getCommands(true));
     for (const step of contributed) {
       assert.ok(step.media.image && existsSync(path.join(extension().extensionPath, step.media.image)), `${step.id}: ${step.media.image}`);
@@ -71,7 +74,10 @@ suite('walkthrough', () => {
       const links = commandLinks(step.description);
       assert.ok(links.length > 0, `${step.id} has a button`);
       for (const link of links) assert.ok(commands.has(link.command), `${step.id}: ${link.command} is registered`);
-      assert.ok(step.completionEvents?.every((event) => commands.has(event.replace(/^onCommand:/, ''))), `${step.id} is ticked by its command`);
+      assert.ok(
+        step.completionEvents?.every((event) => commands.has(event.replace(/^onCommand:/, ''))),
+        `${step.id} is ticked by its command`,
+      );
     }
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${publisher}.${name}#gettingStarted`, false);
   });
@@ -102,10 +108,18 @@ suite('walkthrough', () => {
     try {
       const opened = (await runStep('addingSweep', 0)) as vscode.Uri;
       assert.equal(opened.toString(), adding().toString());
-      await waitFor('adding.rnn.json beside the walkthrough', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === adding().toString()));
+      await waitFor('adding.rnn.json beside the walkthrough', () =>
+        vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === adding().toString()),
+      );
       const sweep = (await runStep('addingSweep', 1)) as TrainingRun[];
-      assert.deepEqual(sweep.map((r) => r.sweepRun.label), ['model.cell=rnn', 'model.cell=lstm']);
-      assert.ok(sweep.every((r) => r.sweepGroup !== undefined), 'trained as one sweep');
+      assert.deepEqual(
+        sweep.map((r) => r.sweepRun.label),
+        ['model.cell=rnn', 'model.cell=lstm'],
+      );
+      assert.ok(
+        sweep.every((r) => r.sweepGroup !== undefined),
+        'trained as one sweep',
+      );
       const addingPanel = await waitFor('the panel of adding', () => api.panels.panelFor(adding()));
       const compared: ToWebviewMessage[] = [];
       const watchCompare = addingPanel.onDidPost((message) => compared.push(message));

@@ -30,10 +30,7 @@ export class LstmCell implements RecurrentCell {
     const dI = tf.mul(dC, g);
     const dG = tf.mul(dC, i);
     const dF = tf.mul(dC, previous.c as tf.Tensor2D);
-    const dGates = tf.concat(
-      [sigmoidBackward(dI, i), sigmoidBackward(dF, f), tf.mul(dG, tf.sub(1, tf.square(g))), sigmoidBackward(dO, o)],
-      1,
-    ) as tf.Tensor2D;
+    const dGates = tf.concat([sigmoidBackward(dI, i), sigmoidBackward(dF, f), tf.mul(dG, tf.sub(1, tf.square(g))), sigmoidBackward(dO, o)], 1) as tf.Tensor2D;
     return {
       dInputGates: dGates,
       dHiddenGates: dGates,
