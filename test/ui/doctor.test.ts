@@ -26,6 +26,8 @@ test('a diagnostic on a sick spec, its Quick Fix applied, trained again: the dia
   // The panel opened beside the spec: its Doctor strip shows the finding and the losses with the best epoch marked.
   const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   const finding = panel.locator('.doctor article[data-code="overfitting"]');
+  // The evidence is drawn when its disclosure opens.
+  await finding.getByText('Evidence', { exact: true }).click();
   await finding.locator('[data-chart="doctor-overfitting"] svg .mark-line path').first().waitFor({ timeout: 60_000 });
   assert.match(await finding.locator('.finding-title').innerText(), /Overfitting: validation loss rose [\d.]+% from its best/);
   await finding
@@ -34,7 +36,8 @@ test('a diagnostic on a sick spec, its Quick Fix applied, trained again: the dia
     .waitFor({ timeout: 10_000 });
   await vscode.screenshot('1-doctor-strip', 'panel-doctor.png');
 
-  // The diagnostic in the spec, and its Quick Fixes.
+  // The diagnostic in the spec, and its Quick Fixes (the spec's group active again after the click in the panel).
+  await vscode.runCommand('View: Focus First Editor Group');
   await vscode.runCommand('View: Close Editors in Other Groups');
   const squiggle = page.locator('.editor-group-container.active .squiggly-warning');
   await squiggle.first().waitFor({ timeout: 30_000 });

@@ -1,7 +1,8 @@
 /**
  * The Doctor strip above the panel's views: each of the shown run's findings with its message,
  * its fixes, and its evidence drawn (the gradient flow with its decay, the losses with the
- * overfitting epoch marked). Hidden while the run has no findings.
+ * overfitting epoch marked) behind an "Evidence" disclosure, so the strip stays a few lines tall
+ * and the views below keep the panel's height. Hidden while the run has no findings.
  */
 import { evidenceChart } from '../../src/charts';
 import type { Finding } from '../../src/engine/doctor/types';
@@ -43,9 +44,15 @@ export class DoctorStrip {
     const drawn = evidenceChart(finding, { theme: currentTheme(), height: 110 });
     if (drawn) {
       const view = new ChartView(`doctor-${finding.code}`, `Evidence for ${finding.code}`);
-      item.append(view.element);
-      // Drawn once the strip is in the page, at its width.
-      requestAnimationFrame(() => void view.render(drawn.spec, drawn.data));
+      const evidence = h('details', { class: 'evidence' }, h('summary', {}, 'Evidence'), view.element);
+      // Drawn when first opened, at the strip's width then.
+      let rendered = false;
+      evidence.addEventListener('toggle', () => {
+        if (!evidence.open || rendered) return;
+        rendered = true;
+        void view.render(drawn.spec, drawn.data);
+      });
+      item.append(evidence);
     }
     return item;
   }
