@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Finding } from '../../src/engine/doctor/types';
+import type { TrainEvent } from '../../src/engine/events';
 import { runExperiment } from '../../src/engine/runExperiment';
 import { loadSpecFile } from '../../src/engine/spec/load';
 import { expandSweep } from '../../src/engine/spec/sweep';
@@ -33,17 +34,22 @@ export function suiteCases(): SuiteCase[] {
 }
 
 /** Trains every run of a spec (each point of its sweep) in a temporary runs folder; the doctor's final findings per run. */
-export async function diagnoseSpec(file: string): Promise<{ label: string; findings: readonly Finding[] }[]> {
+export async function diagnoseSpec(file: string): Promise<{ label: string; findings: readonly Finding[]; liveCodes: ReadonlySet<string> }[]> {
   const check = loadSpecFile(file, RESOURCES_DIR);
   if (!check.spec) {
     throw new Error(`${file}: ${check.diagnostics.map((d) => d.message).join('; ')}`);
   }
   const runsRoot = mkdtempSync(join(tmpdir(), 'rnn-lab-doctor-'));
   try {
-    const runs: { label: string; findings: readonly Finding[] }[] = [];
+    const runs: { label: string; findings: readonly Finding[]; liveCodes: ReadonlySet<string> }[] = [];
     for (const point of expandSweep(check.spec)) {
-      const { summary } = await runExperiment({ spec: point.spec, specPath: file, runsRoot, backend: 'auto', resourcesDir: RESOURCES_DIR });
-      runs.push({ label: point.label, findings: summary.findings ?? [] });
+      // Every warning or error the run showed while it trained, beside the final list.
+      const liveCodes = new Set<string>();
+      const onEvent = (event: TrainEvent) => {
+        if (event.type === 'finding') for (const finding of event.findings) if (finding.severity !== 'info') liveCodes.add(finding.code);
+      };
+      const { summary } = await runExperiment({ spec: point.spec, specPath: file, runsRoot, backend: 'auto', resourcesDir: RESOURCES_DIR, onEvent });
+      runs.push({ label: point.label, findings: summary.findings ?? [], liveCodes });
     }
     return runs;
   } finally {

@@ -57,4 +57,9 @@ describe('training doctor on the labelled suite', () => {
       'weather-csv.rnn.json: healthy',
     ]);
   });
+
+  test('a forecast that learns is not called vanishing while it is still at its baseline in its first epochs', async () => {
+    const [run] = await diagnoseSpec(resolve(__dirname, '../../examples/sine.rnn.json'));
+    assert.deepEqual([...run.liveCodes], []);
+  });
 });

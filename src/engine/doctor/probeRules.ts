@@ -5,9 +5,12 @@
 import { formatFigure, formatShare, scaledRate } from './format';
 import type { RunSignals } from './signals';
 import { THRESHOLDS } from './thresholds';
+import type { RuleMoment } from './trainingRules';
 import type { Finding } from './types';
 
-export function vanishingGradients(s: RunSignals): Finding | undefined {
+export function vanishingGradients(s: RunSignals, moment: RuleMoment): Finding | undefined {
+  // The first epochs of a run that goes on to learn are still at the baseline: judge once it had time, or at its end.
+  if (!moment.final && s.epochs.length < THRESHOLDS.vanishingMinEpochs) return undefined;
   const probe = s.probes.at(-1);
   const flow = probe?.gradient;
   const baseline = s.baseline;

@@ -11,6 +11,8 @@ export const THRESHOLDS = {
   explodingMinSteps: 20,
   /** ‖∂L/∂h_1‖/‖∂L/∂h_T‖ below this is vanishing (AUTOTRAINER: 1e-3 between layers; a forecast decays 1e-4 over 40 steps and learns). */
   vanishingRatio: 1e-6,
+  /** … judged live from this many epochs on (a forecast that learns is still at its baseline after its first), else at the run's end. */
+  vanishingMinEpochs: 3,
   /** Validation "clearly below the baseline" is below this fraction of it. */
   clearlyBelowBaseline: 0.9,
   /** The best validation loss above this fraction of the baseline is no better than it ("within a few percent"). */
