@@ -89,7 +89,7 @@ suite('inline charts', () => {
       const name = await nameDecoration('inline.rnn.json');
       return name?.text.endsWith(' best') && name;
     });
-    assert.equal(after.text, `val ${Number(run.summary!.bestValidationLoss!.toPrecision(4))} best`);
+    assert.equal(after.text, `val ${Number(readSummary(run.runDir!).bestValidationLoss!.toPrecision(4))} best`);
     assert.equal(after.hasImage, true);
     assert.equal(after.stale, false);
 
@@ -99,7 +99,10 @@ suite('inline charts', () => {
     for (const command of ['rnnLab.openPanel', 'rnnLab.train', 'rnnLab.compareRuns', 'rnnLab.showRunFolder']) {
       assert.ok(hover.includes(`](command:${command}?`), `a link to ${command}`);
     }
-    assert.ok(hover.includes(`best val **${Number(run.summary!.bestValidationLoss!.toPrecision(4))}** @ epoch ${run.summary!.bestEpoch}`), 'the key numbers');
+    assert.ok(
+      hover.includes(`best val **${Number(readSummary(run.runDir!).bestValidationLoss!.toPrecision(4))}** @ epoch ${readSummary(run.runDir!).bestEpoch}`),
+      'the key numbers',
+    );
     assert.equal(await hoverText(uri, new vscode.Position(line + 2, 4)), '', 'no hover elsewhere');
   });
 
@@ -171,19 +174,19 @@ suite('inline charts', () => {
       const decoration = values.find((d) => d.value === cell);
       assert.ok(decoration, cell);
       const run = runs.find((r) => r.sweepRun.assignments['model.cell'] === cell)!;
-      assert.match(decoration.text, new RegExp(`^val ${Number(run.summary!.bestValidationLoss!.toPrecision(4))}( ★)?$`));
+      assert.match(decoration.text, new RegExp(`^val ${Number(readSummary(run.runDir!).bestValidationLoss!.toPrecision(4))}( ★)?$`));
       assert.equal(decoration.hasImage, true);
       assert.equal(editor.document.offsetAt(decoration.range.start), text.indexOf(`"${cell}"`) + cell.length + 2, `right after "${cell}"`);
     }
-    const best = Math.min(...runs.map((run) => run.summary!.bestValidationLoss!));
+    const best = Math.min(...runs.map((run) => readSummary(run.runDir!).bestValidationLoss!));
     const winners = values.filter((d) => d.text.endsWith('★'));
     assert.equal(winners.length, 1);
-    assert.equal(runs.find((run) => run.sweepRun.assignments['model.cell'] === winners[0].value)!.summary!.bestValidationLoss, best);
+    assert.equal(readSummary(runs.find((run) => run.sweepRun.assignments['model.cell'] === winners[0].value)!.runDir!).bestValidationLoss, best);
     const hover = await hoverText(editor.document.uri, editor.document.positionAt(text.indexOf('"lstm"') + 2));
     assert.match(hover, /model\\.cell=lstm/, 'the hover of the lstm run');
 
     // The headline is the sweep's best run, labelled as such, whichever run ended last.
-    const winner = runs.find((run) => run.summary!.bestValidationLoss === best)!;
+    const winner = runs.find((run) => readSummary(run.runDir!).bestValidationLoss === best)!;
     const name = await nameDecoration('inline-sweep.rnn.json');
     assert.equal(name?.text, `val ${Number(best.toPrecision(4))} · sweep best: ${winner.sweepRun.label}`);
     const lens = (await codeLensTitles(editor.document.uri)).find((title) => title.startsWith('sweep best: '));
