@@ -15,6 +15,8 @@ const SEVERITY_MARK = { error: '⛔', warning: '⚠', info: 'ℹ' } as const;
 export class DoctorStrip {
   readonly element = h('section', { class: 'doctor', 'aria-label': 'Doctor', hidden: true });
   private shownKey = '';
+  /** The codes whose evidence the user opened: a live update of the findings keeps them open. */
+  private readonly openEvidence = new Set<string>();
 
   /** Shows the findings; redraws only when they changed. */
   load(findings: readonly Finding[]): void {
@@ -44,11 +46,16 @@ export class DoctorStrip {
     const drawn = evidenceChart(finding, { theme: currentTheme(), height: 110 });
     if (drawn) {
       const view = new ChartView(`doctor-${finding.code}`, `Evidence for ${finding.code}`);
-      const evidence = h('details', { class: 'evidence' }, h('summary', {}, 'Evidence'), view.element);
+      const evidence = h('details', { class: 'evidence', open: this.openEvidence.has(finding.code) }, h('summary', {}, 'Evidence'), view.element);
       // Drawn when first opened, at the strip's width then.
       let rendered = false;
       evidence.addEventListener('toggle', () => {
-        if (!evidence.open || rendered) return;
+        if (!evidence.open) {
+          this.openEvidence.delete(finding.code);
+          return;
+        }
+        this.openEvidence.add(finding.code);
+        if (rendered) return;
         rendered = true;
         void view.render(drawn.spec, drawn.data);
       });
