@@ -13,7 +13,17 @@ const SEED = 1;
 
 function engineConfig(workload: Workload, cell: CellType): EngineConfig {
   return {
-    model: { cell, hiddenSize: workload.hiddenSize, layers: 1, nonlinearity: 'tanh', dropout: 0, init: 'default' },
+    model: {
+      cell,
+      hiddenSize: workload.hiddenSize,
+      layers: 1,
+      nonlinearity: 'tanh',
+      dropout: 0,
+      init: 'default',
+      bidirectional: false,
+      projSize: 0,
+      bias: true,
+    },
     training: {
       epochs: 1,
       batchSize: workload.batchSize,
@@ -24,6 +34,8 @@ function engineConfig(workload: Workload, cell: CellType): EngineConfig {
       clipNorm: 0,
       seed: SEED,
       earlyStopping: null,
+      weightDecay: 0,
+      schedule: null,
     },
     input: workload.task === 'tokens' ? { kind: 'tokens', vocabularySize: workload.inputSize } : { kind: 'dense', size: workload.inputSize },
     task: workload.task,

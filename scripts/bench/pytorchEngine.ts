@@ -43,7 +43,17 @@ function workloadSpec(workload: Workload, cell: CellType, data: DataSpec): Exper
     name: `bench-${workload.id}-${cell}`,
     description: '',
     data,
-    model: { cell, hiddenSize: workload.hiddenSize, layers: 1, nonlinearity: 'tanh', dropout: 0, init: 'default' },
+    model: {
+      cell,
+      hiddenSize: workload.hiddenSize,
+      layers: 1,
+      nonlinearity: 'tanh',
+      dropout: 0,
+      init: 'default',
+      bidirectional: false,
+      projSize: 0,
+      bias: true,
+    },
     training: {
       epochs: 1,
       batchSize: workload.batchSize,
@@ -53,6 +63,8 @@ function workloadSpec(workload: Workload, cell: CellType, data: DataSpec): Exper
       clipNorm: 0,
       seed: 1,
       earlyStopping: null,
+      weightDecay: 0,
+      schedule: null,
     },
     probe: { samples: 0, everyEpochs: 1, generateLength: 1, temperature: 1 },
   };

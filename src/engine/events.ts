@@ -67,9 +67,14 @@ export interface EpochEvent {
   elapsedMs: number;
 }
 
-/** One layer's recorded activations: quantity → [sample][unit][time]. */
+/**
+ * One layer's recorded activations in one direction: quantity → [sample][unit][time], time in the
+ * input's order for both directions. A bidirectional model has two per layer, `l0, l0_reverse, l1, …`.
+ */
 export interface LayerProbe {
   layer: number;
+  /** Absent in runs from before bidirectional layers: forward. */
+  direction?: 'forward' | 'reverse';
   quantities: Partial<Record<ProbeQuantity, number[][][]>>;
 }
 
@@ -112,8 +117,10 @@ export interface ProbeEvent {
   /** Dense inputs: each feature's name (a CSV column), in feature order. */
   featureNames?: string[];
   layers: LayerProbe[];
-  /** ‖∂L/∂h_t‖ over the probe samples: [layer][time]. */
+  /** ‖∂L/∂h_t‖ over the probe samples: [layer·direction][time], in the order of `layers`. */
   gradientNorms: number[][];
+  /** Packed sequences: each probe sample's real steps; the steps after are padding (recorded as 0, as PyTorch's outputs). */
+  lengths?: number[];
   predictions: PredictionProbe;
   generated?: GeneratedText;
 }

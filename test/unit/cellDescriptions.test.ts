@@ -49,8 +49,19 @@ for (const type of CELL_TYPES) {
     });
 
     const config: EngineConfig = {
-      model: { cell: type, hiddenSize: H, layers: 2, nonlinearity: 'tanh', dropout: 0, init: 'default' },
-      training: { epochs: 1, batchSize: 2, optimizer: 'adam', learningRate: 0.01, momentum: 0, clipNorm: 0, seed: 1, earlyStopping: null },
+      model: { cell: type, hiddenSize: H, layers: 2, nonlinearity: 'tanh', dropout: 0, init: 'default', bidirectional: false, projSize: 0, bias: true },
+      training: {
+        epochs: 1,
+        batchSize: 2,
+        optimizer: 'adam',
+        learningRate: 0.01,
+        momentum: 0,
+        clipNorm: 0,
+        seed: 1,
+        earlyStopping: null,
+        weightDecay: 0,
+        schedule: null,
+      },
       input: { kind: 'dense', size: 5 },
       task: 'forecast',
       seqLength: 4,

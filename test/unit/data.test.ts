@@ -327,6 +327,7 @@ describe('labeled text', () => {
     textField: 'text',
     labelField: 'label',
     maxLength: 12,
+    padding: 'left',
     validationSplit: 0.25,
   };
 
@@ -405,6 +406,7 @@ describe('built-in data sets', () => {
     name,
     seqLength,
     horizon,
+    padding: 'left',
     validationSplit: 0.2,
   });
 
@@ -461,6 +463,9 @@ describe('checkData', () => {
       nonlinearity: 'tanh',
       dropout: 0,
       init: changes.init ?? 'default',
+      bidirectional: false,
+      projSize: 0,
+      bias: true,
     },
     training: {
       epochs: 1,
@@ -471,6 +476,8 @@ describe('checkData', () => {
       clipNorm: 0,
       seed: 1,
       earlyStopping: null,
+      weightDecay: 0,
+      schedule: null,
     },
     probe: { samples: 2, everyEpochs: 1, generateLength: 10, temperature: 1 },
   });
@@ -493,6 +500,7 @@ describe('checkData', () => {
     textField: 'text',
     labelField: 'label',
     maxLength: 10,
+    padding: 'left',
     validationSplit: 0.3,
   };
 
@@ -501,7 +509,7 @@ describe('checkData', () => {
     assert.deepEqual(check(text), []);
     assert.deepEqual(check(labeled), []);
     assert.deepEqual(check({ type: 'adding', samples: 100, seqLength: 10, validationSplit: 0.2 }), []);
-    const moby = { type: 'builtin', name: 'moby-dick', seqLength: 50, horizon: 1, validationSplit: 0.1 } as const;
+    const moby = { type: 'builtin', name: 'moby-dick', seqLength: 50, horizon: 1, padding: 'packed', validationSplit: 0.1 } as const;
     assert.deepEqual(check(moby), []);
   });
 
@@ -562,9 +570,9 @@ describe('checkData', () => {
   });
 
   it('points built-in problems at the builtin entries', () => {
-    const issues = check({ type: 'builtin', name: 'sunspots', seqLength: 400, horizon: 1, validationSplit: 0.2 });
+    const issues = check({ type: 'builtin', name: 'sunspots', seqLength: 400, horizon: 1, padding: 'packed', validationSplit: 0.2 });
     assert.deepEqual(paths(issues), [['data', 'seqLength']]);
-    const co2 = { type: 'builtin', name: 'co2', seqLength: 12, horizon: 1, validationSplit: 0.2 } as const;
+    const co2 = { type: 'builtin', name: 'co2', seqLength: 12, horizon: 1, padding: 'packed', validationSplit: 0.2 } as const;
     const missing = checkData(experiment(co2), { specDir: fixtures, resourcesDir: fixtures }).issues;
     assert.deepEqual(paths(missing), [['data', 'name']]);
   });

@@ -73,7 +73,7 @@ function spec(cell: CellType, overrides: Partial<ExperimentSpec['training']> = {
     name: 'test',
     description: '',
     data: { type: 'sine', samples: 80, seqLength: 6, noise: 0, horizon: 1, validationSplit: 0.2 },
-    model: { cell, hiddenSize: 8, layers, nonlinearity: 'tanh', dropout: 0, init: 'default' },
+    model: { cell, hiddenSize: 8, layers, nonlinearity: 'tanh', dropout: 0, init: 'default', bidirectional: false, projSize: 0, bias: true },
     training: {
       epochs: 3,
       batchSize: 16,
@@ -83,6 +83,8 @@ function spec(cell: CellType, overrides: Partial<ExperimentSpec['training']> = {
       clipNorm: 1,
       seed: 5,
       earlyStopping: null,
+      weightDecay: 0,
+      schedule: null,
       ...overrides,
     },
     probe: { samples: 2, everyEpochs: 1, generateLength: 20, temperature: 1 },
@@ -299,7 +301,7 @@ describe('engine', () => {
   });
 
   const config = (cell: CellType): EngineConfig => ({
-    model: { cell, hiddenSize: 6, layers: 2, nonlinearity: 'tanh', dropout: 0, init: 'default' },
+    model: { cell, hiddenSize: 6, layers: 2, nonlinearity: 'tanh', dropout: 0, init: 'default', bidirectional: false, projSize: 0, bias: true },
     training: spec(cell).training,
     input: { kind: 'tokens', vocabularySize: 4 },
     task: 'tokens',

@@ -29,7 +29,17 @@ function config(
   options: { layers?: number; optimizer?: OptimizerType; dropout?: number; relu?: boolean; clipNorm?: number } = {},
 ): EngineConfig {
   return {
-    model: { cell, hiddenSize: 6, layers: options.layers ?? 1, nonlinearity: options.relu ? 'relu' : 'tanh', dropout: options.dropout ?? 0, init: 'default' },
+    model: {
+      cell,
+      hiddenSize: 6,
+      layers: options.layers ?? 1,
+      nonlinearity: options.relu ? 'relu' : 'tanh',
+      dropout: options.dropout ?? 0,
+      init: 'default',
+      bidirectional: false,
+      projSize: 0,
+      bias: true,
+    },
     training: {
       epochs: 1,
       batchSize: 5,
@@ -39,6 +49,8 @@ function config(
       clipNorm: options.clipNorm ?? 0,
       seed: 3,
       earlyStopping: null,
+      weightDecay: 0,
+      schedule: null,
     },
     input: task === 'forecast' ? { kind: 'dense', size: 3 } : { kind: 'tokens', vocabularySize: VOCABULARY },
     task,

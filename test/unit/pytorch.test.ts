@@ -75,12 +75,22 @@ function caseSpec(c: Case, epochs = 4): ExperimentSpec {
       ? { type: 'sine', samples: 60, seqLength: 6, noise: 0.05, horizon: 1, validationSplit: 0.2 }
       : c.task === 'tokens'
         ? { type: 'copy', samples: 60, delay: 2, symbols: 3, length: 2, validationSplit: 0.2 }
-        : { type: 'labeled-text', path: 'labels.csv', textField: 'text', labelField: 'label', maxLength: 6, validationSplit: 0.2 };
+        : { type: 'labeled-text', path: 'labels.csv', textField: 'text', labelField: 'label', maxLength: 6, padding: 'left', validationSplit: 0.2 };
   return {
     name: c.name,
     description: '',
     data,
-    model: { cell: c.cell, hiddenSize: 5, layers: c.layers, nonlinearity: 'tanh', dropout: c.dropout ?? 0, init: 'default' },
+    model: {
+      cell: c.cell,
+      hiddenSize: 5,
+      layers: c.layers,
+      nonlinearity: 'tanh',
+      dropout: c.dropout ?? 0,
+      init: 'default',
+      bidirectional: false,
+      projSize: 0,
+      bias: true,
+    },
     training: {
       epochs,
       batchSize: 7,
@@ -90,6 +100,8 @@ function caseSpec(c: Case, epochs = 4): ExperimentSpec {
       clipNorm: 1,
       seed: 7,
       earlyStopping: null,
+      weightDecay: 0,
+      schedule: null,
     },
     probe: { samples: 2, everyEpochs: epochs, generateLength: 5, temperature: 1 },
   };

@@ -35,7 +35,7 @@ describe('resolving a spec', () => {
       name: 'x',
       description: '',
       data: { type: 'sine', samples: 1000, seqLength: 50, noise: 0.05, horizon: 1, validationSplit: 0.2 },
-      model: { cell: 'lstm', hiddenSize: 32, layers: 1, nonlinearity: 'tanh', dropout: 0, init: 'default' },
+      model: { cell: 'lstm', hiddenSize: 32, layers: 1, nonlinearity: 'tanh', dropout: 0, init: 'default', bidirectional: false, projSize: 0, bias: true },
       training: {
         epochs: 10,
         batchSize: 32,
@@ -45,6 +45,8 @@ describe('resolving a spec', () => {
         clipNorm: 1,
         seed: 42,
         earlyStopping: null,
+        weightDecay: null,
+        schedule: null,
       },
       probe: { samples: 4, everyEpochs: 1, generateLength: 200, temperature: 0.8 },
     });
@@ -179,7 +181,7 @@ describe('errors, each at its place', () => {
       '  "name": "",',
       '  "data": {"type": "csv", "path": "series.csv", "window": 1, "colums": []},',
       '  "model": {"cell": "lstm", "layers": 9},',
-      '  "training": {"optimizer": "adamw", "earlyStopping": {"metric": "loss"}},',
+      '  "training": {"optimizer": "adamax", "earlyStopping": {"metric": "loss"}},',
       '  "probe": {"temperature": "hot"}',
       '}',
     ]);
@@ -190,8 +192,8 @@ describe('errors, each at its place', () => {
       '3:59 error: data.window must be at least 2 (got 1)',
       '3:62 error: unknown key "colums" in data; did you mean "columns"?',
       '4:39 error: model.layers must be at most 8 (got 9)',
-      '5:29 error: training.optimizer must be one of "adam", "sgd", "rmsprop" (got "adamw"); did you mean "adam"?',
-      '5:66 error: training.earlyStopping.metric must be one of "val_loss", "val_accuracy" (got "loss")',
+      '5:29 error: training.optimizer must be one of "adam", "adamw", "sgd", "rmsprop" (got "adamax"); did you mean "adam"?',
+      '5:67 error: training.earlyStopping.metric must be one of "val_loss", "val_accuracy" (got "loss")',
       '6:28 error: probe.temperature must be a number (got "hot")',
     ]);
   });

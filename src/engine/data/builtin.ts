@@ -53,7 +53,7 @@ export interface ResolvedBuiltin {
 
 export function resolveBuiltin(spec: BuiltinData, resourcesDir: string): ResolvedBuiltin {
   const source = BUILTIN_DATASETS[spec.name];
-  const { seqLength, horizon, validationSplit } = spec;
+  const { seqLength, horizon, validationSplit, padding } = spec;
   const file: DataFile = {
     absolute: join(resourcesDir, 'datasets', source.file),
     written: source.file,
@@ -70,7 +70,7 @@ export function resolveBuiltin(spec: BuiltinData, resourcesDir: string): Resolve
       return { file, data: { type: 'text', ...common, seqLength } };
     case 'labeled-text': {
       const { textField, labelField } = source;
-      return { file, data: { type: 'labeled-text', ...common, textField, labelField, maxLength: seqLength } };
+      return { file, data: { type: 'labeled-text', ...common, textField, labelField, maxLength: seqLength, padding } };
     }
   }
 }

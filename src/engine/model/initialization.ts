@@ -1,39 +1,30 @@
 /** Parameter shapes (PyTorch layout) and initial values, drawn from the seeded generator. */
 import { Random } from '../random';
-import { gateCount } from './cellDescriptions';
+import { layerOutputWidth, recurrentParameterShapes } from './parameterLayout';
 import type { EngineConfig, StateDict } from './types';
-import { parameterNames } from './parameters';
 
 export function inputSize(config: EngineConfig): number {
   return config.input.kind === 'dense' ? config.input.size : config.input.vocabularySize;
 }
 
-/** Every parameter's PyTorch shape, in the fixed parameter order. */
+/** Every parameter's PyTorch shape, in the fixed parameter order: the recurrent layers (see `parameterLayout.ts`), then the head. */
 export function parameterShapes(config: EngineConfig): Map<string, number[]> {
-  const { hiddenSize: hidden, layers, cell } = config.model;
-  const gates = gateCount(cell) * hidden;
-  const shapes = new Map<string, number[]>();
-  const names = parameterNames(layers);
-  for (let k = 0; k < layers; k++) {
-    const [wih, whh, bih, bhh] = names.slice(4 * k, 4 * k + 4);
-    shapes.set(wih, [gates, k === 0 ? inputSize(config) : hidden]);
-    shapes.set(whh, [gates, hidden]);
-    shapes.set(bih, [gates]);
-    shapes.set(bhh, [gates]);
-  }
-  shapes.set('head.weight', [config.outputSize, hidden]);
+  const shapes = recurrentParameterShapes(config.model, inputSize(config));
+  shapes.set('head.weight', [config.outputSize, layerOutputWidth(config.model)]);
   shapes.set('head.bias', [config.outputSize]);
   return shapes;
 }
 
 /**
- * `default`: PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for every tensor (nn.Linear's default for
- * the head gives the same bound, its fan-in being H).
- * `identity` (IRNN, Le et al. 2015): W_hh = I in every gate block, zero biases, W_ih ~ N(0, 0.001²).
+ * `default`: PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for every recurrent tensor, and nn.Linear's
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the head (its fan-in is H unless projected or bidirectional).
+ * `identity` (IRNN, Le et al. 2015): W_hh = I in every gate block, zero biases, W_ih ~ N(0, 0.001²);
+ * a projection W_hr keeps the default draw.
  */
 export function initialWeights(config: EngineConfig): StateDict {
   const random = new Random(config.seed).fork(1);
-  const bound = 1 / Math.sqrt(config.model.hiddenSize);
+  const recurrentBound = 1 / Math.sqrt(config.model.hiddenSize);
+  const headBound = 1 / Math.sqrt(layerOutputWidth(config.model));
   const identity = config.model.init === 'identity';
   const weights: StateDict = {};
   for (const [name, shape] of parameterShapes(config)) {
@@ -42,8 +33,10 @@ export function initialWeights(config: EngineConfig): StateDict {
     const isInput = name.startsWith('weight_ih');
     const isBias = name.startsWith('bias_');
     for (let i = 0; i < data.length; i++) {
-      if (!identity || name.startsWith('head.')) {
-        data[i] = random.uniform(-bound, bound);
+      if (name.startsWith('head.')) {
+        data[i] = random.uniform(-headBound, headBound);
+      } else if (!identity || name.startsWith('weight_hr')) {
+        data[i] = random.uniform(-recurrentBound, recurrentBound);
       } else if (isInput) {
         data[i] = 0.001 * random.normal();
       } else if (isRecurrent) {

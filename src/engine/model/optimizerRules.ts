@@ -4,12 +4,18 @@
  * `clip_grad_norm_` scales the gradients by. The tfjs optimizers (`optimizers.ts`) and the
  * kernels' update (`kernelEngine.ts`) read them from here.
  */
+import type { TrainingSpec } from '../spec/types';
 
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
 export const RMSPROP_ALPHA = 0.99;
 /** Adam's and RMSprop's ε, added to the root of the second moment. */
 export const OPTIMIZER_EPSILON = 1e-8;
+
+/** The weight decay a run applies: the spec's, or the optimizer's PyTorch default (AdamW 0.01, the others 0) when it is null. */
+export function weightDecayOf(training: Pick<TrainingSpec, 'optimizer' | 'weightDecay'>): number {
+  return training.weightDecay ?? (training.optimizer === 'adamw' ? 0.01 : 0);
+}
 
 /** PyTorch's clip_grad_norm_ adds this to the norm before dividing. */
 const CLIP_EPSILON = 1e-6;

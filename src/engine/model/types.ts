@@ -40,6 +40,13 @@ export interface Batch {
   inputs: Float32Array | Int32Array;
   targets?: Float32Array;
   labels?: Int32Array;
+  /**
+   * Packed sequences: sample b's real steps, 1 … seqLength; its inputs fill steps 0 … lengths[b]-1
+   * and the steps after are padding, which never enters the recurrence (PyTorch's packed semantics:
+   * outputs are 0 there, the last state is read at the own last step, the reverse direction starts
+   * there). Absent: every sample has seqLength real steps.
+   */
+  lengths?: Int32Array;
 }
 
 export interface StepResult {

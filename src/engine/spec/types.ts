@@ -8,8 +8,16 @@ import type { CellType } from '../model/cellDescriptions';
 
 /** Each cell's facts are in `model/cellDescriptions.ts`. */
 export type { CellType };
-export type OptimizerType = 'adam' | 'sgd' | 'rmsprop';
+export type OptimizerType = 'adam' | 'adamw' | 'sgd' | 'rmsprop';
 export type BuiltinDatasetName = 'co2' | 'weather' | 'sunspots' | 'moby-dick' | 'sentiment';
+
+/**
+ * How sequences of different lengths (labelled texts) meet the recurrence: `packed` as PyTorch's
+ * `pack_padded_sequence(..., enforce_sorted=False)` (each text read to its own last character, the
+ * padding after it never entering the recurrence); `left` padded at the front to the full length,
+ * the padding running through the recurrence (RNN Lab's behaviour before packed sequences).
+ */
+export type PaddingMode = 'packed' | 'left';
 
 interface DataCommon {
   /** Fraction of samples held out for validation; for series, the last part in time. */
@@ -64,8 +72,9 @@ export interface LabeledTextData extends DataCommon {
   path: string;
   textField: string;
   labelField: string;
-  /** Texts are cut or left-padded to this many characters. */
+  /** Texts are cut to this many characters. */
   maxLength: number;
+  padding: PaddingMode;
 }
 
 export interface BuiltinData extends DataCommon {
@@ -75,6 +84,8 @@ export interface BuiltinData extends DataCommon {
   seqLength: number;
   /** Forecast horizon for series. */
   horizon: number;
+  /** Sentences (`sentiment`) only. */
+  padding: PaddingMode;
 }
 
 export type DataSpec = SineData | AddingData | CopyData | CsvData | TextData | LabeledTextData | BuiltinData;
@@ -90,12 +101,41 @@ export interface ModelSpec {
   dropout: number;
   /** `default` (PyTorch's U(-1/sqrt(H), 1/sqrt(H))), `identity` (IRNN), or a weights file path. */
   init: string;
+  /** A second parameter set per layer (`_reverse`) reading the sequence backwards; outputs `[forward, reverse]`. */
+  bidirectional: boolean;
+  /** LSTM only: P > 0 projects h to P units (`weight_hr_l{k}`); 0 is no projection. */
+  projSize: number;
+  /** False: no bias parameters at all (PyTorch's `bias=False`). */
+  bias: boolean;
 }
 
 export interface EarlyStoppingSpec {
   patience: number;
   metric: 'val_loss' | 'val_accuracy';
 }
+
+/** PyTorch's StepLR: the learning rate times `gamma` every `stepSize` epochs. */
+export interface StepSchedule {
+  type: 'step';
+  stepSize: number;
+  gamma: number;
+}
+
+/** PyTorch's CosineAnnealingLR over the epochs after an optional linear warm-up (LinearLR, then SequentialLR). */
+export interface CosineSchedule {
+  type: 'cosine';
+  warmupEpochs: number;
+  minLearningRate: number;
+}
+
+/** PyTorch's ReduceLROnPlateau on the validation loss (mode min, relative threshold 1e-4). */
+export interface PlateauSchedule {
+  type: 'plateau';
+  factor: number;
+  patience: number;
+}
+
+export type ScheduleSpec = StepSchedule | CosineSchedule | PlateauSchedule;
 
 export interface TrainingSpec {
   epochs: number;
@@ -104,6 +144,10 @@ export interface TrainingSpec {
   learningRate: number;
   /** SGD and RMSprop momentum. */
   momentum: number;
+  /** L2 penalty as PyTorch's optimizers apply it (decoupled for adamw); null: the optimizer's default (see `weightDecayOf`). */
+  weightDecay: number | null;
+  /** Learning-rate schedule, stepped once per epoch; null keeps the rate constant. */
+  schedule: ScheduleSpec | null;
   /** Clip the global gradient norm to this value; 0 disables clipping. */
   clipNorm: number;
   seed: number;

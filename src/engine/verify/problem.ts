@@ -10,6 +10,14 @@ export interface ReferenceProblem {
   cell: CellType;
   relu: boolean;
   layers: number;
+  bidirectional: boolean;
+  /** 0: no projection. */
+  projSize: number;
+  bias: boolean;
+  /** Real steps per sequence (packed); absent: all full. */
+  lengths?: number[];
+  /** Whether the loss also sums h_n² (the option files: `loss_terms: ["output", "h_n"]`). */
+  lossIncludesFinalState: boolean;
   inputSize: number;
   hidden: number;
   steps: number;
@@ -17,16 +25,17 @@ export interface ReferenceProblem {
   weights: StateDict;
   /** [B, T, I]. */
   x: Float32Array;
-  /** [layers, B, H]. */
+  /** [layers·directions, B, P or H]. */
   h0: Float32Array;
+  /** [layers·directions, B, H]. */
   c0?: Float32Array;
 }
 
 /** What an engine computed for a reference file, flattened in PyTorch's layouts. */
 export interface ComputedQuantities {
-  /** [B, T, H]: the top layer's outputs. */
+  /** [B, T, directions·(P or H)]: the top layer's outputs. */
   output: Float32Array;
-  /** [layers, B, H]. */
+  /** [layers·directions, B, P or H]. */
   hN: Float32Array;
   cN?: Float32Array;
   loss: number;
@@ -34,7 +43,8 @@ export interface ComputedQuantities {
   parameterGradients: Record<string, Float32Array>;
   /** [B, T, I]. */
   x: Float32Array;
-  /** [layers, B, H]. */
+  /** [layers·directions, B, P or H]. */
   h0: Float32Array;
+  /** [layers·directions, B, H]. */
   c0?: Float32Array;
 }

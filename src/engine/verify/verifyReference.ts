@@ -6,14 +6,15 @@
  * and `grads` of that loss for every parameter, `x`, `h0` (and `c0`).
  */
 import { readFileSync } from 'node:fs';
-import { layerNames, stateDictEntry } from '../model/parameters';
+import { recurrentParameterShapes, type LayoutOptions } from '../model/parameterLayout';
+import { stateDictEntry } from '../model/parameters';
 import type { StateDict } from '../model/types';
 import type { EngineKind } from '../engineKind';
 import { computeWithKernels } from './kernelReference';
 import type { ComputedQuantities, ReferenceProblem } from './problem';
 import { computeWithTfjs } from './tfjsReference';
 import { scoped } from '../model/scoped';
-import { flatten, shapeOf, stateDictFromJson, type Nested } from '../model/weightsFile';
+import { flatten, stateDictFromJson, type Nested } from '../model/weightsFile';
 import type { CellType } from '../spec/types';
 
 export const REFERENCE_TOLERANCE = 1e-4;
@@ -38,6 +39,12 @@ interface ReferenceFile {
   seq_len: number;
   batch: number;
   nonlinearity?: 'tanh' | 'relu';
+  /** The option files' extra fields (absent in the basic cells' files). */
+  bidirectional?: boolean;
+  proj_size?: number;
+  bias?: boolean;
+  lengths?: number[] | null;
+  loss_terms?: string[];
   params: Record<string, Nested>;
   x: Nested;
   h0: Nested;
@@ -66,6 +73,11 @@ function referenceProblem(reference: ReferenceFile): ReferenceProblem {
     hidden: reference.hidden_size,
     steps: reference.seq_len,
     batch: reference.batch,
+    bidirectional: reference.bidirectional ?? false,
+    projSize: reference.proj_size ?? 0,
+    bias: reference.bias ?? true,
+    lengths: reference.lengths ?? undefined,
+    lossIncludesFinalState: reference.loss_terms?.includes('h_n') ?? false,
     weights: referenceWeights(reference),
     x: Float32Array.from(flatten(reference.x)),
     h0: Float32Array.from(flatten(reference.h0)),
@@ -89,10 +101,8 @@ function compareQuantities(reference: ReferenceFile, computed: ComputedQuantitie
   if (reference.c_n) {
     rows.push(row('c_n', computed.cN, reference.c_n));
   }
-  for (let k = 0; k < reference.num_layers; k++) {
-    for (const name of Object.values(layerNames(k))) {
-      rows.push(row(`grad ${name}`, computed.parameterGradients[name], reference.grads[name]));
-    }
+  for (const name of recurrentParameterShapes(layoutOptions(reference), reference.input_size).keys()) {
+    rows.push(row(`grad ${name}`, computed.parameterGradients[name], reference.grads[name]));
   }
   rows.push(row('grad x', computed.x, reference.grads.x), row('grad h0', computed.h0, reference.grads.h0));
   if (reference.grads.c0) {
@@ -116,11 +126,16 @@ function row(quantity: string, actual: Float32Array | undefined, expected: Neste
 }
 
 function expectedShapes(reference: ReferenceFile): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
-  for (let k = 0; k < reference.num_layers; k++) {
-    for (const name of Object.values(layerNames(k))) {
-      shapes.set(name, shapeOf(reference.params[name] ?? []));
-    }
-  }
-  return shapes;
+  return recurrentParameterShapes(layoutOptions(reference), reference.input_size);
+}
+
+function layoutOptions(reference: ReferenceFile): LayoutOptions {
+  return {
+    cell: reference.cell,
+    hiddenSize: reference.hidden_size,
+    layers: reference.num_layers,
+    bidirectional: reference.bidirectional ?? false,
+    projSize: reference.proj_size ?? 0,
+    bias: reference.bias ?? true,
+  };
 }
