@@ -21,6 +21,8 @@ export interface SequenceSplit {
   targets?: Float32Array;
   /** `classify`: [count]; `tokens`: [count, seqLength]. */
   labels?: Int32Array;
+  /** Packed sequences (`data.padding: "packed"`): each sample's real steps, its inputs first and padding (id 0) after; see `Batch.lengths`. */
+  lengths?: Int32Array;
 }
 
 export interface Dataset {
