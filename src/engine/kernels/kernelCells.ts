@@ -8,19 +8,23 @@ import { CELLS, type CellDescription } from '../model/cellDescriptions';
 import type { CellType } from '../spec/types';
 import type { KernelBuffer, KernelExports, Pointer } from './wasmKernels';
 
-/** One layer's buffers in kernel memory. */
-export interface LayerBuffers {
+/**
+ * One direction of one layer in kernel memory, in the direction's own time order (the reverse
+ * direction's step t is each sample's real step len-1-t). P: the state width (projSize or H).
+ */
+export interface DirectionBuffers {
   /** Input projections, then activated gates: [T*B, G]. */
   gates: KernelBuffer;
-  /** h_0 … h_T: [(T+1)*B, H]. */
+  /** h_0 … h_T: [(T+1)*B, P]. */
   hs: KernelBuffer;
-  /** With a cell state (LSTM): c_0 … c_T. */
+  /** With a cell state (LSTM): c_0 … c_T, [(T+1)*B, H]. */
   cs?: KernelBuffer;
+  /** With a projection (LSTM): m_t = o ⊙ tanh c_t before it, [T*B, H]. */
+  ms?: KernelBuffer;
   /** With recurrent-side gates (GRU): h_{t-1} W_hn^T + b_hn per step. */
   hpn?: KernelBuffer;
-  /** Training with dropout: the outputs as the next layer reads them, and the mask. */
-  dropped?: KernelBuffer;
-  mask?: KernelBuffer;
+  /** The reverse direction: its input in its time order, [T*B, in]. */
+  reversedInput?: KernelBuffer;
   /** ∂L/∂h_0 (and ∂L/∂c_0) after the backward pass. */
   dh: KernelBuffer;
   dc?: KernelBuffer;
@@ -31,9 +35,12 @@ export interface ForwardPass {
   T: number;
   B: number;
   H: number;
+  P: number;
   relu: boolean;
-  layer: LayerBuffers;
+  layer: DirectionBuffers;
   whhT: Pointer;
+  /** With a projection: W_hr^T [H, P]; else 0. */
+  whrT: Pointer;
   bhh: Pointer;
   /** With recurrent-side gates: scratch of [B, G]. */
   hp?: Pointer;
@@ -44,10 +51,15 @@ export interface BackwardPass {
   T: number;
   B: number;
   H: number;
+  P: number;
   relu: boolean;
-  layer: LayerBuffers;
+  layer: DirectionBuffers;
   whh: Pointer;
-  /** ∂L/∂h_t from above: [T*B, H]. */
+  /** With a projection: W_hr [P, H]; else 0. */
+  whr: Pointer;
+  /** With a projection: scratch of [B, H]. */
+  dm?: Pointer;
+  /** ∂L/∂h_t from above: [T*B, P]. */
   dhs: Pointer;
   /** Out: the input side's pre-activation gradients [T*B, G]. */
   dz: Pointer;
@@ -80,9 +92,10 @@ export const KERNEL_CELLS: Readonly<Record<CellType, KernelCell>> = {
   lstm: {
     description: CELLS.lstm,
     recurrentGates: false,
-    forward: (k, { T, B, H, layer, whhT }) => k.lstm_forward(T, B, H, layer.gates.pointer, whhT, layer.hs.pointer, layer.cs!.pointer),
-    backward: (k, { T, B, H, layer, whh, dz, dhs }) => {
-      k.lstm_backward(T, B, H, layer.gates.pointer, layer.cs!.pointer, whh, dz, dhs, layer.dh.pointer, layer.dc!.pointer);
+    forward: (k, { T, B, H, P, layer, whhT, whrT }) =>
+      k.lstm_forward(T, B, H, P, layer.gates.pointer, whhT, whrT, layer.hs.pointer, layer.cs!.pointer, layer.ms?.pointer ?? 0),
+    backward: (k, { T, B, H, P, layer, whh, whr, dz, dhs, dm }) => {
+      k.lstm_backward(T, B, H, P, layer.gates.pointer, layer.cs!.pointer, whh, whr, dz, dhs, layer.dh.pointer, layer.dc!.pointer, dm ?? 0);
       return dz;
     },
   },

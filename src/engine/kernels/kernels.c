@@ -235,6 +235,58 @@ void multiply_arrays(int n, const float *a, const float *b, float *dst) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Packed sequences and directions. `lengths` [B] holds each sample's real steps (its steps
+ * 0 … len-1; padding after); a null pointer means every sample has all T steps.
+ * ------------------------------------------------------------------------------------------- */
+
+static inline int length_of(const int *lengths, int b, int T) { return lengths ? lengths[b] : T; }
+
+/*
+ * Row (t, b) of dst [T*B, width] (row stride dst_stride) (+)= row (t', b) of src, where t' = t, or
+ * len-1-t with `reverse` (the sample's real steps in reverse order); padded rows become 0 (or stay,
+ * accumulating). Reversing is its own inverse; src == dst with neither flag zeroes padding in place.
+ */
+EXPORT(gather_steps)
+void gather_steps(int T, int B, int width, const int *lengths, int reverse, const float *src, int src_stride, float *dst, int dst_stride, int accumulate) {
+  for (int b = 0; b < B; b++) {
+    int len = length_of(lengths, b, T);
+    for (int t = 0; t < T; t++) {
+      float *d = dst + (t * B + b) * dst_stride;
+      if (t >= len) {
+        if (!accumulate)
+          for (int c = 0; c < width; c++) d[c] = 0;
+        continue;
+      }
+      const float *s = src + ((reverse ? len - 1 - t : t) * B + b) * src_stride;
+      if (s == d && !accumulate) continue;
+      for (int c = 0; c < width; c += 4) {
+        f4 v = load(s + c, width - c);
+        store(d + c, accumulate ? add(v, load(d + c, width - c)) : v, width - c);
+      }
+    }
+  }
+}
+
+/* dst[b] (row stride dst_stride) = h after the sample's last real step: row len*B + b of hs [(T+1)*B, width]. */
+EXPORT(gather_final)
+void gather_final(int T, int B, int width, const int *lengths, const float *hs, float *dst, int dst_stride) {
+  for (int b = 0; b < B; b++) {
+    const float *s = hs + (length_of(lengths, b, T) * B + b) * width;
+    for (int c = 0; c < width; c += 4) store(dst + b * dst_stride + c, load(s + c, width - c), width - c);
+  }
+}
+
+/* The gradient of the final states src[b] (row stride src_stride) added to ∂L/∂h at each sample's last real step in dhs [T*B, width]. */
+EXPORT(add_final)
+void add_final(int T, int B, int width, const int *lengths, const float *src, int src_stride, float *dhs) {
+  for (int b = 0; b < B; b++) {
+    float *d = dhs + ((length_of(lengths, b, T) - 1) * B + b) * width;
+    const float *s = src + b * src_stride;
+    for (int c = 0; c < width; c += 4) store(d + c, add(load(d + c, width - c), load(s + c, width - c)), width - c);
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Cells. Forward: `gates` holds the input projection of every step on entry (with the biases
  * that PyTorch adds outside the recurrence) and the activated gates on return. Backward: `dhs`
  * holds ∂L/∂h_t from above (the head or the next layer) on entry and the total ∂L/∂h_t on
@@ -273,17 +325,22 @@ void rnn_backward(int T, int B, int H, const float *hs, const float *whh, float 
   }
 }
 
-/* LSTM: gates [T*B, 4H] (i, f, g, o); cs [(T+1)*B, H] with c_0 in front. */
+/*
+ * LSTM: gates [T*B, 4H] (i, f, g, o); cs [(T+1)*B, H] with c_0 in front; hs [(T+1)*B, P].
+ * Without a projection (whrT null) P = H and h_t = o ⊙ tanh c_t; with one, ms [T*B, H] keeps
+ * m_t = o ⊙ tanh c_t and h_t = m_t W_hr^T.
+ */
 EXPORT(lstm_forward)
-void lstm_forward(int T, int B, int H, float *gates, const float *whhT, float *hs, float *cs) {
+void lstm_forward(int T, int B, int H, int P, float *gates, const float *whhT, const float *whrT, float *hs, float *cs, float *ms) {
   int G = 4 * H;
   for (int t = 0; t < T; t++) {
     float *g = gates + t * B * G;
-    gemm(B, G, H, hs + t * B * H, H, 1, whhT, G, g, G, 1);
+    gemm(B, G, P, hs + t * B * P, P, 1, whhT, G, g, G, 1);
+    float *mt = whrT ? ms + t * B * H : hs + (t + 1) * B * P;
     for (int b = 0; b < B; b++) {
       float *gb = g + b * G;
       const float *cprev = cs + (t * B + b) * H;
-      float *c = cs + ((t + 1) * B + b) * H, *h = hs + ((t + 1) * B + b) * H;
+      float *c = cs + ((t + 1) * B + b) * H, *m = mt + b * H;
       for (int u = 0; u < H; u += 4) {
         int w = H - u;
         f4 i = sigmoid4(load(gb + u, w)), f = sigmoid4(load(gb + H + u, w));
@@ -291,27 +348,37 @@ void lstm_forward(int T, int B, int H, float *gates, const float *whhT, float *h
         f4 cv = add(mul(f, load(cprev + u, w)), mul(i, gg));
         store(gb + u, i, w); store(gb + H + u, f, w); store(gb + 2 * H + u, gg, w); store(gb + 3 * H + u, o, w);
         store(c + u, cv, w);
-        store(h + u, mul(o, tanh4(cv)), w);
+        store(m + u, mul(o, tanh4(cv)), w);
       }
     }
+    if (whrT) gemm(B, P, H, mt, H, 1, whrT, P, hs + (t + 1) * B * P, P, 0);
   }
 }
 
+/* With a projection (whr [P,H] given), dm [B, H] is scratch for ∂L/∂m_t. */
 EXPORT(lstm_backward)
-void lstm_backward(int T, int B, int H, const float *gates, const float *cs, const float *whh, float *dz, float *dhs, float *dh, float *dc) {
+void lstm_backward(int T, int B, int H, int P, const float *gates, const float *cs, const float *whh, const float *whr, float *dz, float *dhs, float *dh, float *dc, float *dm) {
   int G = 4 * H;
   for (int t = T - 1; t >= 0; t--) {
     const float *g = gates + t * B * G;
     float *d = dz + t * B * G;
+    float *dht = dhs + t * B * P;
+    if (whr) {
+      add_arrays(B * P, dht, dh, dht);
+      gemm(B, H, P, dht, P, 1, whr, H, dm, H, 0);
+    }
     for (int b = 0; b < B; b++) {
       const float *gb = g + b * G;
       float *db = d + b * G;
       const float *cprev = cs + (t * B + b) * H, *c = cs + ((t + 1) * B + b) * H;
-      float *dht = dhs + (t * B + b) * H, *dhb = dh + b * H, *dcb = dc + b * H;
+      float *dmb = whr ? dm + b * H : dht + b * H, *dhb = dh + b * H, *dcb = dc + b * H;
       for (int u = 0; u < H; u += 4) {
         int w = H - u;
-        f4 total = add(load(dht + u, w), load(dhb + u, w));
-        store(dht + u, total, w);
+        f4 total = load(dmb + u, w);
+        if (!whr) {
+          total = add(total, load(dhb + u, w));
+          store(dmb + u, total, w);
+        }
         f4 i = load(gb + u, w), f = load(gb + H + u, w), gg = load(gb + 2 * H + u, w), o = load(gb + 3 * H + u, w);
         f4 tc = tanh4(load(c + u, w));
         f4 one = splat(1.0f);
@@ -324,7 +391,7 @@ void lstm_backward(int T, int B, int H, const float *gates, const float *cs, con
         store(dcb + u, mul(dct, f), w);
       }
     }
-    gemm(B, H, G, d, G, 1, whh, H, dh, H, 0);
+    gemm(B, P, G, d, G, 1, whh, P, dh, P, 0);
   }
 }
 

@@ -26,10 +26,38 @@ export interface KernelExports {
   column_sums(rows: number, cols: number, src: Pointer, dst: Pointer, accumulate: number): void;
   add_arrays(n: number, a: Pointer, b: Pointer, dst: Pointer): void;
   multiply_arrays(n: number, a: Pointer, b: Pointer, dst: Pointer): void;
+  gather_steps(
+    T: number,
+    B: number,
+    width: number,
+    lengths: Pointer,
+    reverse: number,
+    src: Pointer,
+    srcStride: number,
+    dst: Pointer,
+    dstStride: number,
+    accumulate: number,
+  ): void;
+  gather_final(T: number, B: number, width: number, lengths: Pointer, hs: Pointer, dst: Pointer, dstStride: number): void;
+  add_final(T: number, B: number, width: number, lengths: Pointer, src: Pointer, srcStride: number, dhs: Pointer): void;
   rnn_forward(T: number, B: number, H: number, pre: Pointer, whhT: Pointer, hs: Pointer, relu: number): void;
   rnn_backward(T: number, B: number, H: number, hs: Pointer, whh: Pointer, dz: Pointer, dhs: Pointer, dh: Pointer, relu: number): void;
-  lstm_forward(T: number, B: number, H: number, gates: Pointer, whhT: Pointer, hs: Pointer, cs: Pointer): void;
-  lstm_backward(T: number, B: number, H: number, gates: Pointer, cs: Pointer, whh: Pointer, dz: Pointer, dhs: Pointer, dh: Pointer, dc: Pointer): void;
+  lstm_forward(T: number, B: number, H: number, P: number, gates: Pointer, whhT: Pointer, whrT: Pointer, hs: Pointer, cs: Pointer, ms: Pointer): void;
+  lstm_backward(
+    T: number,
+    B: number,
+    H: number,
+    P: number,
+    gates: Pointer,
+    cs: Pointer,
+    whh: Pointer,
+    whr: Pointer,
+    dz: Pointer,
+    dhs: Pointer,
+    dh: Pointer,
+    dc: Pointer,
+    dm: Pointer,
+  ): void;
   gru_forward(T: number, B: number, H: number, gates: Pointer, whhT: Pointer, bhh: Pointer, hs: Pointer, hpn: Pointer, hp: Pointer): void;
   gru_backward(
     T: number,
