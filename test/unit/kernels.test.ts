@@ -23,10 +23,17 @@ const ROOT = join(__dirname, '..', '..');
 const STEPS = 4;
 const VOCABULARY = 7;
 
+/** The PyTorch parity options of the model. */
+interface ModelOptions {
+  bidirectional?: boolean;
+  projSize?: number;
+  bias?: boolean;
+}
+
 function config(
   cell: CellType,
   task: TaskKind,
-  options: { layers?: number; optimizer?: OptimizerType; dropout?: number; relu?: boolean; clipNorm?: number } = {},
+  options: ModelOptions & { layers?: number; optimizer?: OptimizerType; dropout?: number; relu?: boolean; clipNorm?: number } = {},
 ): EngineConfig {
   return {
     model: {
@@ -36,9 +43,9 @@ function config(
       nonlinearity: options.relu ? 'relu' : 'tanh',
       dropout: options.dropout ?? 0,
       init: 'default',
-      bidirectional: false,
-      projSize: 0,
-      bias: true,
+      bidirectional: options.bidirectional ?? false,
+      projSize: options.projSize ?? 0,
+      bias: options.bias ?? true,
     },
     training: {
       epochs: 1,
@@ -60,8 +67,19 @@ function config(
   };
 }
 
-function batch(task: TaskKind, size: number, seed: number): Batch {
+/** A batch; `packed`: random real lengths 1 … STEPS per sample, the padded steps' inputs zero. */
+function batch(task: TaskKind, size: number, seed: number, packed = false): Batch {
   const random = new Random(seed);
+  if (packed) {
+    const lengths = Int32Array.from({ length: size }, () => 1 + random.int(STEPS));
+    const plain = batch(task, size, seed + 1);
+    const width = plain.inputs.length / (size * STEPS);
+    plain.inputs.forEach((_, i) => {
+      const [b, t] = [Math.floor(i / (STEPS * width)), Math.floor(i / width) % STEPS];
+      if (t >= lengths[b]) plain.inputs[i] = 0;
+    });
+    return { ...plain, lengths };
+  }
   if (task === 'forecast') {
     return {
       size,
@@ -89,13 +107,17 @@ function weightDifference(a: StateDict, b: StateDict): number {
 }
 
 /** Trains both engines side by side on the same batches; returns the largest differences seen. */
-function trainBoth(engineConfig: EngineConfig, steps: number): { kernels: SequenceModel; reference: SequenceModel; loss: number; gradNorm: number } {
+function trainBoth(
+  engineConfig: EngineConfig,
+  steps: number,
+  packed = false,
+): { kernels: SequenceModel; reference: SequenceModel; loss: number; gradNorm: number } {
   const kernels = createKernelEngine(engineConfig);
   const reference = createTfjsEngine(engineConfig);
   let loss = 0;
   let gradNorm = 0;
   for (let step = 0; step < steps; step++) {
-    const input = batch(engineConfig.task, 5, step);
+    const input = batch(engineConfig.task, 5, step, packed);
     const a = kernels.trainStep(input, 0.01);
     const b = reference.trainStep(input, 0.01);
     loss = Math.max(loss, Math.abs(a.loss - b.loss));
@@ -192,6 +214,56 @@ describe('kernel engine against the tfjs reference engine', () => {
     assert.ok(loss < 1e-5);
     assert.ok(weightDifference(kernels.stateDict(), reference.stateDict()) < 1e-5);
   });
+});
+
+describe('kernel engine against the tfjs reference engine on the PyTorch parity options', () => {
+  before(async () => {
+    await initBackend('cpu');
+  });
+
+  const cases: (ModelOptions & { cell: CellType; task: TaskKind; layers: number; packed: boolean; dropout?: number })[] = [];
+  for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+    cases.push(
+      { cell, task: 'classify', layers: 2, packed: true, bidirectional: true, bias: false },
+      { cell, task: 'classify', layers: 1, packed: true },
+      { cell, task: 'forecast', layers: 1, packed: false, bidirectional: true },
+      { cell, task: 'tokens', layers: 2, packed: false, bidirectional: true, dropout: 0.3 },
+      { cell, task: 'forecast', layers: 2, packed: false, bias: false },
+    );
+  }
+  cases.push(
+    { cell: 'lstm', task: 'classify', layers: 2, packed: true, bidirectional: true, projSize: 4 },
+    { cell: 'lstm', task: 'forecast', layers: 1, packed: false, projSize: 3, bias: false },
+    { cell: 'lstm', task: 'tokens', layers: 1, packed: false, bidirectional: true, projSize: 5 },
+    { cell: 'lstm', task: 'classify', layers: 1, packed: true, projSize: 2, bias: false },
+  );
+
+  for (const c of cases) {
+    const options = [
+      c.bidirectional && 'bidirectional',
+      c.projSize && `projSize ${c.projSize}`,
+      c.bias === false && 'no bias',
+      c.packed && 'packed',
+      c.dropout && 'dropout',
+    ];
+    it(`${c.cell}, ${c.task}, ${c.layers} layer(s), ${options.filter(Boolean).join(', ') || 'plain'}: within 1e-4 of the reference`, () => {
+      const { kernels, reference, loss, gradNorm } = trainBoth(config(c.cell, c.task, c), 4, c.packed);
+      assert.ok(loss < 1e-4, `loss differs by ${loss}`);
+      assert.ok(gradNorm < 1e-4, `gradient norm differs by ${gradNorm} (relative)`);
+      const weights = weightDifference(kernels.stateDict(), reference.stateDict());
+      assert.ok(weights < 1e-4, `weights differ by ${weights}`);
+      for (const size of [9, 3]) {
+        const input = batch(c.task, size, 100 + size, c.packed);
+        const a = kernels.evaluate(input);
+        const b = reference.evaluate(input);
+        assert.ok(Math.abs(a.loss - b.loss) < 1e-4, `evaluation loss ${a.loss} vs ${b.loss}`);
+        assert.ok(maxDifference(a.outputs, b.outputs) < 1e-4, `outputs differ by ${maxDifference(a.outputs, b.outputs)}`);
+        assert.equal(a.correct, b.correct);
+      }
+      kernels.dispose();
+      reference.dispose();
+    });
+  }
 });
 
 describe('training with the kernel engine', () => {

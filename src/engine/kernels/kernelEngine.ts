@@ -4,15 +4,17 @@
  * Probes and text generation, which run once per epoch or on demand, are delegated to the
  * reference engine with the current weights, so their numbers come from the readable code.
  */
+import { gateCount } from '../model/cellDescriptions';
 import { readsEveryStep } from '../model/head';
 import { initialWeights, inputSize, parameterShapes } from '../model/initialization';
 import { ADAM_BETA1, ADAM_BETA2, clipScale, OPTIMIZER_EPSILON, RMSPROP_ALPHA } from '../model/optimizerRules';
-import { isMatrix, layerNames, stateDictEntry } from '../model/parameters';
+import { isMatrix, stateDictEntry } from '../model/parameters';
+import { directionCount, directionNames, layerOutputWidth, stateWidth } from '../model/parameterLayout';
 import { createTfjsEngine } from '../model/tfjsEngine';
 import { toTimeMajor } from '../model/timeMajor';
 import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult, TrainingState } from '../model/types';
 import { Random } from '../random';
-import { KernelStack, type LayerCopies, type LayerWeights } from './kernelStack';
+import { KernelStack, type DirectionCopies, type DirectionWeights } from './kernelStack';
 import { KernelMemory, type KernelBuffer } from './wasmKernels';
 
 export function createKernelEngine(config: EngineConfig): SequenceModel {
@@ -51,9 +53,10 @@ class KernelEngine implements SequenceModel {
   /** Optimizer state: Adam's m and v; RMSprop's mean square and momentum buffer; SGD's momentum buffer. */
   private readonly state1: KernelBuffer;
   private readonly state2: KernelBuffer;
-  private readonly weights: LayerWeights[];
-  private readonly gradientViews: LayerWeights[];
-  private readonly copies: LayerCopies[];
+  /** Per layer and direction: l0, l0_reverse, l1, … */
+  private readonly weights: DirectionWeights[];
+  private readonly gradientViews: DirectionWeights[];
+  private readonly copies: DirectionCopies[];
   private readonly head: { weightT: KernelBuffer; bias: KernelBuffer; weight: KernelBuffer };
   private readonly headGradients: { weightT: KernelBuffer; bias: KernelBuffer };
   private readonly dropoutRandom: Random;
@@ -83,14 +86,24 @@ class KernelEngine implements SequenceModel {
       const slot = this.slot(name);
       return { pointer: block.pointer + slot.offset * 4, length: slot.length };
     };
-    const layerView = (block: KernelBuffer, k: number): LayerWeights => {
-      const names = layerNames(k);
-      return { wihT: view(block, names.wihT), whhT: view(block, names.whhT), bih: view(block, names.bih), bhh: view(block, names.bhh) };
-    };
-    const layers = Array.from({ length: config.model.layers }, (_, k) => k);
-    this.weights = layers.map((k) => layerView(this.params, k));
-    this.gradientViews = layers.map((k) => layerView(this.gradients, k));
-    this.copies = layers.map((k) => ({ wih: this.memory.allocate(this.weights[k].wihT.length), whh: this.memory.allocate(this.weights[k].whhT.length) }));
+    const optional = (block: KernelBuffer, name: string | undefined) => (name === undefined ? undefined : view(block, name));
+    const D = directionCount(config.model);
+    const directions = Array.from({ length: config.model.layers * D }, (_, i) => directionNames(config.model, Math.floor(i / D), i % D === 1));
+    const directionView = (block: KernelBuffer) =>
+      directions.map((names): DirectionWeights => ({
+        wihT: view(block, names.wih),
+        whhT: view(block, names.whh),
+        bih: optional(block, names.bih),
+        bhh: optional(block, names.bhh),
+        whrT: optional(block, names.whr),
+      }));
+    this.weights = directionView(this.params);
+    this.gradientViews = directionView(this.gradients);
+    this.copies = this.weights.map((w) => ({
+      wih: this.memory.allocate(w.wihT.length),
+      whh: this.memory.allocate(w.whhT.length),
+      whr: w.whrT ? this.memory.allocate(w.whrT.length) : undefined,
+    }));
     this.head = {
       weightT: view(this.params, 'head.weight'),
       bias: view(this.params, 'head.bias'),
@@ -106,7 +119,7 @@ class KernelEngine implements SequenceModel {
     const k = this.memory.kernels;
     const workspace = this.load(batch);
     if (this.dropout) this.drawMasks(workspace.stack, batch.size);
-    workspace.stack.forward(this.weights, batch.size, this.dropout);
+    workspace.stack.forward(this.weights, batch.size, this.dropout, batch.lengths);
     const loss = this.headForwardAndLoss(workspace, batch.size);
     this.headBackward(workspace, batch.size);
     workspace.stack.backward(this.copies, this.gradientViews, false);
@@ -119,7 +132,7 @@ class KernelEngine implements SequenceModel {
 
   evaluate(batch: Batch): EvaluationResult {
     const workspace = this.load(batch);
-    workspace.stack.forward(this.weights, batch.size, false);
+    workspace.stack.forward(this.weights, batch.size, false, batch.lengths);
     const loss = this.headForwardAndLoss(workspace, batch.size);
     return { loss, ...this.accuracyCounts(workspace, batch.size), outputs: this.batchMajorOutputs(workspace, batch.size) };
   }
@@ -233,6 +246,8 @@ class KernelEngine implements SequenceModel {
         relu: model.nonlinearity === 'relu',
         layers: model.layers,
         hidden: model.hiddenSize,
+        stateWidth: stateWidth(model),
+        directions: directionCount(model),
         inputSize: inputSize(this.config),
         tokens: this.config.input.kind === 'tokens',
         steps: T,
@@ -257,7 +272,7 @@ class KernelEngine implements SequenceModel {
   /** The head on the last step (or every step) and the loss; leaves ∂loss/∂outputs in `dOutputs`. */
   private headForwardAndLoss(workspace: Workspace, batchSize: number): number {
     const k = this.memory.kernels;
-    const { hiddenSize: H } = this.config.model;
+    const H = layerOutputWidth(this.config.model);
     const O = this.config.outputSize;
     const rows = this.rows(batchSize);
     const features = readsEveryStep(this.config.task) ? workspace.stack.top : workspace.stack.last;
@@ -272,7 +287,7 @@ class KernelEngine implements SequenceModel {
   /** The head's gradients, and ∂L/∂h_t of the top layer into the stack's `dTop`. */
   private headBackward(workspace: Workspace, batchSize: number): void {
     const k = this.memory.kernels;
-    const { hiddenSize: H } = this.config.model;
+    const H = layerOutputWidth(this.config.model);
     const { seqLength: T, outputSize: O } = this.config;
     const rows = this.rows(batchSize);
     const everyStep = readsEveryStep(this.config.task);
@@ -280,20 +295,17 @@ class KernelEngine implements SequenceModel {
     const dOutputs = workspace.dOutputs.pointer;
     k.gemm(H, O, rows, features, 1, H, dOutputs, O, this.headGradients.weightT.pointer, O, 0);
     k.column_sums(rows, O, dOutputs, this.headGradients.bias.pointer, 0);
-    const dTop = workspace.stack.dTop;
-    if (everyStep) {
-      k.gemm(rows, H, O, dOutputs, O, 1, this.head.weight.pointer, H, dTop.pointer, H, 0);
-    } else {
-      // Only h_T feeds the head.
-      this.memory.floats(dTop).fill(0, 0, (T - 1) * batchSize * H);
-      k.gemm(rows, H, O, dOutputs, O, 1, this.head.weight.pointer, H, dTop.pointer + (T - 1) * batchSize * H * 4, H, 0);
-    }
+    const { dTop, layers } = workspace.stack;
+    const dFinal = layers[layers.length - 1].dFinal;
+    // Every step's outputs feed the head, or only the final states.
+    this.memory.floats(everyStep ? dFinal : dTop).fill(0, 0, (everyStep ? 1 : T) * batchSize * H);
+    k.gemm(rows, H, O, dOutputs, O, 1, this.head.weight.pointer, H, everyStep ? dTop.pointer : dFinal.pointer, H, 0);
   }
 
   /** Inverted-dropout masks drawn in the reference engine's order, from the same generator. */
   private drawMasks(stack: KernelStack, batchSize: number): void {
     const rate = this.config.model.dropout;
-    const size = this.config.seqLength * batchSize * this.config.model.hiddenSize;
+    const size = this.config.seqLength * batchSize * layerOutputWidth(this.config.model);
     const keep = 1 / (1 - rate);
     for (const layer of stack.layers) {
       if (!layer.mask) continue;
@@ -353,13 +365,16 @@ class KernelEngine implements SequenceModel {
   /** The PyTorch-layout copies of the matrices that the backward pass reads. */
   private refreshCopies(): void {
     const k = this.memory.kernels;
-    const H = this.config.model.hiddenSize;
-    this.weights.forEach((w, l) => {
-      const G = w.bih.length;
-      k.transpose(w.wihT.length / G, G, w.wihT.pointer, this.copies[l].wih.pointer);
-      k.transpose(H, G, w.whhT.pointer, this.copies[l].whh.pointer);
+    const { model } = this.config;
+    const [H, P] = [model.hiddenSize, stateWidth(model)];
+    const G = gateCount(model.cell) * H;
+    this.weights.forEach((w, i) => {
+      const copy = this.copies[i];
+      k.transpose(w.wihT.length / G, G, w.wihT.pointer, copy.wih.pointer);
+      k.transpose(P, G, w.whhT.pointer, copy.whh.pointer);
+      if (w.whrT && copy.whr) k.transpose(H, P, w.whrT.pointer, copy.whr.pointer);
     });
-    k.transpose(H, this.config.outputSize, this.head.weightT.pointer, this.head.weight.pointer);
+    k.transpose(layerOutputWidth(model), this.config.outputSize, this.head.weightT.pointer, this.head.weight.pointer);
   }
 
   private batchMajorOutputs(workspace: Workspace, batchSize: number): Float32Array {

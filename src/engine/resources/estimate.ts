@@ -8,6 +8,7 @@
 import type { TaskKind } from '../data/types';
 import { KERNEL_CELLS } from '../kernels/kernelCells';
 import { gateCount } from '../model/cellDescriptions';
+import { directionCount, layerOutputWidth, recurrentParameterShapes, stateWidth } from '../model/parameterLayout';
 import type { DataSpec, ExperimentSpec } from '../spec/types';
 import { formatBytes, MB, WARNING_SHARE } from './memoryLimit';
 
@@ -64,11 +65,9 @@ export function sequenceKey(data: DataSpec): string {
 
 /** The number of parameters of the recurrent layers and the head. */
 export function parameterCount(spec: ExperimentSpec, shape: DataShape): number {
-  const { hiddenSize: H, layers, cell } = spec.model;
-  const G = gateCount(cell) * H;
   let count = 0;
-  for (let k = 0; k < layers; k++) count += G * ((k === 0 ? shape.inputSize : H) + H) + 2 * G;
-  return count + H * shape.outputSize + shape.outputSize;
+  for (const tensorShape of recurrentParameterShapes(spec.model, shape.inputSize).values()) count += tensorShape.reduce((a, b) => a * b, 1);
+  return count + layerOutputWidth(spec.model) * shape.outputSize + shape.outputSize;
 }
 
 /** Probe values per layer and sample per step: h, plus c and the gates of an LSTM or the gates of a GRU. */
@@ -79,7 +78,7 @@ function probeQuantities(spec: ExperimentSpec): number {
 /** The values one probe record holds at most (before the cap), and after it. */
 export function probeValues(spec: ExperimentSpec, shape: Pick<DataShape, 'seqLength' | 'validation'>): number {
   const samples = Math.min(spec.probe.samples, shape.validation);
-  return samples * spec.model.layers * shape.seqLength * spec.model.hiddenSize * probeQuantities(spec);
+  return samples * spec.model.layers * directionCount(spec.model) * shape.seqLength * spec.model.hiddenSize * probeQuantities(spec);
 }
 
 export function estimateResources(spec: ExperimentSpec, shape: DataShape): ResourceEstimate {
@@ -90,12 +89,20 @@ export function estimateResources(spec: ExperimentSpec, shape: DataShape): Resou
   const rows = T * B;
   const outputRows = shape.task === 'tokens' ? rows : B;
   const P = parameterCount(spec, shape);
-  // Per layer: gates, h_0…h_T, c_0…c_T (LSTM), the GRU's h W_hn, dropout's outputs and mask (as `KernelStack` allocates them).
+  // As `KernelStack` allocates them, per step and sample. Per direction: gates, h_0…h_T, c_0…c_T (LSTM), m_t (projection),
+  // the GRU's h W_hn; the reverse direction's reversed input. Per layer: the [forward, reverse] outputs, dropout's outputs and mask.
   const { description, recurrentGates } = KERNEL_CELLS[cell];
-  const perLayer = G + H + (description.hasCellState ? H : 0) + (recurrentGates ? H : 0);
-  const dropped = dropout > 0 && layers > 1 ? 2 * H * (layers - 1) : 0;
-  const shared = H + G + (recurrentGates ? G : 0) + (shape.tokens ? 1 : 3 * shape.inputSize);
-  const activations = FLOAT * (rows * (layers * perLayer + dropped + shared) + 3 * outputRows * shape.outputSize);
+  const D = directionCount(spec.model);
+  const S = stateWidth(spec.model);
+  const W = layerOutputWidth(spec.model);
+  const input = shape.tokens ? 1 : shape.inputSize;
+  const perDirection = G + S + (description.hasCellState ? H : 0) + (S !== H ? H : 0) + (recurrentGates ? H : 0);
+  const reversedInputs = D === 2 ? input + (layers - 1) * W : 0;
+  const perLayer = D * perDirection + (D === 2 ? W : 0);
+  const dropped = dropout > 0 && layers > 1 ? 2 * W * (layers - 1) : 0;
+  const bidirectional = D === 2 ? S + (layers > 1 ? W : 0) + Math.max(W, shape.tokens ? 0 : shape.inputSize) : 0;
+  const shared = W + G + (recurrentGates ? G : 0) + (shape.tokens ? 1 : 3 * shape.inputSize) + bidirectional;
+  const activations = FLOAT * (rows * (layers * perLayer + reversedInputs + dropped + shared) + 3 * outputRows * shape.outputSize);
   // Parameters, gradients and the backward pass's transposed copies; the probes' reference engine holds one more set.
   const parameters = FLOAT * 3 * P;
   const optimizer = FLOAT * 2 * P;
