@@ -266,6 +266,38 @@ describe('kernel engine against the tfjs reference engine on the PyTorch parity 
   }
 });
 
+describe('kernel engine on packed sequences', () => {
+  // A sample of L real steps padded to T trains exactly as the same sample alone with seqLength L:
+  // padding never enters the recurrence, and the reverse direction starts at the last real step.
+  const T = 5;
+  const L = 3;
+  const cases: (ModelOptions & { cell: CellType; task: TaskKind; layers: number })[] = [
+    { cell: 'rnn', task: 'classify', layers: 2, bidirectional: true },
+    { cell: 'gru', task: 'classify', layers: 1 },
+    { cell: 'gru', task: 'forecast', layers: 2, bidirectional: true, bias: false },
+    { cell: 'lstm', task: 'classify', layers: 2, bidirectional: true, projSize: 3 },
+  ];
+  for (const c of cases) {
+    it(`${c.cell}, ${c.task}, ${c.layers} layer(s)${c.bidirectional ? ', bidirectional' : ''}${c.projSize ? ', projected' : ''}: as the unpadded sample`, () => {
+      const packed = createKernelEngine({ ...config(c.cell, c.task, c), seqLength: T });
+      const alone = createKernelEngine({ ...config(c.cell, c.task, c), seqLength: L });
+      alone.loadStateDict(packed.stateDict());
+      const plain = batch(c.task, 1, 11);
+      const width = plain.inputs.length / STEPS;
+      const real = plain.inputs.slice(0, L * width);
+      const inputs = c.task === 'forecast' ? new Float32Array(T * width) : new Int32Array(T * width);
+      inputs.set(real);
+      const padded: Batch = { ...plain, inputs, lengths: Int32Array.from([L]) };
+      const unpadded: Batch = { ...plain, inputs: real };
+      assert.deepEqual(packed.evaluate(padded).outputs, alone.evaluate(unpadded).outputs);
+      assert.equal(packed.trainStep(padded, 0.01).loss, alone.trainStep(unpadded, 0.01).loss);
+      assert.ok(weightDifference(packed.stateDict(), alone.stateDict()) < 1e-6);
+      // Without its lengths the padded sample reads the padding: a different result.
+      assert.notDeepEqual(packed.evaluate({ ...padded, lengths: undefined }).outputs, alone.evaluate(unpadded).outputs);
+    });
+  }
+});
+
 describe('training with the kernel engine', () => {
   before(async () => {
     await initBackend('cpu');
