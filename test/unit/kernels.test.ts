@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { initBackend } from '../../src/engine/backend';
@@ -15,6 +16,9 @@ import { createTfjsEngine } from '../../src/engine/model/tfjsEngine';
 import type { Batch, EngineConfig, SequenceModel, StateDict } from '../../src/engine/model/types';
 import { Random } from '../../src/engine/random';
 import { checkSpecText } from '../../src/engine/spec/load';
+import { validatedSpec } from '../../src/engine/spec/resolve';
+import { estimateResources } from '../../src/engine/resources/estimate';
+import { REFERENCE_TOLERANCE, verifyReferenceFile } from '../../src/engine/verify/verifyReference';
 import type { CellType, OptimizerType, ExperimentSpec } from '../../src/engine/spec/types';
 import { trainExperiment } from '../../src/engine/train/trainer';
 import type { TaskKind } from '../../src/engine/data/types';
@@ -294,6 +298,64 @@ describe('kernel engine on packed sequences', () => {
       assert.ok(weightDifference(packed.stateDict(), alone.stateDict()) < 1e-6);
       // Without its lengths the padded sample reads the padding: a different result.
       assert.notDeepEqual(packed.evaluate({ ...padded, lengths: undefined }).outputs, alone.evaluate(unpadded).outputs);
+    });
+  }
+});
+
+describe('kernels against the PyTorch reference files', () => {
+  // Every option alone, and combinations with more layers and other sizes: outputs and gradients within 1e-5.
+  const golden = join(ROOT, 'test', 'fixtures', 'golden');
+  for (const directory of [golden, join(golden, 'combinations')]) {
+    for (const file of readdirSync(directory).filter((name) => name.endsWith('.json'))) {
+      it(`${file.replace('.json', '')}`, () => {
+        const report = verifyReferenceFile(join(directory, file), 'kernels');
+        assert.ok(report.passed);
+        for (const row of report.rows) assert.ok(row.maxAbsError <= Math.min(REFERENCE_TOLERANCE, 1e-5), `${row.quantity}: ${row.maxAbsError}`);
+      });
+    }
+  }
+});
+
+describe("the resource estimate counts the kernels' buffers", () => {
+  const cases: (ModelOptions & { cell: CellType; layers: number; dropout?: number })[] = [
+    { cell: 'lstm', layers: 2, bidirectional: true, projSize: 16, dropout: 0.2 },
+    { cell: 'gru', layers: 3, bidirectional: true },
+    { cell: 'lstm', layers: 1, projSize: 8, bias: false },
+    { cell: 'rnn', layers: 2 },
+  ];
+  for (const c of cases) {
+    it(`${c.cell}, ${c.layers} layer(s)${c.bidirectional ? ', bidirectional' : ''}${c.projSize ? ', projected' : ''}: the memory used is within the estimate`, () => {
+      const [T, B, I] = [100, 64, 5];
+      const spec = validatedSpec(
+        {
+          name: 'estimate',
+          data: { type: 'sine', samples: 2 * B, seqLength: T },
+          model: {
+            cell: c.cell,
+            hiddenSize: 48,
+            layers: c.layers,
+            dropout: c.dropout ?? 0,
+            bidirectional: c.bidirectional ?? false,
+            projSize: c.projSize ?? 0,
+            bias: c.bias ?? true,
+          },
+          training: { batchSize: B },
+        },
+        'the test spec',
+      );
+      const shape = { train: B, validation: B, seqLength: T, inputSize: I, tokens: false, task: 'forecast' as const, outputSize: 2, loadingBytes: 0 };
+      const estimate = estimateResources(spec, shape);
+      const engine = createKernelEngine({ ...config(c.cell, 'forecast', c), model: spec.model, seqLength: T, input: { kind: 'dense', size: I } });
+      assert.equal(engine.parameterCount, estimate.parameterCount);
+      const random = new Random(1);
+      const input = { size: B, inputs: Float32Array.from({ length: B * T * I }, () => random.normal()), targets: new Float32Array(B * 2) };
+      engine.trainStep(input, 0.01);
+      engine.evaluate(input);
+      // The memory starts with the module's own 1 MiB (its data and stack, and room), which is not the run's.
+      const used = engine.memoryBytes();
+      assert.ok(used <= estimate.kernelBytes + 2 ** 20, `the kernels use ${used} bytes, the estimate says ${estimate.kernelBytes}`);
+      assert.ok(used >= 0.9 * estimate.kernelBytes, `the kernels use ${used} bytes, far below the estimate's ${estimate.kernelBytes}`);
+      engine.dispose();
     });
   }
 });
