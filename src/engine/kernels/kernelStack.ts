@@ -5,9 +5,10 @@
  *
  * Bidirectional layers run their reverse direction with the same kernels over its input in
  * reverse order (each sample's real steps reversed, see `gather_steps`); a layer's output is
- * [forward, reverse] per step. Packed batches (`lengths`) run every step, but a padded step's
- * output is 0 and its gradient dropped, so it adds nothing to any gradient, and each sample's
- * final state is read after its own last real step: PyTorch's packed semantics.
+ * [forward, reverse] per step. Packed batches (`lengths`) run every step, but what a padded step
+ * computes is discarded: its output is 0 and its gradient dropped, so it adds nothing to any
+ * gradient, and each sample's final state is read after its own last real step (PyTorch's
+ * packed semantics). Batches without lengths skip all of that.
  */
 import { gateCount } from '../model/cellDescriptions';
 import type { CellType } from '../spec/types';
@@ -193,8 +194,9 @@ export class KernelStack {
         const pass = { T, B: batch, H, P, relu, layer: direction, whhT: w.whhT.pointer, whrT: w.whrT?.pointer ?? 0 };
         this.cell.forward(k, { ...pass, bhh: w.bhh?.pointer ?? this.zeros.pointer, hp: this.hp?.pointer });
         const hs = direction.hs.pointer + batch * P * 4;
+        // The states computed past a sample's last real step are discarded (zeroed), so that they stay finite and add nothing.
+        if (this.packed) k.gather_steps(T, batch, P, lp, 0, hs, P, hs, P, 0);
         if (layer.output) k.gather_steps(T, batch, P, lp, d, hs, P, layer.output.pointer + d * P * 4, D * P, 0);
-        else if (this.packed) k.gather_steps(T, batch, P, lp, 0, hs, P, hs, P, 0);
         k.gather_final(T, batch, P, lp, direction.hs.pointer, layer.final.pointer + d * P * 4, D * P);
       });
       if (masks && layer.mask) k.multiply_arrays(rows * D * P, this.outputs(l), layer.mask.pointer, layer.dropped!.pointer);
