@@ -3,6 +3,8 @@
  * transposed (`[in, out]`) for fast products; the state dict has PyTorch's layout.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { ModelSpec } from '../spec/types';
+import { directionCount, directionNames } from './parameterLayout';
 import type { LayerParams } from './recurrentLayer';
 import type { StateDict } from './types';
 
@@ -17,44 +19,55 @@ export interface HeadParams {
 const HEAD_WEIGHT = 'head.weight';
 const HEAD_BIAS = 'head.bias';
 
-export function layerNames(k: number): Record<keyof LayerParams, string> {
+/** The PyTorch names of layer k's four tensors of a unidirectional model with biases. */
+export function layerNames(k: number): Record<'wihT' | 'whhT' | 'bih' | 'bhh', string> {
   return { wihT: `weight_ih_l${k}`, whhT: `weight_hh_l${k}`, bih: `bias_ih_l${k}`, bhh: `bias_hh_l${k}` };
 }
 
-/** Names in a fixed order: every layer's four tensors, then the head. */
-export function parameterNames(layers: number): string[] {
-  const names: string[] = [];
-  for (let k = 0; k < layers; k++) {
-    names.push(...Object.values(layerNames(k)));
-  }
-  return [...names, HEAD_WEIGHT, HEAD_BIAS];
+/** The engine-side keys of one direction's tensors and their PyTorch names (absent tensors left out). */
+function directionEntries(model: NamingOptions, index: number): [keyof LayerParams, string][] {
+  const count = directionCount(model);
+  const names = directionNames(model, Math.floor(index / count), index % count === 1);
+  const entries: [keyof LayerParams, string | undefined][] = [
+    ['wihT', names.wih],
+    ['whhT', names.whh],
+    ['bih', names.bih],
+    ['bhh', names.bhh],
+    ['whrT', names.whr],
+  ];
+  return entries.filter((entry): entry is [keyof LayerParams, string] => entry[1] !== undefined);
 }
 
-export function layerParams(map: ParameterMap, k: number): LayerParams {
-  const names = layerNames(k);
-  return {
-    wihT: map.get(names.wihT) as tf.Tensor2D,
-    whhT: map.get(names.whhT) as tf.Tensor2D,
-    bih: map.get(names.bih) as tf.Tensor1D,
-    bhh: map.get(names.bhh) as tf.Tensor1D,
-  };
+/** What decides the recurrent tensors' names. */
+export type NamingOptions = Pick<ModelSpec, 'layers' | 'bidirectional' | 'bias' | 'projSize'>;
+
+/** Every direction's parameters, flat in PyTorch's order l0, l0_reverse, l1, … (index k·D + d). */
+export function directionParams(map: ParameterMap, model: NamingOptions): LayerParams[] {
+  return Array.from({ length: model.layers * directionCount(model) }, (_, index) => {
+    const params: Partial<Record<keyof LayerParams, tf.Tensor>> = {};
+    for (const [key, name] of directionEntries(model, index)) {
+      params[key] = map.get(name);
+    }
+    return params as LayerParams;
+  });
 }
 
 export function headParams(map: ParameterMap): HeadParams {
   return { weightT: map.get(HEAD_WEIGHT) as tf.Tensor2D, bias: map.get(HEAD_BIAS) as tf.Tensor1D };
 }
 
-/** Gradients in the same map form as the parameters. */
-export function gradientMap(layers: LayerParams[], head: HeadParams): ParameterMap {
+/** Gradients by PyTorch name (engine layout), from every direction's (flat) and the head's. */
+export function gradientMap(model: NamingOptions, directions: LayerParams[], head?: HeadParams): ParameterMap {
   const map: ParameterMap = new Map();
-  layers.forEach((layer, k) => {
-    const names = layerNames(k);
-    for (const key of Object.keys(names) as (keyof LayerParams)[]) {
-      map.set(names[key], layer[key]);
+  directions.forEach((gradients, index) => {
+    for (const [key, name] of directionEntries(model, index)) {
+      map.set(name, gradients[key] as tf.Tensor);
     }
   });
-  map.set(HEAD_WEIGHT, head.weightT);
-  map.set(HEAD_BIAS, head.bias);
+  if (head) {
+    map.set(HEAD_WEIGHT, head.weightT);
+    map.set(HEAD_BIAS, head.bias);
+  }
   return map;
 }
 

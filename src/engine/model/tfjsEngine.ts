@@ -12,11 +12,12 @@ import { initialWeights, inputSize, parameterShapes } from './initialization';
 import { crossEntropy, meanSquaredError, oneHot, type LossResult } from './losses';
 import { clipScale } from './optimizerRules';
 import { createOptimizer, type Optimizer } from './optimizers';
-import { disposeAll, fromStateDict, gradientMap, headParams, layerParams, optimizerStateShapes, toStateDict, type ParameterMap } from './parameters';
+import { directionCount, layerOutputWidth, stateWidth } from './parameterLayout';
+import { directionParams, disposeAll, fromStateDict, gradientMap, headParams, optimizerStateShapes, toStateDict, type ParameterMap } from './parameters';
 import { scoped } from './scoped';
 import { toTimeMajor } from './timeMajor';
-import { stackBackward, stackForward, zeroStates, type StackBackward, type StackForward } from './recurrentStack';
-import type { LayerParams } from './recurrentLayer';
+import { finalStateGradients, stackBackward, stackForward, zeroStates, type StackBackward, type StackForward } from './recurrentStack';
+import { processingOrder, stepMasks, type LayerParams } from './recurrentLayer';
 import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult, TrainingState } from './types';
 
 interface Pass {
@@ -90,55 +91,89 @@ class TfjsEngine implements SequenceModel {
       const pass = this.forward(batch, false);
       const backward = this.backward(pass);
       const kept = <T>(perStep: T[]): T[] => (steps === undefined ? perStep : steps.map((t) => perStep[t]));
-      const layers: LayerProbe[] = pass.stack.layers.map((layer, k) => {
+      const count = pass.stack.directionCount;
+      const layers: LayerProbe[] = pass.stack.directions.map((direction, index) => {
+        const order = processingOrder(direction.records.length, direction.reverse);
         const quantities: LayerProbe['quantities'] = {};
         for (const quantity of this.cell.description.quantities) {
-          const perStep = kept(layer.records).map((record) => record.quantities[quantity] as tf.Tensor2D);
+          // In time order, 0 at padded steps.
+          const byTime: tf.Tensor2D[] = new Array(order.length);
+          order.forEach((t, i) => {
+            const value = direction.records[i].quantities[quantity] as tf.Tensor2D;
+            byTime[t] = direction.masks ? tf.mul(value, direction.masks[t]) : value;
+          });
           // [T, B, H] → [B, H, T]: sample, unit, time.
-          quantities[quantity] = tf.transpose(tf.stack(perStep), [1, 2, 0]).arraySync() as number[][][];
+          quantities[quantity] = tf.transpose(tf.stack(kept(byTime)), [1, 2, 0]).arraySync() as number[][][];
         }
-        return { layer: k, quantities };
+        return { layer: Math.floor(index / count), ...(direction.reverse ? { direction: 'reverse' as const } : {}), quantities };
       });
       const gradientNorms = backward.stack.dHidden.map((perStep) => Array.from(tf.stack(kept(perStep).map((d) => tf.norm(d))).dataSync()));
-      return { layers, gradientNorms, outputs: this.batchMajorOutputs(pass.head.outputs, batch.size) };
+      const lengths = batch.lengths ? { lengths: Array.from(batch.lengths) } : {};
+      return { layers, gradientNorms, outputs: this.batchMajorOutputs(pass.head.outputs, batch.size), ...lengths };
     });
   }
 
   generate(prime: number[], length: number, temperature: number, vocabulary: string[], seed: number) {
     const random = new Random(seed);
-    const hidden = this.config.model.hiddenSize;
-    let states = zeroStates(this.cell, this.config.model.layers, 1, hidden);
-    const activations: number[][] = Array.from({ length: hidden }, () => []);
+    const feed = this.config.model.bidirectional ? this.prefixFeeder() : this.incrementalFeeder();
+    const activations: number[][] = Array.from({ length: layerOutputWidth(this.config.model) }, () => []);
     let text = '';
-    /** Feeds one token; returns the next token's logits and the last layer's h. */
-    const feed = (token: number): FedToken =>
-      scoped(() => {
-        let x = this.encodeTokens(Int32Array.of(token), 1);
-        const previous = states;
-        states = previous.map((state, k) => {
-          const params = layerParams(this.params, k);
-          const inputGates = tf.add(tf.matMul(x, params.wihT), params.bih) as tf.Tensor2D;
-          const record = this.cell.step(inputGates, state, params);
-          x = record.state.h;
-          return { h: tf.keep(record.state.h), c: record.state.c && tf.keep(record.state.c) };
-        });
-        disposeStates(previous);
-        const head = headParams(this.params);
-        const logits = tf.add(tf.matMul(x, head.weightT), head.bias);
-        return { logits: logits.dataSync() as Float32Array, top: x.dataSync() as Float32Array };
-      });
     let output: FedToken = { logits: new Float32Array(0), top: new Float32Array(0) };
     for (const token of prime) {
-      output = feed(token);
+      output = feed.next(token);
     }
     for (let i = 0; i < length; i++) {
       const token = sampleToken(output.logits, temperature, random);
       text += vocabulary[token] ?? '';
-      output = feed(token);
+      output = feed.next(token);
       output.top.forEach((value, unit) => activations[unit].push(value));
     }
-    disposeStates(states);
+    feed.dispose();
     return { temperature, text, activations };
+  }
+
+  /** A unidirectional model: each token advances the kept states by one step. */
+  private incrementalFeeder(): TokenFeeder {
+    let states = this.initialStates(1);
+    return {
+      next: (token) =>
+        scoped(() => {
+          let x = this.encodeTokens(Int32Array.of(token), 1);
+          const previous = states;
+          states = this.layers().map((params, k) => {
+            const product: tf.Tensor2D = tf.matMul(x, params.wihT);
+            const inputGates = params.bih ? (tf.add(product, params.bih) as tf.Tensor2D) : product;
+            const record = this.cell.step(inputGates, previous[k], params);
+            x = record.state.h;
+            return { h: tf.keep(record.state.h), c: record.state.c && tf.keep(record.state.c) };
+          });
+          disposeStates(previous);
+          return this.headReading(x);
+        }),
+      dispose: () => disposeStates(states),
+    };
+  }
+
+  /** A bidirectional model: the reverse direction needs the future, so every token recomputes the whole prefix. */
+  private prefixFeeder(): TokenFeeder {
+    const prefix: number[] = [];
+    return {
+      next: (token) =>
+        scoped(() => {
+          prefix.push(token);
+          const input = this.encodeTokens(Int32Array.from(prefix), prefix.length);
+          const stack = stackForward(this.cell, this.layers(), input, 1, this.initialStates(1), { directions: directionCount(this.config.model) });
+          return this.headReading(tf.slice(stack.top, [prefix.length - 1, 0], [1, -1]));
+        }),
+      dispose: () => undefined,
+    };
+  }
+
+  /** The next token's logits from the top layer's output at the newest step, [1, D*P]. */
+  private headReading(top: tf.Tensor2D): FedToken {
+    const head = headParams(this.params);
+    const logits = tf.add(tf.matMul(top, head.weightT), head.bias);
+    return { logits: logits.dataSync() as Float32Array, top: top.dataSync() as Float32Array };
   }
 
   stateDict(): StateDict {
@@ -175,16 +210,26 @@ class TfjsEngine implements SequenceModel {
     return this.config.model.layers;
   }
 
+  /** Every direction's parameters, flat (l0, l0_reverse, l1, …). */
   private layers(): LayerParams[] {
-    return Array.from({ length: this.layerCount }, (_, k) => layerParams(this.params, k));
+    return directionParams(this.params, this.config.model);
+  }
+
+  private initialStates(batch: number): CellState[] {
+    const { model } = this.config;
+    return zeroStates(this.cell, model.layers * directionCount(model), batch, { state: stateWidth(model), hidden: model.hiddenSize });
   }
 
   private forward(batch: Batch, training: boolean): Pass {
     const { seqLength, model } = this.config;
     const input = this.inputTensor(batch);
-    const masks = training ? this.dropoutMasks(seqLength * batch.size) : [];
-    const initial = zeroStates(this.cell, this.layerCount, batch.size, model.hiddenSize);
-    const stack = stackForward(this.cell, this.layers(), input, batch.size, initial, masks);
+    const dropout = training ? this.dropoutMasks(seqLength * batch.size) : [];
+    const masks = batch.lengths ? stepMasks(batch.lengths, seqLength) : undefined;
+    const stack = stackForward(this.cell, this.layers(), input, batch.size, this.initialStates(batch.size), {
+      directions: directionCount(model),
+      dropout,
+      stepMasks: masks,
+    });
     const head = headForward(this.config.task, headParams(this.params), stack);
     return { stack, head, loss: this.loss(head.outputs, batch) };
   }
@@ -192,8 +237,9 @@ class TfjsEngine implements SequenceModel {
   private backward(pass: Pass): { gradients: ParameterMap; stack: StackBackward } {
     const head = headParams(this.params);
     const headGradients = headBackward(this.config.task, head, pass.head, pass.loss.dOutputs, this.config.seqLength);
-    const stack = stackBackward(this.cell, this.layers(), pass.stack, headGradients.dTop, { needInputGradient: false });
-    return { gradients: gradientMap(stack.gradients, headGradients.gradients), stack };
+    const dFinal = headGradients.dLast && finalStateGradients(pass.stack, headGradients.dLast);
+    const stack = stackBackward(this.cell, this.layers(), pass.stack, headGradients.dTop, { needInputGradient: false, dFinal });
+    return { gradients: gradientMap(this.config.model, stack.gradients, headGradients.gradients), stack };
   }
 
   private loss(outputs: tf.Tensor2D, batch: Batch): LossResult {
@@ -226,7 +272,7 @@ class TfjsEngine implements SequenceModel {
     if (rate <= 0 || this.layerCount < 2) {
       return [];
     }
-    const hidden = this.config.model.hiddenSize;
+    const hidden = layerOutputWidth(this.config.model);
     return Array.from({ length: this.layerCount - 1 }, () => {
       const mask = new Float32Array(rows * hidden);
       for (let i = 0; i < mask.length; i++) {
@@ -249,6 +295,12 @@ class TfjsEngine implements SequenceModel {
 interface FedToken {
   logits: Float32Array;
   top: Float32Array;
+}
+
+/** Feeds one token after another to a language model; `dispose` frees what it keeps. */
+interface TokenFeeder {
+  next(token: number): FedToken;
+  dispose(): void;
 }
 
 /** Samples from softmax(logits / temperature). */

@@ -70,9 +70,11 @@ export interface EvaluationResult {
 
 export interface ProbeResult {
   layers: LayerProbe[];
-  /** ‖∂L/∂h_t‖ over the batch: [layer][time]. */
+  /** ‖∂L/∂h_t‖ over the batch: [layer and direction, as `layers`][time]. */
   gradientNorms: number[][];
   outputs: Float32Array;
+  /** The batch's real steps per sample, where it had lengths. */
+  lengths?: number[];
 }
 
 export interface SequenceModel {

@@ -1,23 +1,26 @@
 /**
  * One recurrent cell on tfjs ops, with an explicit forward step and its backward step.
- * Shapes: batch B, hidden H, gate count G (`CellDescription.gates`). Weights are stored transposed with respect to
- * PyTorch (`[in, G*H]`) so that every product is a plain `matMul` (the fast path).
+ * Shapes: batch B, hidden H, state width P (the projection's size, else H), gate count G
+ * (`CellDescription.gates`). Weights are stored transposed with respect to PyTorch (`[in, G*H]`)
+ * so that every product is a plain `matMul` (the fast path). Biases are absent with `bias: false`.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ProbeQuantity } from '../../events';
 import type { CellDescription } from '../cellDescriptions';
 
 export interface CellWeights {
-  /** W_hh transposed: [H, G*H]. */
+  /** W_hh transposed: [P, G*H]. */
   whhT: tf.Tensor2D;
-  /** W_hh as PyTorch stores it: [G*H, H] (used by the backward step). */
+  /** W_hh as PyTorch stores it: [G*H, P] (used by the backward step). */
   whh: tf.Tensor2D;
   /** b_hh: [G*H]. */
-  bhh: tf.Tensor1D;
+  bhh?: tf.Tensor1D;
+  /** LSTM projection W_hr transposed: [H, P]. */
+  whrT?: tf.Tensor2D;
 }
 
 /** What a forward step needs: the backward step also needs `whh`. */
-export type ForwardWeights = Pick<CellWeights, 'whhT' | 'bhh'>;
+export type ForwardWeights = Pick<CellWeights, 'whhT' | 'bhh' | 'whrT'>;
 
 export interface CellState {
   h: tf.Tensor2D;
@@ -32,6 +35,8 @@ export interface StepRecord {
   quantities: Partial<Record<ProbeQuantity, tf.Tensor2D>>;
   /** Cell-specific values kept for the backward step. */
   saved: tf.Tensor2D[];
+  /** LSTM with a projection: o ⊙ tanh(c_t), [B, H], which W_hr projects to h_t. */
+  projectionInput?: tf.Tensor2D;
 }
 
 export interface StepGradients {
@@ -47,7 +52,7 @@ export interface RecurrentCell {
   /** Its gates (G of them), the quantities a probe records of it, whether it has a cell state. */
   readonly description: CellDescription;
   /**
-   * One time step. `inputGates` is x_t W_ih^T + b_ih for this step, [B, G*H].
+   * One time step. `inputGates` is x_t W_ih^T (+ b_ih) for this step, [B, G*H].
    */
   step(inputGates: tf.Tensor2D, previous: CellState, weights: ForwardWeights): StepRecord;
   /**
@@ -55,4 +60,10 @@ export interface RecurrentCell {
    * or the head, plus what flowed back from step t+1.
    */
   backward(record: StepRecord, previous: CellState, dState: CellState, weights: CellWeights): StepGradients;
+}
+
+/** h W_hh^T (+ b_hh): the recurrent part of the gates. */
+export function hiddenGates(h: tf.Tensor2D, weights: ForwardWeights): tf.Tensor2D {
+  const product: tf.Tensor2D = tf.matMul(h, weights.whhT);
+  return weights.bhh ? (tf.add(product, weights.bhh) as tf.Tensor2D) : product;
 }

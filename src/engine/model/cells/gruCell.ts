@@ -6,16 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CELLS } from '../cellDescriptions';
-import type { CellState, CellWeights, ForwardWeights, RecurrentCell, StepGradients, StepRecord } from './cell';
+import { hiddenGates, type CellState, type CellWeights, type ForwardWeights, type RecurrentCell, type StepGradients, type StepRecord } from './cell';
 import { sigmoidBackward } from './lstmCell';
 
 export class GruCell implements RecurrentCell {
   readonly description = CELLS.gru;
 
   step(inputGates: tf.Tensor2D, previous: CellState, weights: ForwardWeights): StepRecord {
-    const hiddenGates = tf.add(tf.matMul(previous.h, weights.whhT), weights.bhh);
     const [xr, xz, xn] = tf.split(inputGates, 3, 1) as tf.Tensor2D[];
-    const [hr, hz, hn] = tf.split(hiddenGates, 3, 1) as tf.Tensor2D[];
+    const [hr, hz, hn] = tf.split(hiddenGates(previous.h, weights), 3, 1) as tf.Tensor2D[];
     const r = tf.sigmoid(tf.add(xr, hr)) as tf.Tensor2D;
     const z = tf.sigmoid(tf.add(xz, hz)) as tf.Tensor2D;
     const n = tf.tanh(tf.add(xn, tf.mul(r, hn))) as tf.Tensor2D;

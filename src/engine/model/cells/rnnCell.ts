@@ -1,7 +1,7 @@
 /** Elman RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act = tanh or relu. */
 import * as tf from '@tensorflow/tfjs-core';
 import { CELLS } from '../cellDescriptions';
-import type { CellState, CellWeights, ForwardWeights, RecurrentCell, StepGradients, StepRecord } from './cell';
+import { hiddenGates, type CellState, type CellWeights, type ForwardWeights, type RecurrentCell, type StepGradients, type StepRecord } from './cell';
 
 export class RnnCell implements RecurrentCell {
   readonly description = CELLS.rnn;
@@ -9,7 +9,7 @@ export class RnnCell implements RecurrentCell {
   constructor(private readonly nonlinearity: 'tanh' | 'relu') {}
 
   step(inputGates: tf.Tensor2D, previous: CellState, weights: ForwardWeights): StepRecord {
-    const preActivation = tf.add(tf.add(inputGates, tf.matMul(previous.h, weights.whhT)), weights.bhh) as tf.Tensor2D;
+    const preActivation = tf.add(inputGates, hiddenGates(previous.h, weights)) as tf.Tensor2D;
     const h = (this.nonlinearity === 'tanh' ? tf.tanh(preActivation) : tf.relu(preActivation)) as tf.Tensor2D;
     return { state: { h }, quantities: { h }, saved: [] };
   }
