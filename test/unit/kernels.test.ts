@@ -240,6 +240,8 @@ describe('kernel engine against the tfjs reference engine on the PyTorch parity 
     { cell: 'lstm', task: 'forecast', layers: 1, packed: false, projSize: 3, bias: false },
     { cell: 'lstm', task: 'tokens', layers: 1, packed: false, bidirectional: true, projSize: 5 },
     { cell: 'lstm', task: 'classify', layers: 1, packed: true, projSize: 2, bias: false },
+    { cell: 'gru', task: 'tokens', layers: 2, packed: true, bidirectional: true },
+    { cell: 'lstm', task: 'forecast', layers: 2, packed: true, bidirectional: true, projSize: 3, bias: false, dropout: 0.3 },
   );
 
   for (const c of cases) {
