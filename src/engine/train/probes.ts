@@ -55,6 +55,7 @@ export function buildProbe(epoch: number, spec: ExperimentSpec, dataset: Dataset
     ...(dataset.featureNames ? { featureNames: dataset.featureNames } : {}),
     layers: result.layers,
     gradientNorms: result.gradientNorms,
+    ...(batch.lengths ? { lengths: Array.from(batch.lengths) } : {}),
     predictions,
   };
   if (isLanguageModel(spec) && dataset.vocabulary && count > 0) {
