@@ -374,7 +374,7 @@ describe('labeled text', () => {
   const rows = (split: SequenceSplit, steps: number): number[][] =>
     Array.from({ length: split.count }, (_, i) => Array.from(split.inputs.subarray(i * steps, (i + 1) * steps)));
 
-  it('packs texts: characters first, id 0 after, and each text\'s own length', () => {
+  it("packs texts: characters first, id 0 after, and each text's own length", () => {
     const packed = load({ ...spec, padding: 'packed' });
     const left = load(spec);
     const decoded: string[] = [];
@@ -396,7 +396,12 @@ describe('labeled text', () => {
         );
         const leftIds = rows(leftSplit, 12)[i];
         assert.deepEqual(leftIds.slice(12 - length), ids.slice(0, length), 'the same text, in the same order, as left padding');
-        decoded.push(ids.slice(0, length).map((id) => packed.vocabulary![id]).join(''));
+        decoded.push(
+          ids
+            .slice(0, length)
+            .map((id) => packed.vocabulary![id])
+            .join(''),
+        );
       });
     }
     assert.ok(decoded.includes('Awful'));

@@ -109,6 +109,8 @@ export function loadLabeledText(spec: LabeledTextSpec, file: DataFile, seed: num
     baseline: { loss: priorCrossEntropy(train.labels!, validation.labels!, classes.length), label: 'class prior' },
     vocabulary: vocabulary.symbols,
     classes,
-    description: `${file.title}: ${texts.length} texts, ${classes.length} classes, maxLength ${maxLength}${packed ? ', packed' : ', left-padded'}: ` + describeCounts(counts),
+    description:
+      `${file.title}: ${texts.length} texts, ${classes.length} classes, maxLength ${maxLength}${packed ? ', packed' : ', left-padded'}: ` +
+      describeCounts(counts),
   };
 }

@@ -15,6 +15,11 @@ interface ConditionalSetting {
 const CONDITIONAL_SETTINGS: ConditionalSetting[] = [
   { key: 'model.nonlinearity', usedBy: (spec) => spec.model.cell === 'rnn', reason: 'only the "rnn" cell uses it' },
   { key: 'model.dropout', usedBy: (spec) => spec.model.layers > 1, reason: 'dropout acts between stacked layers, and there is one layer' },
+  {
+    key: 'data.padding',
+    usedBy: ({ data }) => data.type === 'labeled-text' || (data.type === 'builtin' && data.name === 'sentiment'),
+    reason: 'only labelled texts (and the built-in sentiment) have texts of different lengths',
+  },
   { key: 'training.momentum', usedBy: (spec) => spec.training.optimizer !== 'adam', reason: 'the adam optimizer does not use it' },
 ];
 
