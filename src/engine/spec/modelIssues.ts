@@ -4,13 +4,9 @@
  * bidirectional character language model. Each is checked on every run of the sweep and placed
  * at the sweep key that brings it, else at the setting.
  */
+import { isLanguageModel } from './dataKinds';
 import type { SpecIssue } from './diagnostics';
 import type { ExperimentSpec } from './types';
-
-/** Next-character prediction: a text, or the built-in novel. */
-export function isLanguageModel(spec: ExperimentSpec): boolean {
-  return spec.data.type === 'text' || (spec.data.type === 'builtin' && spec.data.name === 'moby-dick');
-}
 
 interface ModelRule {
   severity: SpecIssue['severity'];

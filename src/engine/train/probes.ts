@@ -3,7 +3,7 @@ import type { Dataset } from '../data/types';
 import type { PredictionProbe, ProbeEvent } from '../events';
 import type { SequenceModel } from '../model/types';
 import { MAX_PROBE_VALUES, probeValues } from '../resources/estimate';
-import { isLanguageModel } from '../spec/modelIssues';
+import { isLanguageModel } from '../spec/dataKinds';
 import type { ExperimentSpec } from '../spec/types';
 import { gatherBatch } from './batches';
 
