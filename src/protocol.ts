@@ -199,6 +199,8 @@ export interface PanelStepRow {
 export interface PanelGradientFlow {
   epoch: number;
   norms: number[][];
+  /** A name for each row of `norms`: "layer 0", or "layer 0 · forward", "layer 0 · reverse", … (see `gradientRowLabels`). */
+  rows: string[];
   /** The time steps of the norms when the probe was decimated (see `ProbeEvent.steps`). */
   steps?: number[];
 }
@@ -451,6 +453,8 @@ export interface PanelState {
   /** The Compare view's smoothing weight. */
   compareSmoothing?: number;
   layer?: number;
+  /** The Hidden state view's direction of a bidirectional model: 'forward' or 'reverse'. */
+  direction?: string;
   quantity?: string;
   sample?: number;
   unit?: number;

@@ -1,6 +1,6 @@
 /** Gradient flow: ‖∂L/∂h_t‖ over time steps, where vanishing gradients show as decay towards early steps. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ProbeEvent } from '../engine/events';
+import type { LayerProbe, ProbeEvent } from '../engine/events';
 import { chartSizing, type ChartSize, VEGA_LITE_SCHEMA } from './layout';
 import { DEFAULT_THEME, themeConfig, type ChartTheme } from './theme';
 
@@ -8,7 +8,7 @@ import { DEFAULT_THEME, themeConfig, type ChartTheme } from './theme';
 export interface GradientRow {
   /** The epoch whose probe recorded it. */
   epoch: number;
-  /** Layer index, from 0 (as `LayerProbe.layer`). */
+  /** Row of `ProbeEvent.gradientNorms`, from 0: the layer, or layer·direction of a bidirectional model (see `gradientRowLabels`). */
   layer: number;
   /** Time step, from 0. */
   time: number;
@@ -26,6 +26,15 @@ export interface GradientFlowChartOptions extends ChartSize {
  * `view.signal(GRADIENT_LAYER_PARAM, layer).runAsync()` (no re-render, rows of every layer stay loaded).
  */
 export const GRADIENT_LAYER_PARAM = 'gradientLayer';
+
+/**
+ * A name for each row of `ProbeEvent.gradientNorms` (ordered as `layers`): "layer 0", or
+ * "layer 0 · forward", "layer 0 · reverse", … for a bidirectional model.
+ */
+export function gradientRowLabels(layers: Pick<LayerProbe, 'layer' | 'direction'>[]): string[] {
+  const bidirectional = layers.some((layer) => layer.direction === 'reverse');
+  return layers.map(({ layer, direction }) => (bidirectional ? `layer ${layer} · ${direction ?? 'forward'}` : `layer ${layer}`));
+}
 
 /** The `gradients` rows of one probe. */
 export function gradientRows(probe: Pick<ProbeEvent, 'epoch' | 'gradientNorms' | 'steps'>): GradientRow[] {

@@ -1,6 +1,6 @@
 /** The hidden-state heatmap: one sample's units × time steps for one layer and quantity, under its input. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ProbeEvent, ProbeQuantity } from '../engine/events';
+import type { LayerProbe, ProbeEvent, ProbeQuantity } from '../engine/events';
 import { QUANTITIES, quantityTitle } from '../engine/model/cellDescriptions';
 import type { ModelSpec } from '../engine/spec/types';
 import { AUTOSIZE, VEGA_LITE_SCHEMA } from './layout';
@@ -74,16 +74,42 @@ export function quantityColorDomain(quantity: ProbeQuantity, absMax = 1, nonline
   }
 }
 
-/** The heatmap's datasets from a probe; `sample` is a position in `probe.samples`. Dense features go by their names (`x0`, `x1` … without). */
-export function hiddenStateData(probe: ProbeEvent, sample: number, layer: number, quantity: ProbeQuantity): HiddenStateData {
-  const units = probe.layers.find((l) => l.layer === layer)?.quantities[quantity]?.[sample] ?? [];
+export type ProbeDirection = NonNullable<LayerProbe['direction']>;
+
+/** A recorded layer's direction: forward when the probe predates bidirectional layers. */
+export function probeDirection(layer: Pick<LayerProbe, 'direction'>): ProbeDirection {
+  return layer.direction ?? 'forward';
+}
+
+/** The directions a probe recorded: ['forward'], or ['forward', 'reverse'] for a bidirectional model. */
+export function probeDirections(probe: Pick<ProbeEvent, 'layers'>): ProbeDirection[] {
+  return probe.layers.some((layer) => probeDirection(layer) === 'reverse') ? ['forward', 'reverse'] : ['forward'];
+}
+
+/**
+ * The heatmap's datasets from a probe; `sample` is a position in `probe.samples`. Dense features go
+ * by their names (`x0`, `x1` … without). A packed sample's padded steps (from `probe.lengths`) are
+ * left out of the cells and the input row: they never entered the recurrence.
+ */
+export function hiddenStateData(
+  probe: ProbeEvent,
+  sample: number,
+  layer: number,
+  quantity: ProbeQuantity,
+  direction: ProbeDirection = 'forward',
+): HiddenStateData {
+  const recorded = probe.layers.find((l) => l.layer === layer && probeDirection(l) === direction);
+  const units = recorded?.quantities[quantity]?.[sample] ?? [];
   // A decimated probe records every k-th step only: its values sit at their real time steps.
   const timeAt = (index: number): number => probe.steps?.[index] ?? index;
-  const cells = units.flatMap((series, unit) => series.map((value, index) => ({ unit, time: timeAt(index), value })));
+  const length = probe.lengths?.[sample] ?? Infinity;
+  const real = (index: number): boolean => timeAt(index) < length;
+  const cells = units.flatMap((series, unit) => series.flatMap((value, index) => (real(index) ? [{ unit, time: timeAt(index), value }] : [])));
   const input = probe.inputs[sample] ?? [];
   const tokens: InputTokenRow[] = [];
   const inputs: InputFeatureRow[] = [];
   input.forEach((step: string | number[], index: number) => {
+    if (!real(index)) return;
     const time = timeAt(index);
     if (typeof step === 'string') {
       tokens.push({ time, token: VISIBLE_WHITESPACE[step] ?? step });

@@ -24,10 +24,10 @@ export type { AccuracyChartOptions } from './accuracy';
 export { accuracyChartSpec } from './accuracy';
 
 export type { HeatmapCellRow, InputFeatureRow, InputTokenRow, HiddenStateData, HiddenStateChartOptions } from './hiddenState';
-export { hiddenStateChartSpec, hiddenStateData, quantityColorDomain } from './hiddenState';
+export { hiddenStateChartSpec, hiddenStateData, probeDirection, probeDirections, quantityColorDomain, type ProbeDirection } from './hiddenState';
 
 export type { GradientRow, GradientFlowChartOptions } from './gradientFlow';
-export { gradientFlowChartSpec, gradientRows, GRADIENT_LAYER_PARAM } from './gradientFlow';
+export { gradientFlowChartSpec, gradientRowLabels, gradientRows, GRADIENT_LAYER_PARAM } from './gradientFlow';
 
 export type { ForecastRow, SequenceRow, ConfusionRow, ForecastChartOptions, ConfusionChartOptions } from './predictions';
 export { forecastScatterSpec, residualChartSpec, sequenceChartSpec, forecastRows, sequenceRows, confusionChartSpec, confusionRows } from './predictions';

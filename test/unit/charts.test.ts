@@ -30,11 +30,13 @@ import {
   sequenceRows,
   forecastRows,
   gradientFlowChartSpec,
+  gradientRowLabels,
   gradientRows,
   hiddenStateChartSpec,
   hiddenStateData,
   hoverChartSpec,
   lossChartSpec,
+  probeDirections,
   quantityColorDomain,
   runColor,
   smoothDebiased,
@@ -470,6 +472,51 @@ test('hidden state heatmap: a rect per unit and step under the dense input, fixe
   await withView(hiddenStateChartSpec({ quantity: 'c', input: 'none', absMax: cell.absMax }), { cells: cell.cells }, (view) => {
     assert.deepEqual(scaleOf(view, 'color').domain(), [-cell.absMax, 0, cell.absMax]);
   });
+});
+
+/** A bidirectional probe of two layers: reverse values are the negated forward ones, so each direction's cells can be told apart. */
+const bidirectionalProbe: ProbeEvent = {
+  ...probe,
+  layers: probe.layers.flatMap((layer) => [
+    { ...layer, direction: 'forward' as const },
+    { layer: layer.layer, direction: 'reverse' as const, quantities: { h: layer.quantities.h!.map((units) => units.map((series) => series.map((v) => -v))) } },
+  ]),
+  gradientNorms: [0, 1, 2, 3].map((row) => Array.from({ length: STEPS }, (_, t) => (row + 1) * 1e-3 * Math.exp(t / 20))),
+};
+
+test('hidden state heatmap: each direction of a bidirectional layer', async () => {
+  assert.deepEqual(probeDirections(probe), ['forward']);
+  assert.deepEqual(probeDirections(bidirectionalProbe), ['forward', 'reverse']);
+  const forward = hiddenStateData(bidirectionalProbe, 1, 1, 'h');
+  const reverse = hiddenStateData(bidirectionalProbe, 1, 1, 'h', 'reverse');
+  assert.deepEqual(forward.cells, hiddenStateData(probe, 1, 1, 'h').cells, 'forward is the default direction');
+  assert.equal(reverse.cells.length, UNITS * STEPS);
+  assert.deepEqual(
+    reverse.cells.map((cell) => cell.value),
+    forward.cells.map((cell) => -cell.value),
+  );
+  assert.deepEqual(hiddenStateData(probe, 1, 1, 'h', 'reverse').cells, [], 'a unidirectional probe has no reverse');
+});
+
+test("hidden state heatmap: a packed sample's padded steps are left out", async () => {
+  const packed: ProbeEvent = { ...probe, inputs: [Array.from('abcdefghij'.padEnd(STEPS, '·')), Array.from('x'.padEnd(STEPS, '·'))], lengths: [10, 1] };
+  const first = hiddenStateData(packed, 0, 0, 'h');
+  assert.equal(first.cells.length, UNITS * 10);
+  assert.ok(first.cells.every((cell) => cell.time < 10));
+  assert.deepEqual(first.tokens.map((token) => token.token).join(''), 'abcdefghij');
+  const second = hiddenStateData(packed, 1, 0, 'h');
+  assert.equal(second.cells.length, UNITS);
+  await withView(hiddenStateChartSpec({ quantity: 'h', input: 'tokens' }), { cells: first.cells, tokens: first.tokens }, (view) => {
+    assert.equal(itemCount(view, 'rect'), UNITS * 10);
+  });
+});
+
+test('gradient flow: a row per layer and direction, labelled', () => {
+  assert.deepEqual(gradientRowLabels(probe.layers), ['layer 0', 'layer 1']);
+  assert.deepEqual(gradientRowLabels(bidirectionalProbe.layers), ['layer 0 · forward', 'layer 0 · reverse', 'layer 1 · forward', 'layer 1 · reverse']);
+  const rows = gradientRows(bidirectionalProbe);
+  assert.deepEqual([...new Set(rows.map((row) => row.layer))], [0, 1, 2, 3]);
+  assert.equal(rows.find((row) => row.layer === 1 && row.time === 0)!.norm, 2e-3, 'the second row is layer 0 · reverse');
 });
 
 test('hidden state heatmap: token inputs are drawn as characters above the same time axis', async () => {

@@ -6,6 +6,7 @@ import { BUILTIN_DATASETS } from '../../src/engine/data/builtin';
 import { checkData, type DataIssue } from '../../src/engine/data/check';
 import { DataError, loadDataset, type DataContext } from '../../src/engine/data/load';
 import type { Dataset, SequenceSplit } from '../../src/engine/data/types';
+import { gatherBatch } from '../../src/engine/train/batches';
 import type { BuiltinData, BuiltinDatasetName, CsvData, DataSpec, ExperimentSpec, LabeledTextData, TextData } from '../../src/engine/spec/types';
 
 const fixtures = resolve(__dirname, '../fixtures/data');
@@ -52,6 +53,7 @@ function assertSameData(a: Dataset, b: Dataset): void {
     assert.deepEqual(a[part].inputs, b[part].inputs);
     assert.deepEqual(a[part].targets, b[part].targets);
     assert.deepEqual(a[part].labels, b[part].labels);
+    assert.deepEqual(a[part].lengths, b[part].lengths);
   }
 }
 
@@ -368,6 +370,63 @@ describe('labeled text', () => {
     assert.equal(decoded.length, 8);
   });
 
+  /** Each sample's token ids, split by split. */
+  const rows = (split: SequenceSplit, steps: number): number[][] =>
+    Array.from({ length: split.count }, (_, i) => Array.from(split.inputs.subarray(i * steps, (i + 1) * steps)));
+
+  it("packs texts: characters first, id 0 after, and each text's own length", () => {
+    const packed = load({ ...spec, padding: 'packed' });
+    const left = load(spec);
+    const decoded: string[] = [];
+    for (const [split, leftSplit] of [
+      [packed.train, left.train],
+      [packed.validation, left.validation],
+    ] as const) {
+      assert.equal(split.lengths!.length, split.count);
+      assert.equal(leftSplit.lengths, undefined, 'left padding has no lengths');
+      rows(split, 12).forEach((ids, i) => {
+        const length = split.lengths![i];
+        assert.ok(
+          ids.slice(0, length).every((id) => id !== 0),
+          'real characters first',
+        );
+        assert.ok(
+          ids.slice(length).every((id) => id === 0),
+          'padding after',
+        );
+        const leftIds = rows(leftSplit, 12)[i];
+        assert.deepEqual(leftIds.slice(12 - length), ids.slice(0, length), 'the same text, in the same order, as left padding');
+        decoded.push(
+          ids
+            .slice(0, length)
+            .map((id) => packed.vocabulary![id])
+            .join(''),
+        );
+      });
+    }
+    assert.ok(decoded.includes('Awful'));
+    assert.ok(decoded.includes('Great phone,'), 'cut to the first 12 characters');
+    assert.deepEqual(packed.train.labels, left.train.labels);
+    assert.match(packed.description, /packed/);
+  });
+
+  it('gives an empty text one step of padding when packed', () => {
+    const dataset = load({ ...spec, path: 'reviews-empty.json', padding: 'packed', validationSplit: 0.5 });
+    const lengths = [...dataset.train.lengths!, ...dataset.validation.lengths!].sort();
+    assert.deepEqual(lengths, [1, 3, 4, 5]);
+    const all = [...rows(dataset.train, 12), ...rows(dataset.validation, 12)];
+    assert.equal(all.filter((ids) => ids.every((id) => id === 0)).length, 1);
+  });
+
+  it('carries the lengths into batches', () => {
+    const dataset = load({ ...spec, padding: 'packed' });
+    const batch = gatherBatch(dataset, dataset.train, [2, 0]);
+    assert.deepEqual(Array.from(batch.lengths!), [dataset.train.lengths![2], dataset.train.lengths![0]]);
+    assert.deepEqual(Array.from(batch.inputs.subarray(0, 12)), rows(dataset.train, 12)[2]);
+    const left = load(spec);
+    assert.equal(gatherBatch(left, left.train, [0]).lengths, undefined);
+  });
+
   it('reads JSON records too', () => {
     const dataset = load({ ...spec, path: 'reviews.json' });
     assert.deepEqual(dataset.classes, ['bad', 'good', 'neutral']);
@@ -444,6 +503,13 @@ describe('built-in data sets', () => {
     assert.deepEqual(dataset.classes, ['negative', 'positive']);
     assertShapes(dataset, records.length);
     assert.ok(Math.abs(dataset.baseline.loss - Math.log(2)) < 0.01);
+  });
+
+  it('packs sentiment by default and left-pads it on request', () => {
+    const packed = load({ ...builtin('sentiment', 80), padding: 'packed' });
+    assert.equal(packed.train.lengths!.length, packed.train.count);
+    assert.ok(packed.train.lengths!.every((length) => length >= 1 && length <= 80));
+    assert.equal(load(builtin('sentiment', 80)).train.lengths, undefined);
   });
 
   it('points errors at the builtin entry that sets them', () => {

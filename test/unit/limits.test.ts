@@ -89,6 +89,14 @@ describe('the resource estimate', () => {
     assert.ok(doubled.bytes.activations > 1.9 * estimate.bytes.activations);
   });
 
+  test('packed texts count one length per sample in the dataset', () => {
+    const texts = (padding: string) =>
+      spec({ data: { type: 'labeled-text', path: 'reviews.csv', textField: 'text', labelField: 'label', maxLength: 10, padding } });
+    const shape = { train: 80, validation: 20, seqLength: 10, inputSize: 30, tokens: true, task: 'classify' as const, outputSize: 2, loadingBytes: 0 };
+    assert.equal(estimateResources(texts('left'), shape).bytes.dataset, 4 * 2 * 100 * (10 + 1));
+    assert.equal(estimateResources(texts('packed'), shape).bytes.dataset, 4 * 2 * 100 * (10 + 1 + 1));
+  });
+
   test('the 1000-step, 8 × 1024 LSTM at batch 4096 is an error before any run: its size, factors and the keys to lower', () => {
     const messages = errors(check(HUGE_COPY));
     assert.equal(messages.length, 1);

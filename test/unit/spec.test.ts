@@ -333,6 +333,51 @@ describe('warnings for settings with no effect', () => {
   });
 });
 
+describe('model option checks', () => {
+  test('a projection on a cell other than lstm is an error at model.projSize', () => {
+    const result = check(['{"name": "x", "data": {"type": "sine"},', ' "model": {"cell": "gru", "hiddenSize": 8, "projSize": 4}}']);
+    assert.deepEqual(located(result), ['2:56 error: model.projSize needs the "lstm" cell (PyTorch\'s proj_size is an LSTM option), not "gru"']);
+    assert.equal(result.spec, undefined);
+  });
+
+  test('a projection not smaller than the hidden state is an error', () => {
+    const result = check(['{"name": "x", "data": {"type": "sine"},', ' "model": {"hiddenSize": 8, "projSize": 8}}']);
+    assert.deepEqual(located(result), ['2:41 error: model.projSize 8 must be smaller than model.hiddenSize 8 (PyTorch requires proj_size < hidden_size)']);
+    assert.deepEqual(validSpec(['{"name": "x", "data": {"type": "sine"}, "model": {"hiddenSize": 8, "projSize": 7}}']).model.projSize, 7);
+  });
+
+  test('a sweep that brings a bad projection is placed at its key', () => {
+    const result = check(['{"name": "x", "data": {"type": "sine"}, "model": {"hiddenSize": 8, "projSize": 4},', ' "sweep": {"model.cell": ["lstm", "rnn"]}}']);
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.severity, d.path, d.line]),
+      [['error', ['sweep', 'model.cell'], 2]],
+    );
+    assert.match(result.diagnostics[0].message, /^in the sweep over model\.cell: model\.projSize needs the "lstm" cell/);
+  });
+
+  test('a bidirectional character language model warns, and the spec is still usable', () => {
+    const result = check([
+      '{"name": "x", "data": {"type": "text", "path": "short.txt", "seqLength": 4},',
+      ' "model": {"bidirectional": true}, "training": {"batchSize": 1}}',
+    ]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.severity, d.path]),
+      [['warning', ['model', 'bidirectional']]],
+    );
+    assert.match(result.diagnostics[0].message, /reverse direction reads the characters it is asked to predict/);
+    assert.ok(result.spec);
+    assert.deepEqual(check(['{"name": "x", "data": {"type": "sine"}, "model": {"bidirectional": true}}']).diagnostics, []);
+  });
+
+  test('data.padding on a data set without texts has no effect', () => {
+    const result = check(['{"name": "x",', ' "data": {"type": "builtin", "name": "co2", "padding": "left"}}']);
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.severity === 'warning').map((d) => [d.path, d.message]),
+      [[['data', 'padding'], 'data.padding has no effect: only labelled texts (and the built-in sentiment) have texts of different lengths']],
+    );
+  });
+});
+
 describe('sweep expansion', () => {
   const spec = validSpec([
     '{"name": "grid", "data": {"type": "adding"}, "model": {"hiddenSize": 8},',

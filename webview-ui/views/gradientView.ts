@@ -47,11 +47,11 @@ export class GradientView {
   }
 
   private sync(): void {
-    const layers = Math.max(0, ...this.flows.map((flow) => flow.norms.length));
+    const rows = this.flows.at(-1)?.rows ?? [];
     const selected = this.layerSelect.value || '0';
     setOptions(
       this.layerSelect,
-      Array.from({ length: layers }, (_, l) => ({ value: String(l), label: `layer ${l}` })),
+      rows.map((label, row) => ({ value: String(row), label })),
       selected,
     );
     this.empty.hidden = this.flows.length > 0;

@@ -1,5 +1,5 @@
 /** The Hidden state view: a probe's units × time heatmap with its input above, and an epoch slider over the recorded probes. */
-import { hiddenStateChartSpec, hiddenStateData } from '../../src/charts';
+import { hiddenStateChartSpec, hiddenStateData, probeDirections, type ProbeDirection } from '../../src/charts';
 import type { ProbeEvent, ProbeQuantity } from '../../src/engine/events';
 import { QUANTITIES, quantityLabel } from '../../src/engine/model/cellDescriptions';
 import { ChartView, type Datasets } from '../chartView';
@@ -9,6 +9,8 @@ import { currentTheme } from '../theme';
 
 export interface HiddenStateSettings {
   layer?: number;
+  /** A bidirectional model's direction shown. */
+  direction?: string;
   quantity?: string;
   sample?: number;
   /** The epoch the user chose with the slider; the views follow the newest probe while it is undefined. */
@@ -19,6 +21,8 @@ export class HiddenStateView {
   readonly element: HTMLElement;
   private readonly chart = new ChartView('hidden-state', 'Hidden state heatmap, units by time step');
   private readonly layerSelect = h('select', { id: 'layer' });
+  private readonly directionSelect = h('select', { id: 'direction' });
+  private readonly directionControl = labelled('Direction', this.directionSelect);
   private readonly sampleSelect = h('select', { id: 'sample' });
   private readonly quantitySelect = h('select', { id: 'quantity' });
   private readonly epochInput = h('input', { type: 'range', id: 'probe-epoch', min: 0, max: 0, step: 1, value: 0 });
@@ -33,12 +37,13 @@ export class HiddenStateView {
     /** Asks the host for a probe epoch. */
     private readonly requestProbe: (epoch: number) => void,
   ) {
-    for (const select of [this.layerSelect, this.sampleSelect, this.quantitySelect]) {
+    for (const select of [this.layerSelect, this.directionSelect, this.sampleSelect, this.quantitySelect]) {
       select.addEventListener('change', () => {
         this.settings.layer = Number(this.layerSelect.value);
+        this.settings.direction = this.directionSelect.value;
         this.settings.sample = Number(this.sampleSelect.value);
         this.settings.quantity = this.quantitySelect.value;
-        saveState({ layer: this.settings.layer, sample: this.settings.sample, quantity: this.settings.quantity });
+        saveState({ layer: this.settings.layer, direction: this.settings.direction, sample: this.settings.sample, quantity: this.settings.quantity });
         void this.render();
       });
     }
@@ -58,6 +63,7 @@ export class HiddenStateView {
         'div',
         { class: 'controls' },
         labelled('Layer', this.layerSelect),
+        this.directionControl,
         labelled('Sample', this.sampleSelect),
         labelled('Quantity', this.quantitySelect),
         labelled('Probe epoch', this.epochInput),
@@ -102,7 +108,14 @@ export class HiddenStateView {
 
   setProbe(probe: ProbeEvent): void {
     this.probe = probe;
-    const layers = probe.layers.map((l) => l.layer);
+    const layers = [...new Set(probe.layers.map((l) => l.layer))];
+    const directions = probeDirections(probe);
+    setOptions(
+      this.directionSelect,
+      directions.map((direction) => ({ value: direction, label: direction })),
+      directions.includes(this.settings.direction as ProbeDirection) ? this.settings.direction : directions[0],
+    );
+    this.directionControl.hidden = directions.length < 2;
     setOptions(
       this.layerSelect,
       layers.map((l) => ({ value: String(l), label: `layer ${l}` })),
@@ -147,7 +160,8 @@ export class HiddenStateView {
     const probe = this.probe;
     if (!probe) return Promise.resolve();
     const quantity = (this.quantitySelect.value || 'h') as ProbeQuantity;
-    const data = hiddenStateData(probe, Number(this.sampleSelect.value || 0), Number(this.layerSelect.value || 0), quantity);
+    const direction = (this.directionSelect.value || 'forward') as ProbeDirection;
+    const data = hiddenStateData(probe, Number(this.sampleSelect.value || 0), Number(this.layerSelect.value || 0), quantity, direction);
     const input = data.tokens.length > 0 ? 'tokens' : data.inputs.length > 0 ? 'dense' : 'none';
     const inputRows: Datasets = input === 'tokens' ? { tokens: data.tokens } : input === 'dense' ? { inputs: data.inputs } : {};
     return this.chart.render(hiddenStateChartSpec({ quantity, input, absMax: data.absMax, theme: currentTheme(), width: this.chart.plotWidth(190) }), {

@@ -1,8 +1,11 @@
 /**
  * Sequence classification of short texts from a CSV (with a header row) or JSON (array of objects)
- * file. Texts are character tokens, cut to `maxLength` (keeping the start) and left-padded with id 0
- * so that the last step always holds the last character. The samples are shuffled with the seed
- * before the split, since they are not a series.
+ * file. Texts are character tokens, cut to `maxLength` (keeping the start). With `padding: "packed"`
+ * each text fills the first steps and id 0 pads after it, its own length going into
+ * `SequenceSplit.lengths` (an empty text counts as one step of padding, since a packed sequence,
+ * like PyTorch's `pack_padded_sequence`, cannot have length 0). With `padding: "left"` texts are
+ * left-padded with id 0 so that the last step always holds the last character, and there are no
+ * lengths. The samples are shuffled with the seed before the split, since they are not a series.
  */
 import { Random } from '../random';
 import type { LabeledTextData } from '../spec/types';
@@ -13,7 +16,7 @@ import { allocateSplit, describeCounts, sliceSplit, splitCounts, type SplitCount
 import type { Dataset } from './types';
 import { characterVocabulary, codePoints } from './vocabulary';
 
-export type LabeledTextSpec = Pick<LabeledTextData, 'textField' | 'labelField' | 'maxLength' | 'validationSplit'>;
+export type LabeledTextSpec = Pick<LabeledTextData, 'textField' | 'labelField' | 'maxLength' | 'validationSplit' | 'padding'>;
 
 export interface LabeledTexts {
   /** Each text as code points, already cut to maxLength. */
@@ -74,18 +77,25 @@ export function planLabeledTexts(table: Table, spec: LabeledTextSpec, file: Data
   return { texts, labels: names.map((name) => classIds.get(name)!), classes, counts, vocabularySize };
 }
 
+/** A packed text's length: its characters, at least 1 (an empty text is one step of padding). */
+export function packedLength(text: Int32Array): number {
+  return Math.max(text.length, 1);
+}
+
 export function loadLabeledText(spec: LabeledTextSpec, file: DataFile, seed: number): Dataset {
   const { maxLength } = spec;
+  const packed = spec.padding === 'packed';
   const { texts, labels, classes, counts } = planLabeledTexts(readTable(file), spec, file);
   const vocabulary = characterVocabulary(texts, true);
   const order = new Random(seed).fork(SHUFFLE_STREAM).shuffle(texts.map((_, index) => index));
-  // Zero-filled: the steps before a text's first character are padding.
-  const all = allocateSplit(texts.length, { inputs: maxLength, tokenInputs: true, labels: 1 });
+  // Zero-filled: the steps after (packed) or before (left) a text's characters are padding.
+  const all = allocateSplit(texts.length, { inputs: maxLength, tokenInputs: true, labels: 1, lengths: packed });
   order.forEach((source, sample) => {
     const text = texts[source];
-    const offset = (sample + 1) * maxLength - text.length;
+    const offset = packed ? sample * maxLength : (sample + 1) * maxLength - text.length;
     text.forEach((point, t) => (all.inputs[offset + t] = vocabulary.ids.get(point)!));
     all.labels![sample] = labels[source];
+    if (all.lengths) all.lengths[sample] = packedLength(text);
   });
   const train = sliceSplit(all, 0, counts.train);
   const validation = sliceSplit(all, counts.train, texts.length);
@@ -99,6 +109,8 @@ export function loadLabeledText(spec: LabeledTextSpec, file: DataFile, seed: num
     baseline: { loss: priorCrossEntropy(train.labels!, validation.labels!, classes.length), label: 'class prior' },
     vocabulary: vocabulary.symbols,
     classes,
-    description: `${file.title}: ${texts.length} texts, ${classes.length} classes, maxLength ${maxLength}: ` + describeCounts(counts),
+    description:
+      `${file.title}: ${texts.length} texts, ${classes.length} classes, maxLength ${maxLength}${packed ? ', packed' : ', left-padded'}: ` +
+      describeCounts(counts),
   };
 }

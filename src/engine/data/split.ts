@@ -15,6 +15,8 @@ export interface SampleLayout {
   targets?: number;
   /** Labels per sample: 1 (classify) or seqLength (tokens). */
   labels?: number;
+  /** One real-step count per sample (packed sequences). */
+  lengths?: boolean;
 }
 
 export interface SplitCounts {
@@ -32,6 +34,7 @@ export function allocateSplit(count: number, layout: SampleLayout): SequenceSpli
     inputs: layout.tokenInputs ? new Int32Array(size) : new Float32Array(size),
     targets: layout.targets === undefined ? undefined : new Float32Array(count * layout.targets),
     labels: layout.labels === undefined ? undefined : new Int32Array(count * layout.labels),
+    lengths: layout.lengths ? new Int32Array(count) : undefined,
   };
 }
 
@@ -47,6 +50,7 @@ export function sliceSplit(split: SequenceSplit, start: number, end: number): Se
     inputs: part(split.inputs),
     targets: split.targets && (part(split.targets) as Float32Array),
     labels: split.labels && (part(split.labels) as Int32Array),
+    lengths: split.lengths && (part(split.lengths) as Int32Array),
   };
 }
 

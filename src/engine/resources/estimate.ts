@@ -9,6 +9,7 @@ import type { TaskKind } from '../data/types';
 import { KERNEL_CELLS } from '../kernels/kernelCells';
 import { gateCount } from '../model/cellDescriptions';
 import { directionCount, layerOutputWidth, recurrentParameterShapes, stateWidth } from '../model/parameterLayout';
+import { hasPackedTexts } from '../spec/dataKinds';
 import type { DataSpec, ExperimentSpec } from '../spec/types';
 import { formatBytes, MB, WARNING_SHARE } from './memoryLimit';
 
@@ -109,8 +110,9 @@ export function estimateResources(spec: ExperimentSpec, shape: DataShape): Resou
   const samples = shape.train + shape.validation;
   const perSample = shape.tokens ? T : T * shape.inputSize;
   const perTarget = shape.task === 'forecast' ? shape.outputSize : shape.task === 'tokens' ? T : 1;
+  const perLength = hasPackedTexts(spec.data) ? 1 : 0;
   // The loader fills one array of every sample, then copies out the training and validation parts.
-  const dataset = FLOAT * 2 * samples * (perSample + perTarget) + shape.loadingBytes;
+  const dataset = FLOAT * 2 * samples * (perSample + perTarget + perLength) + shape.loadingBytes;
   const recorded = Math.min(probeValues(spec, shape), MAX_PROBE_VALUES);
   const probes = spec.probe.samples > 0 ? FLOAT * P + recorded * (PROBE_VALUE_BYTES + 2 * FLOAT) : 0;
   const bytes: Record<EstimatePart, number> = { parameters, activations, optimizer, dataset, probes };

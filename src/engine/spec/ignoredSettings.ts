@@ -1,5 +1,6 @@
 /** Warnings for settings that are set but have no effect in any run of the spec. */
 import { isDeepStrictEqual } from 'node:util';
+import { hasLabeledTexts } from './dataKinds';
 import type { SpecIssue } from './diagnostics';
 import { settingSchema } from './schema';
 import { getDotted } from './sweep';
@@ -15,6 +16,11 @@ interface ConditionalSetting {
 const CONDITIONAL_SETTINGS: ConditionalSetting[] = [
   { key: 'model.nonlinearity', usedBy: (spec) => spec.model.cell === 'rnn', reason: 'only the "rnn" cell uses it' },
   { key: 'model.dropout', usedBy: (spec) => spec.model.layers > 1, reason: 'dropout acts between stacked layers, and there is one layer' },
+  {
+    key: 'data.padding',
+    usedBy: ({ data }) => hasLabeledTexts(data),
+    reason: 'only labelled texts (and the built-in sentiment) have texts of different lengths',
+  },
   { key: 'training.momentum', usedBy: (spec) => spec.training.optimizer !== 'adam', reason: 'the adam optimizer does not use it' },
 ];
 

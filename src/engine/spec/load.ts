@@ -12,6 +12,7 @@ import type { ResourceEstimate } from '../resources/estimate';
 import { dataIssues } from './dataIssues';
 import { describePath, diagnosticAt, LineIndex, locateIssue, type SpecDiagnostic, type SpecIssue } from './diagnostics';
 import { ignoredSettingIssues } from './ignoredSettings';
+import { modelIssues } from './modelIssues';
 import { resolveSpec } from './resolve';
 import { isPlainObject } from './schema';
 import { schemaIssues } from './schemaIssues';
@@ -145,7 +146,7 @@ export function checkSpecText(text: string, context: SpecContext): SpecCheck {
       context.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
     );
     estimate = data.estimate;
-    semantic.push(...ignoredSettingIssues(spec, runs), ...data.issues);
+    semantic.push(...modelIssues(spec, runs), ...ignoredSettingIssues(spec, runs), ...data.issues);
   }
   diagnostics.push(
     ...issues.map((issue) => locateIssue(lines, root, issue, issue.origin ?? 'json')),

@@ -25,6 +25,7 @@ export function gatherBatch(dataset: Dataset, split: SequenceSplit, indices: num
     inputs: pick(split.inputs, width.inputs),
     targets: split.targets && pick(split.targets, width.targets),
     labels: split.labels && pick(split.labels, width.labels),
+    lengths: split.lengths && pick(split.lengths, 1),
   };
 }
 

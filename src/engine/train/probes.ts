@@ -3,6 +3,7 @@ import type { Dataset } from '../data/types';
 import type { PredictionProbe, ProbeEvent } from '../events';
 import type { SequenceModel } from '../model/types';
 import { MAX_PROBE_VALUES, probeValues } from '../resources/estimate';
+import { isLanguageModel } from '../spec/dataKinds';
 import type { ExperimentSpec } from '../spec/types';
 import { gatherBatch } from './batches';
 
@@ -13,10 +14,6 @@ export const MAX_PREDICTIONS = 500;
 export interface ValidationOutputs {
   /** Forecast: [n, outputSize]; classify: [n, classes]. Token tasks leave it empty. */
   outputs: number[][];
-}
-
-export function isLanguageModel(spec: ExperimentSpec): boolean {
-  return spec.data.type === 'text' || (spec.data.type === 'builtin' && spec.data.name === 'moby-dick');
 }
 
 /**

@@ -3,7 +3,7 @@
  * thinned to a screenful, probes capped in size and comparisons. No vscode import.
  */
 import { basename } from 'node:path';
-import { downsampleExtrema } from '../../charts';
+import { downsampleExtrema, gradientRowLabels } from '../../charts';
 import { describeEngine } from '../../engine/format';
 import type { EpochEvent, GeneratedText, LayerProbe, PredictionProbe, ProbeEvent, StepEvent } from '../../engine/events';
 import { followEvents } from '../../engine/runs/runFollower';
@@ -149,7 +149,8 @@ export function probeIndex(runDir: string): { probeEpochs: number[]; gradients: 
 
 export function gradientFlow(probe: ProbeEvent): PanelGradientFlow {
   const norms = probe.gradientNorms.map((layer) => layer.slice(0, PROBE_LIMITS.time));
-  return probe.steps === undefined ? { epoch: probe.epoch, norms } : { epoch: probe.epoch, norms, steps: probe.steps.slice(0, PROBE_LIMITS.time) };
+  const flow = { epoch: probe.epoch, norms, rows: gradientRowLabels(probe.layers) };
+  return probe.steps === undefined ? flow : { ...flow, steps: probe.steps.slice(0, PROBE_LIMITS.time) };
 }
 
 /** One probe epoch of a run folder, or undefined when it has none. */
