@@ -80,7 +80,7 @@ class Trainer:
         self.head = nn.Linear(workload["hiddenSize"] * (2 if self.bidirectional else 1), workload["outputSize"])
         # Packed random lengths: pack_padded_sequence in every step, as a user's training loop does.
         self.lengths = torch.tensor(batch["lengths"], dtype=torch.long) if "lengths" in batch else None
-        self.pack = torch.nn.utils.rnn.pack_padded_sequence
+        self.pack, self.cat = torch.nn.utils.rnn.pack_padded_sequence, torch.cat
         parameters = list(self.rnn.parameters()) + list(self.head.parameters())
         self.parameter_count = sum(p.numel() for p in parameters)
         self.optimizer = torch.optim.Adam(parameters, lr=workload["learningRate"])
@@ -105,7 +105,7 @@ class Trainer:
         else:
             # The last layer's h_n: h at each sample's last real step, and [h_fwd, h_rev] for a bidirectional layer.
             h_n = state[0] if isinstance(state, tuple) else state
-            features = torch.cat([h_n[-2], h_n[-1]], -1) if self.bidirectional else h_n[-1]
+            features = self.cat([h_n[-2], h_n[-1]], -1) if self.bidirectional else h_n[-1]
             loss = self.loss_fn(self.head(features), self.y)
         loss.backward()
         self.optimizer.step()

@@ -122,7 +122,7 @@ test('the variant workloads keep W2 shapes; a packed batch has lengths in T/2 �
 test('optionCosts compares each variant with the plain layer of the same cell, per implementation; the table names both', () => {
   const plain = caseResult({ ours: 30, torch: 60, layers: 10 });
   const bidirectional = { ...caseResult({ ours: 15, torch: 20 }), workload: 'W2-bi' };
-  const otherCell = { ...caseResult({ ours: 1 }), workload: 'W2-packed', cell: 'lstm' };
+  const otherCell = { ...caseResult({ ours: 1 }), workload: 'W2-packed', cell: 'lstm' as const };
   const costs = optionCosts([plain, bidirectional, otherCell]);
   assert.deepEqual(costs, [{ workload: 'W2-bi', base: 'W2', cell: 'gru', slowdown: { ours: 2, torch: 3 } }]);
   assert.equal(optionCostTable(costs).split('\n')[2], '| W2-bi adding, bidirectional (vs W2) | gru | 2.00× | 3.00× |');
