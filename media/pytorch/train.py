@@ -6,8 +6,9 @@ The folder beside this file holds everything it needs:
   data.safetensors   the exact train and validation tensors that RNN Lab's loaders made
   init.safetensors   the exact initial weights that RNN Lab's kernels start from
 
-The model is an nn.RNN / nn.LSTM / nn.GRU (batch_first) with an nn.Linear head, trained with PyTorch's
-own loss, optimizer and clip_grad_norm_ in a plain loop. The batches come in RNN Lab's order (its
+The model is an nn.RNN / nn.LSTM / nn.GRU (batch_first; bidirectional, proj_size and bias as the spec says)
+with an nn.Linear head, trained with PyTorch's own loss, optimizer and clip_grad_norm_ in a plain loop.
+Packed texts come with their lengths and go through pack_padded_sequence(..., enforce_sorted=False). The batches come in RNN Lab's order (its
 seeded generator is reproduced below), so the step losses match an RNN Lab run of the same spec.
 
   python3 train.py                              # CPU, or the first GPU when there is one
