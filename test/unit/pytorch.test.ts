@@ -309,7 +309,9 @@ describe('export-pytorch', () => {
       assert.deepEqual(header['train.lengths'], { dtype: 'I32', shape: [project.dataset.trainCount] });
       assert.deepEqual(header['validation.lengths'], { dtype: 'I32', shape: [project.dataset.validationCount] });
       const dataset = loadDataset(spec.data, { specDir: dir, resourcesDir: RESOURCES, seed: spec.training.seed });
-      assert.deepEqual(safetensorsTensors(join(dir, `${packed}`, PROJECT_FILES.data))['train.lengths'], Array.from(dataset.train.lengths!));
+      // The helper reads float32; the bytes are int32.
+      const stored = Float32Array.from(safetensorsTensors(join(dir, `${packed}`, PROJECT_FILES.data))['train.lengths']);
+      assert.deepEqual(Array.from(new Int32Array(stored.buffer)), Array.from(dataset.train.lengths!));
     }
   });
 
