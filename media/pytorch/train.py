@@ -6,8 +6,9 @@ The folder beside this file holds everything it needs:
   data.safetensors   the exact train and validation tensors that RNN Lab's loaders made
   init.safetensors   the exact initial weights that RNN Lab's kernels start from
 
-The model is an nn.RNN / nn.LSTM / nn.GRU (batch_first) with an nn.Linear head, trained with PyTorch's
-own loss, optimizer and clip_grad_norm_ in a plain loop. The batches come in RNN Lab's order (its
+The model is an nn.RNN / nn.LSTM / nn.GRU (batch_first; bidirectional, proj_size and bias as the spec says)
+with an nn.Linear head, trained with PyTorch's own loss, optimizer and clip_grad_norm_ in a plain loop.
+Packed texts come with their lengths and go through pack_padded_sequence(..., enforce_sorted=False). The batches come in RNN Lab's order (its
 seeded generator is reproduced below), so the step losses match an RNN Lab run of the same spec.
 
   python3 train.py                              # CPU, or the first GPU when there is one
@@ -180,7 +181,7 @@ ENUMS = {
     "training.earlyStopping.metric": ["val_loss", "val_accuracy"],
 }
 # Sizes that change the shapes of the initial weights.
-SHAPE_KEYS = ("model.cell", "model.hiddenSize", "model.layers")
+SHAPE_KEYS = ("model.cell", "model.hiddenSize", "model.layers", "model.bidirectional", "model.projSize", "model.bias")
 
 
 def flatten(value, prefix=""):
@@ -219,7 +220,10 @@ def apply_overrides(spec, assignments):
         old = known.get(key)
         if key in ENUMS and value not in ENUMS[key]:
             raise ValueError(f"{key} must be one of {', '.join(ENUMS[key])}, not {text!r}")
-        if isinstance(old, bool) or (isinstance(old, (int, float)) and not isinstance(value, (int, float))):
+        if isinstance(old, bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"{key} must be true or false, not {text!r}")
+        elif isinstance(old, (int, float)) and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise ValueError(f"{key} must be a number, not {text!r}")
         if isinstance(old, int) and not isinstance(old, bool) and isinstance(value, float) and key not in FLOAT_KEYS:
             raise ValueError(f"{key} must be a whole number, not {text!r}")
@@ -286,24 +290,39 @@ class RecurrentModel(nn.Module):
         self.tokens = dataset["input"]["kind"] == "tokens"
         self.input_size = dataset["input"]["vocabularySize"] if self.tokens else dataset["input"]["size"]
         self.every_step = dataset["task"] == "tokens"
-        layers, hidden = model_spec["layers"], model_spec["hiddenSize"]
-        options = dict(num_layers=layers, batch_first=True, dropout=model_spec["dropout"] if layers > 1 else 0.0)
-        cell = model_spec["cell"]
+        layers, hidden, cell = model_spec["layers"], model_spec["hiddenSize"], model_spec["cell"]
+        self.bidirectional = bool(model_spec.get("bidirectional", False))
+        proj_size = model_spec.get("projSize", 0) if cell == "lstm" else 0
+        options = dict(num_layers=layers, batch_first=True, dropout=model_spec["dropout"] if layers > 1 else 0.0,
+                       bias=model_spec.get("bias", True), bidirectional=self.bidirectional)
         if cell == "rnn":
             self.rnn = nn.RNN(self.input_size, hidden, nonlinearity=model_spec["nonlinearity"], **options)
         elif cell == "lstm":
-            self.rnn = nn.LSTM(self.input_size, hidden, **options)
+            self.rnn = nn.LSTM(self.input_size, hidden, proj_size=proj_size, **options)
         else:
             self.rnn = nn.GRU(self.input_size, hidden, **options)
-        self.head = nn.Linear(hidden, dataset["outputSize"])
+        # Each layer's output is [forward, reverse]; h is projSize wide when the LSTM projects.
+        self.output_width = (proj_size or hidden) * (2 if self.bidirectional else 1)
+        self.head = nn.Linear(self.output_width, dataset["outputSize"])
 
     def encode(self, inputs):
         return nn.functional.one_hot(inputs.long(), self.input_size).float() if self.tokens else inputs
 
-    def forward(self, inputs):
+    def forward(self, inputs, lengths=None):
+        """`lengths`: each sample's real steps (inputs first, padding after), packed as pack_padded_sequence does."""
         self.rnn.flatten_parameters()  # one contiguous weight chunk for cuDNN, also after DDP's broadcast
-        outputs, _ = self.rnn(self.encode(inputs))
-        return self.head(outputs if self.every_step else outputs[:, -1])
+        x = self.encode(inputs)
+        if lengths is None:
+            outputs, state = self.rnn(x)
+        else:
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu().long(), batch_first=True, enforce_sorted=False)
+            outputs, state = self.rnn(packed)
+            outputs, _ = nn.utils.rnn.pad_packed_sequence(outputs, batch_first=True, total_length=x.shape[1])
+        if self.every_step:
+            return self.head(outputs)
+        # The last layer's h_n: h_fwd at each sample's last real step, and h_rev at step 0.
+        h_n = state[0] if isinstance(state, tuple) else state
+        return self.head(torch.cat([h_n[-2], h_n[-1]], -1) if self.bidirectional else h_n[-1])
 
 
 def to_rnn_lab_names(state):
@@ -339,13 +358,13 @@ def compute_loss(criterion, task, outputs, targets):
 
 
 @torch.no_grad()
-def evaluate(model, criterion, task, inputs, targets, device):
+def evaluate(model, criterion, task, inputs, targets, lengths, device):
     model.eval()
     loss_sum, correct, counted, outputs = 0.0, 0, 0, []
     for start in range(0, inputs.shape[0], EVALUATION_BATCH):
         x = inputs[start:start + EVALUATION_BATCH].to(device)
         y = targets[start:start + EVALUATION_BATCH].to(device)
-        out = model(x)
+        out = model(x, None if lengths is None else lengths[start:start + EVALUATION_BATCH])
         loss_sum += compute_loss(criterion, task, out, y).item() * x.shape[0]
         if task != "forecast":
             correct += int((out.argmax(-1) == y.long()).sum().item())
@@ -357,43 +376,63 @@ def evaluate(model, criterion, task, inputs, targets, device):
     return {"loss": loss_sum / count, "accuracy": correct / counted if counted else None, "outputs": outputs}
 
 
-def unrolled(module, inputs):
-    """The stack step by step with the module's own weights, keeping every h_t, c_t and gate (no dropout)."""
+def unrolled(module, inputs, lengths=None):
+    """The stack step by step with the module's own weights (no dropout), per layer and direction (l0, l0_reverse, l1, ...).
+
+    Each direction's record keeps every h_t, c_t and gate in input time order, zero at padded steps, and `steps`: the
+    cell's h_t before masking, whose gradients are the probe's norms. Padded steps never enter the recurrence: the
+    forward state carries over them, the reverse one starts at each sample's last real step.
+    """
     rnn, cell = module.rnn, module.rnn.mode.lower()
     cell = {"rnn_tanh": "rnn", "rnn_relu": "rnn"}.get(cell, cell)
     x = module.encode(inputs)
     batch, steps = x.shape[0], x.shape[1]
-    layers = []
+    real = torch.ones(batch, steps, 1, device=x.device) if lengths is None else \
+        (torch.arange(steps, device=x.device)[None, :] < lengths.to(x.device)[:, None]).float()[:, :, None]
+    width = rnn.proj_size if getattr(rnn, "proj_size", 0) > 0 else rnn.hidden_size
+    records, finals = [], []
     for k in range(rnn.num_layers):
-        w_ih, w_hh = getattr(rnn, f"weight_ih_l{k}"), getattr(rnn, f"weight_hh_l{k}")
-        b_ih, b_hh = getattr(rnn, f"bias_ih_l{k}"), getattr(rnn, f"bias_hh_l{k}")
-        h = x.new_zeros(batch, rnn.hidden_size)
-        c = x.new_zeros(batch, rnn.hidden_size)
-        input_gates = x @ w_ih.T + b_ih
-        record = {"h": []}
-        for t in range(steps):
-            gi, gh = input_gates[:, t], h @ w_hh.T + b_hh
-            if cell == "rnn":
-                h = torch.relu(gi + gh) if rnn.nonlinearity == "relu" else torch.tanh(gi + gh)
-                quantities = {"h": h}
-            elif cell == "lstm":
-                i, f, g, o = (gi + gh).chunk(4, 1)
-                i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-                c = f * c + i * g
-                h = o * torch.tanh(c)
-                quantities = {"h": h, "c": c, "i": i, "f": f, "g": g, "o": o}
-            else:
-                ir, iz, in_ = gi.chunk(3, 1)
-                hr, hz, hn = gh.chunk(3, 1)
-                r, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
-                n = torch.tanh(in_ + r * hn)
-                h = (1 - z) * n + z * h
-                quantities = {"h": h, "r": r, "z": z, "n": n}
-            for name, value in quantities.items():
-                record.setdefault(name, []).append(value)
-        layers.append(record)
-        x = torch.stack(record["h"], 1)
-    return layers, module.head(x if module.every_step else record["h"][-1])
+        layer_records, finals = [], []
+        for reverse in ([False, True] if rnn.bidirectional else [False]):
+            suffix = f"l{k}{'_reverse' if reverse else ''}"
+            w_ih, w_hh = getattr(rnn, f"weight_ih_{suffix}"), getattr(rnn, f"weight_hh_{suffix}")
+            b_ih, b_hh = getattr(rnn, f"bias_ih_{suffix}", None), getattr(rnn, f"bias_hh_{suffix}", None)
+            w_hr = getattr(rnn, f"weight_hr_{suffix}", None)
+            h, c = x.new_zeros(batch, width), x.new_zeros(batch, rnn.hidden_size)
+            input_gates = x @ w_ih.T + (b_ih if b_ih is not None else 0)
+            record = {"h": [None] * steps, "steps": [None] * steps}
+            for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+                gi, gh = input_gates[:, t], h @ w_hh.T + (b_hh if b_hh is not None else 0)
+                if cell == "rnn":
+                    new = torch.relu(gi + gh) if rnn.nonlinearity == "relu" else torch.tanh(gi + gh)
+                    quantities = {}
+                elif cell == "lstm":
+                    i, f, g, o = (gi + gh).chunk(4, 1)
+                    i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+                    new_c = f * c + i * g
+                    new = o * torch.tanh(new_c)
+                    if w_hr is not None:
+                        new = new @ w_hr.T
+                    m = real[:, t]
+                    c = m * new_c + (1 - m) * c
+                    quantities = {"c": c, "i": i, "f": f, "g": g, "o": o}
+                else:
+                    ir, iz, in_ = gi.chunk(3, 1)
+                    hr, hz, hn = gh.chunk(3, 1)
+                    r, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
+                    n = torch.tanh(in_ + r * hn)
+                    new = (1 - z) * n + z * h
+                    quantities = {"r": r, "z": z, "n": n}
+                m = real[:, t]
+                h = m * new + (1 - m) * h
+                record["steps"][t] = new
+                for name, value in {"h": h, **quantities}.items():
+                    record.setdefault(name, [None] * steps)[t] = m * value
+            layer_records.append(record)
+            finals.append(h)
+        records.extend(layer_records)
+        x = torch.cat([torch.stack(record["h"], 1) for record in layer_records], -1)
+    return records, module.head(x if module.every_step else torch.cat(finals, -1))
 
 
 def argmax(values):
@@ -405,12 +444,15 @@ def build_probe(epoch, spec, dataset, module, criterion, data, validation, devic
     task, steps = dataset["task"], dataset["seqLength"]
     inputs = data["validation.inputs"][:count].to(device)
     targets = data[f"validation.{target_name(task)}"][:count].to(device)
+    lengths = data["validation.lengths"][:count] if "validation.lengths" in data else None
     with torch.enable_grad():
-        layers, outputs = unrolled(module, inputs)
+        layers, outputs = unrolled(module, inputs, lengths)
         loss = compute_loss(criterion, task, outputs, targets)
-        hidden = [h for record in layers for h in record["h"]]
+        hidden = [h for record in layers for h in record.pop("steps")]
         grads = torch.autograd.grad(loss, hidden, allow_unused=True)
+    # Padded steps are masked out of the recurrence and the outputs: their gradients are 0.
     norms = [[0.0 if g is None else g.norm().item() for g in grads[k * steps:(k + 1) * steps]] for k in range(len(layers))]
+    directions = ["forward", "reverse"] if module.bidirectional else [None]
     vocabulary = dataset.get("vocabulary")
     probe_inputs = inputs.cpu().tolist()
     if dataset["input"]["kind"] == "tokens":
@@ -421,12 +463,15 @@ def build_probe(epoch, spec, dataset, module, criterion, data, validation, devic
         "samples": list(range(count)),
         "inputs": probe_inputs,
         "layers": [
-            {"layer": k, "quantities": {q: torch.stack(v).permute(1, 2, 0).tolist() for q, v in record.items()}}
+            {"layer": k // len(directions), **({"direction": directions[k % 2]} if module.bidirectional else {}),
+             "quantities": {q: torch.stack(v).permute(1, 2, 0).tolist() for q, v in record.items()}}
             for k, record in enumerate(layers)
         ],
         "gradientNorms": norms,
         "predictions": prediction_probe(dataset, data, validation, outputs.detach(), targets, count),
     }
+    if lengths is not None:
+        event["lengths"] = lengths.tolist()
     if is_language_model(spec) and vocabulary and count > 0:
         event["generated"] = generate(module, inputs[0].tolist(), spec, vocabulary, spec["training"]["seed"] + epoch, device)
     return event
@@ -462,7 +507,7 @@ def generate(module, prime, spec, vocabulary, seed, device):
     """Samples characters from softmax(logits / temperature) after feeding the prime, with RNN Lab's generator."""
     random, temperature = Random(seed), spec["probe"]["temperature"]
     state, logits, text = None, None, ""
-    activations = [[] for _ in range(module.rnn.hidden_size)]
+    activations = [[] for _ in range(module.output_width)]
 
     def feed(token):
         nonlocal state
@@ -856,6 +901,7 @@ def run_epochs(spec, dataset, data, module, model, criterion, optimizer, device,
     task, training = dataset["task"], spec["training"]
     epochs, batch_size, clip = training["epochs"], training["batchSize"], training["clipNorm"]
     train_inputs, train_targets = data["train.inputs"], data[f"train.{target_name(task)}"]
+    train_lengths = data.get("train.lengths")  # packed sequences: each sample's real steps
     count = train_inputs.shape[0]
     order_source = shuffler(training["seed"])
     started = now_ms()
@@ -879,7 +925,7 @@ def run_epochs(spec, dataset, data, module, model, criterion, optimizer, device,
             mine, weight = shard(indices, rank, world)
             x, y = train_inputs[mine].to(device), train_targets[mine].to(device)
             optimizer.zero_grad()
-            loss = compute_loss(criterion, task, model(x), y)
+            loss = compute_loss(criterion, task, model(x, None if train_lengths is None else train_lengths[mine]), y)
             # DDP averages the gradients over the processes: scaled so that the result is the global batch's mean.
             (loss * (weight * world)).backward()
             step += 1
@@ -891,7 +937,8 @@ def run_epochs(spec, dataset, data, module, model, criterion, optimizer, device,
             loss_sum += global_loss * len(indices)
             emit({"type": "step", "epoch": epoch, "step": step, "loss": global_loss, "gradNorm": grad_norm,
                   "learningRate": training["learningRate"], "stepsPerSecond": rate.tick()})
-        validation = evaluate(module, criterion, task, data["validation.inputs"], data[f"validation.{target_name(task)}"], device)
+        validation = evaluate(module, criterion, task, data["validation.inputs"], data[f"validation.{target_name(task)}"],
+                              data.get("validation.lengths"), device)
         if not math.isfinite(validation["loss"]):
             return divergence(spec, epoch, step, validation["loss"], 0.0)
         epoch_event = {"type": "epoch", "epoch": epoch, "trainLoss": loss_sum / count, "validationLoss": validation["loss"],

@@ -20,11 +20,11 @@ import type { CellType } from '../../src/engine/spec/types';
 import { layersImplementation } from './layers';
 import { measureCase, type CaseResult, type Implementation, type MethodOptions } from './method';
 import { oursImplementation, referenceImplementation } from './ours';
-import { cpuModel, environmentHeader, memorySummary, resultsTable, tensorSummary, type Environment } from './report';
+import { cpuModel, environmentHeader, memorySummary, optionCosts, optionCostTable, resultsTable, tensorSummary, type Environment } from './report';
 import { pytorchEngineImplementation } from './pytorchEngine';
 import { startTorch } from './torch';
 import { findTorchPython } from '../../src/engine/pytorch/python';
-import { CELLS, makeBatch, WORKLOADS } from './workloads';
+import { CELLS, makeBatch, runsWorkload, WORKLOADS } from './workloads';
 
 const BATCH_SEED = 7;
 
@@ -123,7 +123,9 @@ async function main(): Promise<void> {
     for (const workload of workloads) {
       const batch = makeBatch(workload, BATCH_SEED);
       for (const cell of cells) {
-        const result = await measureCase(implementations, workload, cell, batch, method);
+        const runners = implementations.filter((implementation) => runsWorkload(implementation.id, workload));
+        if (runners.length === 0) continue;
+        const result = await measureCase(runners, workload, cell, batch, method);
         cases.push(result);
         const rates = result.implementations.map((r) => `${r.id} ${r.stepsPerSecond.median.toFixed(1)}`).join(', ');
         console.log(`${workload.id} ${cell}: ${rates} steps/s`);
@@ -134,8 +136,11 @@ async function main(): Promise<void> {
   }
 
   const peakRss = process.resourceUsage().maxRSS * 1024;
-  console.log(`\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${tensorSummary(cases)}\n${memorySummary(cases, peakRss)}`);
-  writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), environment, method, cases }, null, 2) + '\n');
+  const costs = optionCosts(cases);
+  console.log(
+    `\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${optionCostTable(costs)}\n\n${tensorSummary(cases)}\n${memorySummary(cases, peakRss)}`,
+  );
+  writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), environment, method, cases, optionCosts: costs }, null, 2) + '\n');
   console.log(`\nWrote ${flags.json}`);
 }
 

@@ -20,7 +20,7 @@ function engineConfig(workload: Workload, cell: CellType): EngineConfig {
       nonlinearity: 'tanh',
       dropout: 0,
       init: 'default',
-      bidirectional: false,
+      bidirectional: workload.variant?.bidirectional ?? false,
       projSize: 0,
       bias: true,
     },
@@ -48,7 +48,7 @@ function engineConfig(workload: Workload, cell: CellType): EngineConfig {
 function engineBatch(workload: Workload, batch: WorkloadBatch): Batch {
   return batch.task === 'tokens'
     ? { size: workload.batchSize, inputs: batch.inputs, labels: batch.labels }
-    : { size: workload.batchSize, inputs: batch.inputs, targets: batch.targets };
+    : { size: workload.batchSize, inputs: batch.inputs, targets: batch.targets, ...(batch.lengths ? { lengths: batch.lengths } : {}) };
 }
 
 function engineImplementation(id: string, label: string, create: (config: EngineConfig) => SequenceModel): Implementation {

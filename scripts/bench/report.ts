@@ -74,6 +74,43 @@ export function resultsTable(cases: CaseResult[]): string {
   return lines.join('\n');
 }
 
+/** What a variant workload's option costs one implementation on one cell: the plain layer's steps/s over the variant's (2.00 = half as fast). */
+export interface OptionCost {
+  workload: string;
+  base: string;
+  cell: string;
+  /** Implementation id → slowdown, for those measured on both. */
+  slowdown: Record<string, number>;
+}
+
+export function optionCosts(cases: CaseResult[]): OptionCost[] {
+  const costs: OptionCost[] = [];
+  for (const result of cases) {
+    const base = WORKLOADS.find((w) => w.id === result.workload)?.variant?.base;
+    const plain = cases.find((other) => other.workload === base && other.cell === result.cell);
+    if (!base || !plain) continue;
+    const slowdown: Record<string, number> = {};
+    for (const implementation of result.implementations) {
+      const reference = plain.implementations.find((r) => r.id === implementation.id);
+      if (reference) slowdown[implementation.id] = reference.stepsPerSecond.median / implementation.stepsPerSecond.median;
+    }
+    costs.push({ workload: result.workload, base, cell: result.cell, slowdown });
+  }
+  return costs;
+}
+
+/** The cost of each option against the plain layer of the same shape, ours and PyTorch side by side. */
+export function optionCostTable(costs: OptionCost[]): string {
+  if (costs.length === 0) return '';
+  const times = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(2)}×`);
+  const lines = ['| Option | Cell | ours: time per step vs plain | PyTorch: time per step vs plain |', '| --- | --- | ---: | ---: |'];
+  for (const cost of costs) {
+    const name = WORKLOADS.find((w) => w.id === cost.workload)?.name ?? cost.workload;
+    lines.push(`| ${cost.workload} ${name} (vs ${cost.base}) | ${cost.cell} | ${times(cost.slowdown.ours)} | ${times(cost.slowdown.torch)} |`);
+  }
+  return lines.join('\n');
+}
+
 /** Memory held outside the JS heap by each implementation that can tell: the same after the rounds as after the warm-up, or it grew. */
 export function memorySummary(cases: CaseResult[], peakRssBytes?: number): string {
   const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;

@@ -97,7 +97,7 @@ export async function startTorch(threads: number, pythons: string[] = DEFAULT_PY
         const arrays =
           batch.task === 'tokens'
             ? { inputs: Array.from(batch.inputs), labels: Array.from(batch.labels) }
-            : { inputs: Array.from(batch.inputs), targets: Array.from(batch.targets) };
+            : { inputs: Array.from(batch.inputs), targets: Array.from(batch.targets), ...(batch.lengths ? { lengths: Array.from(batch.lengths) } : {}) };
         await torchProcess.request({ cmd: 'setup', workload: { ...workload, learningRate: LEARNING_RATE }, module: CELLS[cell].torchModule, batch: arrays });
         let loss = NaN;
         return {

@@ -73,10 +73,14 @@ class Trainer:
         torch.manual_seed(1)
         b, t, i = workload["batchSize"], workload["seqLength"], workload["inputSize"]
         self.tokens = workload["task"] == "tokens"
-        # The torch.nn module of the cell, named by its CellDescription.
+        # The torch.nn module of the cell, named by its CellDescription; a variant workload's bidirectional layer.
         recurrent = getattr(nn, module)
-        self.rnn = recurrent(i, workload["hiddenSize"], batch_first=True)
-        self.head = nn.Linear(workload["hiddenSize"], workload["outputSize"])
+        self.bidirectional = bool((workload.get("variant") or {}).get("bidirectional"))
+        self.rnn = recurrent(i, workload["hiddenSize"], batch_first=True, bidirectional=self.bidirectional)
+        self.head = nn.Linear(workload["hiddenSize"] * (2 if self.bidirectional else 1), workload["outputSize"])
+        # Packed random lengths: pack_padded_sequence in every step, as a user's training loop does.
+        self.lengths = torch.tensor(batch["lengths"], dtype=torch.long) if "lengths" in batch else None
+        self.pack, self.cat = torch.nn.utils.rnn.pack_padded_sequence, torch.cat
         parameters = list(self.rnn.parameters()) + list(self.head.parameters())
         self.parameter_count = sum(p.numel() for p in parameters)
         self.optimizer = torch.optim.Adam(parameters, lr=workload["learningRate"])
@@ -93,12 +97,16 @@ class Trainer:
 
     def step(self):
         self.optimizer.zero_grad(set_to_none=True)
-        sequence, _ = self.rnn(self.x)
+        x = self.x if self.lengths is None else self.pack(self.x, self.lengths, batch_first=True, enforce_sorted=False)
+        sequence, state = self.rnn(x)
         if self.tokens:
             logits = self.head(sequence)
             loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), self.y)
         else:
-            loss = self.loss_fn(self.head(sequence[:, -1, :]), self.y)
+            # The last layer's h_n: h at each sample's last real step, and [h_fwd, h_rev] for a bidirectional layer.
+            h_n = state[0] if isinstance(state, tuple) else state
+            features = self.cat([h_n[-2], h_n[-1]], -1) if self.bidirectional else h_n[-1]
+            loss = self.loss_fn(self.head(features), self.y)
         loss.backward()
         self.optimizer.step()
         self.loss = loss.item()

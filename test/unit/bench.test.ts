@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spread, timeSteps, type CaseResult } from '../../scripts/bench/method';
-import { makeBatch, WORKLOADS } from '../../scripts/bench/workloads';
-import { memorySummary, resultsTable, tensorSummary } from '../../scripts/bench/report';
+import { makeBatch, runsWorkload, WORKLOADS } from '../../scripts/bench/workloads';
+import { memorySummary, optionCosts, optionCostTable, resultsTable, tensorSummary } from '../../scripts/bench/report';
 
 test('spread gives the median and the range, for odd and even counts', () => {
   assert.deepEqual(spread([5, 1, 3]), { median: 3, min: 1, max: 5 });
@@ -83,4 +83,48 @@ test('memorySummary reports memory after the rounds and any growth since the war
   growing.implementations[0].memoryBytes = { afterWarmup: 2 ** 20, afterRounds: 3 * 2 ** 20 };
   assert.match(memorySummary([growing]), /W2 gru ours: 3\.0 MB, grew by 2\.0 MB during rounds/);
   assert.equal(memorySummary([caseResult({ ours: 1 })]), '');
+});
+
+test('the variant workloads keep W2 shapes; a packed batch has lengths in T/2 … T with zero inputs after them', () => {
+  const plain = WORKLOADS.find((w) => w.id === 'W2')!;
+  const variants = WORKLOADS.filter((w) => w.variant?.base === 'W2');
+  assert.deepEqual(
+    variants.map((w) => w.id),
+    ['W2-bi', 'W2-packed'],
+  );
+  for (const variant of variants) {
+    assert.deepEqual(
+      [variant.inputSize, variant.hiddenSize, variant.seqLength, variant.batchSize],
+      [plain.inputSize, plain.hiddenSize, plain.seqLength, plain.batchSize],
+    );
+  }
+  assert.deepEqual(
+    ['ours', 'torch', 'reference', 'layers'].map((id) => runsWorkload(id, variants[0])),
+    [true, true, false, false],
+  );
+  assert.equal(runsWorkload('layers', plain), true);
+  const packed = makeBatch(variants[1], 3);
+  assert.equal(packed.task, 'forecast');
+  if (packed.task !== 'forecast') return;
+  assert.equal('lengths' in makeBatch(plain, 3), false);
+  const { seqLength: t, inputSize: i } = plain;
+  const lengths = Array.from(packed.lengths!);
+  assert.equal(lengths.length, plain.batchSize);
+  assert.ok(lengths.every((length) => length >= t / 2 && length <= t));
+  assert.ok(new Set(lengths).size > 5);
+  lengths.forEach((length, sample) => {
+    const row = packed.inputs.subarray(sample * t * i, (sample + 1) * t * i);
+    assert.ok(row.subarray(length * i).every((value) => value === 0));
+    assert.ok(row.subarray((length - 1) * i, length * i).some((value) => value !== 0));
+  });
+});
+
+test('optionCosts compares each variant with the plain layer of the same cell, per implementation; the table names both', () => {
+  const plain = caseResult({ ours: 30, torch: 60, layers: 10 });
+  const bidirectional = { ...caseResult({ ours: 15, torch: 20 }), workload: 'W2-bi' };
+  const otherCell = { ...caseResult({ ours: 1 }), workload: 'W2-packed', cell: 'lstm' as const };
+  const costs = optionCosts([plain, bidirectional, otherCell]);
+  assert.deepEqual(costs, [{ workload: 'W2-bi', base: 'W2', cell: 'gru', slowdown: { ours: 2, torch: 3 } }]);
+  assert.equal(optionCostTable(costs).split('\n')[2], '| W2-bi adding, bidirectional (vs W2) | gru | 2.00× | 3.00× |');
+  assert.equal(optionCostTable([]), '');
 });

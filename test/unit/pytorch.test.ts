@@ -2,7 +2,8 @@
  * The PyTorch bridge: `export-pytorch` projects for every data type, and train.py's conformance with the
  * kernels — every cell × task kind × optimizer at 1 and 2 layers (dropout 0): the first 20 step losses
  * within 1e-4 and the final validation loss within 1e-3 (relative, floored at 1), in one process and a
- * subset under torchrun with 2 processes (DDP, uneven shards), and through `--engine pytorch`. Also
+ * subset under torchrun with 2 processes (DDP, uneven shards), and through `--engine pytorch`; a handful of cases
+ * with the model options (bidirectional, projSize, bias=false, packed lengths, all together). Also
  * train.py's run folder, --set, DVCLive files and its errors. Without torch these skip, except in CI.
  */
 import assert from 'node:assert/strict';
@@ -54,6 +55,8 @@ interface Case {
   optimizer: OptimizerType;
   layers: number;
   dropout?: number;
+  /** The model options of issue 16 (default: unidirectional, no projection, biases) and packed labelled texts. */
+  options?: Partial<Pick<ExperimentSpec['model'], 'bidirectional' | 'projSize' | 'bias'>> & { packed?: boolean };
 }
 
 const CELLS: CellType[] = ['rnn', 'lstm', 'gru'];
@@ -65,6 +68,21 @@ const MATRIX: Case[] = CELLS.flatMap((cell) =>
     OPTIMIZERS.flatMap((optimizer) => [1, 2].map((layers) => ({ name: `${cell}-${task}-${optimizer}-l${layers}`, cell, task, optimizer, layers }))),
   ),
 );
+/** Each model option alone, packed labelled texts, and all of them together: a handful, for CI's time. */
+const OPTION_CASES: Case[] = [
+  { name: 'gru-classify-bidirectional', cell: 'gru', task: 'classify', optimizer: 'adam', layers: 2, options: { bidirectional: true } },
+  { name: 'lstm-forecast-proj', cell: 'lstm', task: 'forecast', optimizer: 'adam', layers: 2, options: { projSize: 3 } },
+  { name: 'rnn-tokens-nobias', cell: 'rnn', task: 'tokens', optimizer: 'sgd', layers: 1, options: { bias: false } },
+  { name: 'gru-classify-packed', cell: 'gru', task: 'classify', optimizer: 'rmsprop', layers: 1, options: { packed: true } },
+  {
+    name: 'lstm-classify-packed-bidirectional-proj-nobias',
+    cell: 'lstm',
+    task: 'classify',
+    optimizer: 'adam',
+    layers: 2,
+    options: { packed: true, bidirectional: true, projSize: 3, bias: false },
+  },
+];
 /** torchrun on a subset, for CI's 2 cores: every cell × task at 2 layers, the optimizers in turn. */
 const DDP_CASES = MATRIX.filter((c) => c.layers === 2 && OPTIMIZERS.indexOf(c.optimizer) === (CELLS.indexOf(c.cell) + TASKS.indexOf(c.task)) % 3);
 
@@ -75,7 +93,15 @@ function caseSpec(c: Case, epochs = 4): ExperimentSpec {
       ? { type: 'sine', samples: 60, seqLength: 6, noise: 0.05, horizon: 1, validationSplit: 0.2 }
       : c.task === 'tokens'
         ? { type: 'copy', samples: 60, delay: 2, symbols: 3, length: 2, validationSplit: 0.2 }
-        : { type: 'labeled-text', path: 'labels.csv', textField: 'text', labelField: 'label', maxLength: 6, padding: 'left', validationSplit: 0.2 };
+        : {
+            type: 'labeled-text',
+            path: 'labels.csv',
+            textField: 'text',
+            labelField: 'label',
+            maxLength: 6,
+            padding: c.options?.packed ? 'packed' : 'left',
+            validationSplit: 0.2,
+          };
   return {
     name: c.name,
     description: '',
@@ -87,9 +113,9 @@ function caseSpec(c: Case, epochs = 4): ExperimentSpec {
       nonlinearity: 'tanh',
       dropout: c.dropout ?? 0,
       init: 'default',
-      bidirectional: false,
-      projSize: 0,
-      bias: true,
+      bidirectional: c.options?.bidirectional ?? false,
+      projSize: c.options?.projSize ?? 0,
+      bias: c.options?.bias ?? true,
     },
     training: {
       epochs,
@@ -185,6 +211,18 @@ function drive(projects: string[], torchrun: boolean): { project: string; code: 
     .map((line) => JSON.parse(line) as { project: string; code: number; checksum: string });
 }
 
+/** The probe the panel shows: hidden states and ‖∂L/∂h_t‖ at the same epoch, per layer and direction, from PyTorch's side. */
+function compareProbes(name: string, ours: ProbeEvent, theirs: ProbeEvent): void {
+  assert.equal(ours.epoch, theirs.epoch);
+  const layers = (probe: ProbeEvent) => probe.layers.map((l) => `${l.layer}:${l.direction ?? 'forward'}:${Object.keys(l.quantities).sort().join(',')}`);
+  assert.deepEqual(layers(ours), layers(theirs), `${name}: probe layers`);
+  assert.deepEqual(ours.lengths, theirs.lengths, `${name}: probe lengths`);
+  const flat = (probe: ProbeEvent) => [...probe.gradientNorms.flat(), ...(probe.layers.flatMap((l) => l.quantities.h!.flat(2)) as number[])];
+  const probeGap = Math.max(...flat(ours).map((value, i) => relative(value, flat(theirs)[i])));
+  assert.ok(probeGap < 1e-3, `${name}: probe differs by ${probeGap}`);
+  assert.equal(ours.predictions.kind, theirs.predictions.kind);
+}
+
 function worst(gaps: Gap[]): string {
   const largest = (of: (gap: Gap) => number) => Math.max(...gaps.map(of)).toExponential(1);
   return `largest step-loss gap ${largest((g) => g.step)}, final validation gap ${largest((g) => g.validation)}`;
@@ -257,6 +295,26 @@ describe('export-pytorch', () => {
     assert.equal(cli().status, 2);
   });
 
+  test('packed labelled texts ship their lengths beside the inputs; left-padded ones have none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-pytorch-lengths-'));
+    writeLabelledTexts(dir);
+    for (const packed of [true, false]) {
+      const spec = caseSpec({ name: 'lengths', cell: 'gru', task: 'classify', optimizer: 'adam', layers: 1, options: { packed } });
+      const { project } = exportPytorchProject({ specPath: join(dir, 'lengths.rnn.json'), spec, outDir: join(dir, `${packed}`), resourcesDir: RESOURCES });
+      const header = safetensorsHeader(join(dir, `${packed}`, PROJECT_FILES.data));
+      if (!packed) {
+        assert.equal(header['train.lengths'], undefined);
+        continue;
+      }
+      assert.deepEqual(header['train.lengths'], { dtype: 'I32', shape: [project.dataset.trainCount] });
+      assert.deepEqual(header['validation.lengths'], { dtype: 'I32', shape: [project.dataset.validationCount] });
+      const dataset = loadDataset(spec.data, { specDir: dir, resourcesDir: RESOURCES, seed: spec.training.seed });
+      // The helper reads float32; the bytes are int32.
+      const stored = Float32Array.from(safetensorsTensors(join(dir, `${packed}`, PROJECT_FILES.data))['train.lengths']);
+      assert.deepEqual(Array.from(new Int32Array(stored.buffer)), Array.from(dataset.train.lengths!));
+    }
+  });
+
   test('a Python without torch is named in the message', () => {
     const message = /^Error: PyTorch not found for \/nonexistent\/python3: install torch or set rnnLab\.pythonPath$/;
     assert.throws(() => resolveTorchPython('/nonexistent/python3'), message);
@@ -291,15 +349,7 @@ describe('train.py conformance with the kernels', { skip }, () => {
       assert.equal(report.checksum, project.specChecksum, `${c.name}: train.py's spec checksum`);
       const { curve } = recordedCurve(join(dir, c.name, 'runs'));
       gaps.push(compare(c.name, curve, kernel.get(c.name)!));
-      // The probe the panel shows: hidden states and ‖∂L/∂h_t‖ at the same epoch, from PyTorch's side.
-      const ours = curve.probe!;
-      const theirs = kernel.get(c.name)!.probe!;
-      assert.equal(ours.epoch, theirs.epoch);
-      assert.deepEqual(Object.keys(ours.layers[0].quantities).sort(), Object.keys(theirs.layers[0].quantities).sort());
-      const flat = (probe: ProbeEvent) => [...probe.gradientNorms.flat(), ...(probe.layers.flatMap((l) => l.quantities.h!.flat(2)) as number[])];
-      const probeGap = Math.max(...flat(ours).map((value, i) => relative(value, flat(theirs)[i])));
-      assert.ok(probeGap < 1e-3, `${c.name}: probe differs by ${probeGap}`);
-      assert.equal(ours.predictions.kind, theirs.predictions.kind);
+      compareProbes(c.name, curve.probe!, kernel.get(c.name)!.probe!);
     }
     t.diagnostic(`one process: ${worst(gaps)}`);
   });
@@ -363,6 +413,44 @@ describe('train.py conformance with the kernels', { skip }, () => {
     // Measured: the final values within 0.003 of each other (about 0.015 each), every epoch within 0.03; the baseline is 0.07.
     assert.ok(Math.abs(kernels.validation.at(-1)! - pytorch.validation.at(-1)!) < 0.01, `final gap ${gaps.at(-1)}`);
     assert.ok(Math.max(...gaps) < 0.05, `largest gap ${Math.max(...gaps)}`);
+  });
+});
+
+describe('train.py conformance with the kernels on the model options', { skip }, () => {
+  let dir: string;
+  before(async () => {
+    await initBackend('auto');
+    dir = mkdtempSync(join(tmpdir(), 'rnn-pytorch-model-options-'));
+    writeLabelledTexts(dir);
+  });
+
+  test(`bidirectional, projSize, bias=false, packed lengths and a combination (${OPTION_CASES.length} cases): step losses within 1e-4, validation within 1e-3`, async (t) => {
+    const kernel = new Map<string, Curve>();
+    for (const c of OPTION_CASES) {
+      const spec = caseSpec(c);
+      kernel.set(c.name, await kernelCurve(dir, spec));
+      exportPytorchProject({ specPath: join(dir, `${c.name}.rnn.json`), spec, outDir: join(dir, c.name), resourcesDir: RESOURCES });
+    }
+    const reports = drive(
+      OPTION_CASES.map((c) => join(dir, c.name)),
+      false,
+    );
+    const gaps: Gap[] = [];
+    for (const c of OPTION_CASES) {
+      assert.equal(reports.find((r) => r.project === join(dir, c.name))?.code, 0, c.name);
+      const { curve, runDirs } = recordedCurve(join(dir, c.name, 'runs'));
+      gaps.push(compare(c.name, curve, kernel.get(c.name)!));
+      compareProbes(c.name, curve.probe!, kernel.get(c.name)!.probe!);
+      // The run is taken back: its weights file, in PyTorch's names, loads into the kernels.
+      const spec = caseSpec(c);
+      const dataset = loadDataset(spec.data, { specDir: dir, resourcesDir: RESOURCES, seed: spec.training.seed });
+      const engine = createKernelEngine(engineConfig(spec, dataset));
+      const weights = readWeightsFile(join(runDirs[0], 'weights.json'));
+      assert.deepEqual(Object.keys(weights).sort(), Object.keys(engine.stateDict()).sort(), `${c.name}: weight names`);
+      engine.loadStateDict(weights);
+      assert.deepEqual(Array.from(engine.stateDict()['head.weight'].data), Array.from(weights['head.weight'].data), `${c.name}: loaded head`);
+    }
+    t.diagnostic(`model options: ${worst(gaps)}`);
   });
 });
 

@@ -137,7 +137,7 @@ function startingWeights(
   return { weights, source: override?.source ?? `weights file ${spec.model.init}` };
 }
 
-/** A split's tensors, named `<split>.inputs`, `<split>.targets` (forecast) or `<split>.labels`. */
+/** A split's tensors, named `<split>.inputs`, `<split>.targets` (forecast) or `<split>.labels`, and `<split>.lengths` for packed sequences. */
 function splitTensors(name: string, dataset: Dataset, split: SequenceSplit): NamedTensors {
   const { count } = split;
   const T = dataset.seqLength;
@@ -146,6 +146,7 @@ function splitTensors(name: string, dataset: Dataset, split: SequenceSplit): Nam
   };
   if (split.targets) tensors[`${name}.targets`] = { shape: [count, dataset.outputSize], data: split.targets };
   if (split.labels) tensors[`${name}.labels`] = { shape: dataset.task === 'tokens' ? [count, T] : [count], data: split.labels };
+  if (split.lengths) tensors[`${name}.lengths`] = { shape: [count], data: split.lengths };
   return tensors;
 }
 

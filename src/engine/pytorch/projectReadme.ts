@@ -6,8 +6,8 @@ export function projectReadme(project: ProjectSpec): string {
   const sweepLines = sweepCommands(project.sweep);
   return `# ${spec.name}: PyTorch project exported by RNN Lab
 
-${spec.description ? `${spec.description}\n\n` : ''}A ${spec.model.layers}-layer ${spec.model.cell.toUpperCase()} (${spec.model.hiddenSize} units)
-with a linear head on ${dataset.description}.
+${spec.description ? `${spec.description}\n\n` : ''}A ${spec.model.layers}-layer ${modelOptions(spec.model)}${spec.model.cell.toUpperCase()} (${spec.model.hiddenSize} units)
+with a linear head on ${dataset.description}.${project.spec.data.type === 'labeled-text' && project.spec.data.padding !== 'left' ? ' The texts are packed by their lengths (`pack_padded_sequence`, `enforce_sorted=False`): padding never enters the recurrence.' : ''}
 \`train.py\` is plain PyTorch: an \`nn.Module\` on \`nn.${{ rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' }[spec.model.cell]}\` and \`nn.Linear\`,
 PyTorch's own loss, optimizer and \`clip_grad_norm_\`. It needs only \`torch\` (1.13 or later) and the Python standard library.
 
@@ -64,4 +64,15 @@ function sweepCommands(sweep: Record<string, unknown[]> | undefined): string {
 
 function shellWord(text: string): string {
   return /^[\w.:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** "bidirectional, projected (projSize 32), bias-free " — the model's options beyond the plain layer, or nothing. */
+function modelOptions(model: ProjectSpec['spec']['model']): string {
+  const options = [
+    model.bidirectional ? 'bidirectional' : '',
+    model.projSize > 0 ? `projected (projSize ${model.projSize})` : '',
+    model.bias ? '' : 'bias-free',
+  ];
+  const named = options.filter((option) => option !== '');
+  return named.length > 0 ? `${named.join(', ')} ` : '';
 }
