@@ -45,7 +45,7 @@ Commands:
                     and what to change), recomputed from its metrics and probes;
                     --json prints {"findings": [...]}.
   verify-reference  Compare the engine with PyTorch reference values (forward pass and
-                    gradients); fails when any differs by more than 1e-4.
+                    gradients); fails when any differs by more than 1e-5.
 
 Options:
   --epochs N        Train for N epochs instead of the spec's training.epochs.

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import { createTfjsEngine } from '../../src/engine/model/tfjsEngine';
 import type { Batch, EngineConfig } from '../../src/engine/model/types';
@@ -154,6 +155,20 @@ describe('engine options (bidirectional, projection, no bias, packed lengths)', 
     assert.deepEqual(copy.evaluate(batch).outputs, engine.evaluate(batch).outputs);
     engine.dispose();
     copy.dispose();
+  });
+
+  it('leaks no tensors over training steps, evaluation and probes with every option', () => {
+    const engine = createTfjsEngine(classifier('lstm', { ...OPTIONS, dropout: 0.3 }));
+    const batch: Batch = { size: 3, inputs: randomInputs(3, 6), labels: Int32Array.of(0, 1, 0), lengths: Int32Array.of(1, 5, 4) };
+    engine.trainStep(batch, 0.01);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      engine.trainStep(batch, 0.01);
+      engine.evaluate(batch);
+      engine.probe(batch, [0, 4]);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    engine.dispose();
   });
 
   it('generates text with a bidirectional language model, one activation per output unit', () => {
