@@ -6,7 +6,7 @@
  */
 import { readsEveryStep } from '../model/head';
 import { initialWeights, inputSize, parameterShapes } from '../model/initialization';
-import { ADAM_BETA1, ADAM_BETA2, clipScale, OPTIMIZER_EPSILON, RMSPROP_ALPHA } from '../model/optimizerRules';
+import { ADAM_BETA1, ADAM_BETA2, clipScale, OPTIMIZER_EPSILON, RMSPROP_ALPHA, weightDecayOf } from '../model/optimizerRules';
 import { isMatrix, layerNames, stateDictEntry } from '../model/parameters';
 import { createTfjsEngine } from '../model/tfjsEngine';
 import { toTimeMajor } from '../model/timeMajor';
@@ -310,17 +310,20 @@ class KernelEngine implements SequenceModel {
     const [p, g, s1, s2] = [this.params.pointer, this.gradients.pointer, this.state1.pointer, this.state2.pointer];
     const first = this.step === 1 ? 1 : 0;
     const [beta1, beta2] = [ADAM_BETA1, ADAM_BETA2];
-    if (optimizer === 'adam')
-      k.adam_update(n, p, g, s1, s2, learningRate, scale, beta1, beta2, OPTIMIZER_EPSILON, 1 - beta1 ** this.step, 1 - beta2 ** this.step);
-    else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first);
-    else k.momentum_update(n, p, g, s1, s2, learningRate, scale, RMSPROP_ALPHA, OPTIMIZER_EPSILON, momentum, first);
+    const decay = weightDecayOf(this.config.training);
+    // AdamW decays the weights apart from the gradient (decoupled); the others add decay · p to it.
+    const [l2, shrink] = optimizer === 'adamw' ? [0, 1 - learningRate * decay] : [decay, 1];
+    if (optimizer === 'adam' || optimizer === 'adamw')
+      k.adam_update(n, p, g, s1, s2, learningRate, scale, beta1, beta2, OPTIMIZER_EPSILON, 1 - beta1 ** this.step, 1 - beta2 ** this.step, l2, shrink);
+    else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first, l2);
+    else k.momentum_update(n, p, g, s1, s2, learningRate, scale, RMSPROP_ALPHA, OPTIMIZER_EPSILON, momentum, first, l2);
     this.refreshCopies();
   }
 
   /** The optimizer's state buffers by the suffix their state-dict names take (see `TrainingState`). */
   private optimizerBuffers(): [string, KernelBuffer][] {
     const { optimizer, momentum } = this.config.training;
-    if (optimizer === 'adam')
+    if (optimizer === 'adam' || optimizer === 'adamw')
       return [
         ['m', this.state1],
         ['v', this.state2],

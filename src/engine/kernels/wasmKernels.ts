@@ -60,6 +60,8 @@ export interface KernelExports {
     eps: number,
     bias1: number,
     bias2: number,
+    l2: number,
+    shrink: number,
   ): void;
   momentum_update(
     n: number,
@@ -73,6 +75,7 @@ export interface KernelExports {
     eps: number,
     momentum: number,
     first: number,
+    l2: number,
   ): void;
 }
 
