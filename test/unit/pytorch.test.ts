@@ -353,7 +353,8 @@ describe('train.py conformance with the kernels', { skip }, () => {
       ['sgd-decay', { optimizer: 'sgd', momentum: 0.9, learningRate: 0.1, weightDecay: 0.05 }],
       ['step', { schedule: { type: 'step', stepSize: 1, gamma: 0.5 } }],
       ['cosine', { schedule: { type: 'cosine', warmupEpochs: 1, minLearningRate: 0.001 } }],
-      ['plateau', { schedule: { type: 'plateau', factor: 0.5, patience: 0 } }],
+      // A rate large enough for the validation loss to stall within the run.
+      ['plateau', { epochs: 10, learningRate: 0.1, schedule: { type: 'plateau', factor: 0.5, patience: 0 } }],
     ];
     for (const [name, training] of options) {
       const spec = caseSpec({ name: `options-${name}`, cell: 'gru', task: 'forecast', optimizer: 'adam', layers: 1 });

@@ -15,7 +15,11 @@ interface ConditionalSetting {
 const CONDITIONAL_SETTINGS: ConditionalSetting[] = [
   { key: 'model.nonlinearity', usedBy: (spec) => spec.model.cell === 'rnn', reason: 'only the "rnn" cell uses it' },
   { key: 'model.dropout', usedBy: (spec) => spec.model.layers > 1, reason: 'dropout acts between stacked layers, and there is one layer' },
-  { key: 'training.momentum', usedBy: (spec) => spec.training.optimizer !== 'adam', reason: 'the adam optimizer does not use it' },
+  {
+    key: 'training.momentum',
+    usedBy: (spec) => spec.training.optimizer === 'sgd' || spec.training.optimizer === 'rmsprop',
+    reason: 'only the sgd and rmsprop optimizers use it',
+  },
 ];
 
 /**
