@@ -193,6 +193,8 @@ export interface PanelStepRow {
   loss: number;
   /** Milliseconds since the run started, for the wall-clock axis (absent in older runs). */
   elapsedMs?: number;
+  /** The learning rate the step ran at, for the loss chart's overlay. */
+  learningRate?: number;
 }
 
 /** ‖∂L/∂h_t‖ of one probe epoch: [layer][time]. */
@@ -450,6 +452,8 @@ export interface PanelState {
   logScale?: boolean;
   /** The loss chart's x axis: 'step', 'epoch' or 'time'. */
   lossAxis?: string;
+  /** The loss chart overlays the learning rate. */
+  showLearningRate?: boolean;
   /** The Compare view's smoothing weight. */
   compareSmoothing?: number;
   layer?: number;

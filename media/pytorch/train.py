@@ -177,7 +177,7 @@ def shuffler(seed):
 ENUMS = {
     "model.cell": ["rnn", "lstm", "gru"],
     "model.nonlinearity": ["tanh", "relu"],
-    "training.optimizer": ["adam", "sgd", "rmsprop"],
+    "training.optimizer": ["adam", "adamw", "sgd", "rmsprop"],
     "training.earlyStopping.metric": ["val_loss", "val_accuracy"],
 }
 # Sizes that change the shapes of the initial weights.
@@ -239,7 +239,7 @@ def apply_overrides(spec, assignments):
 
 
 # Numbers that may be written as whole numbers in spec.json but are not integers.
-FLOAT_KEYS = {"training.learningRate", "training.momentum", "training.clipNorm", "model.dropout", "probe.temperature"}
+FLOAT_KEYS = {"training.learningRate", "training.momentum", "training.weightDecay", "training.clipNorm", "model.dropout", "probe.temperature"}
 
 
 def js_number(value):
@@ -735,12 +735,44 @@ class EarlyStopping:
 
 
 def make_optimizer(parameters, training):
-    lr, momentum = training["learningRate"], training["momentum"]
-    if training["optimizer"] == "adam":
-        return torch.optim.Adam(parameters, lr=lr, betas=(0.9, 0.999), eps=1e-8)
-    if training["optimizer"] == "sgd":
-        return torch.optim.SGD(parameters, lr=lr, momentum=momentum)
-    return torch.optim.RMSprop(parameters, lr=lr, alpha=0.99, eps=1e-8, momentum=momentum)
+    lr, momentum, kind = training["learningRate"], training["momentum"], training["optimizer"]
+    # weightDecay null (or absent) is the optimizer's own default: AdamW's 0.01, the others' 0.
+    decay = training.get("weightDecay")
+    decay = (0.01 if kind == "adamw" else 0.0) if decay is None else decay
+    if kind == "adam":
+        return torch.optim.Adam(parameters, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=decay)
+    if kind == "adamw":
+        return torch.optim.AdamW(parameters, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=decay)
+    if kind == "sgd":
+        return torch.optim.SGD(parameters, lr=lr, momentum=momentum, weight_decay=decay)
+    return torch.optim.RMSprop(parameters, lr=lr, alpha=0.99, eps=1e-8, momentum=momentum, weight_decay=decay)
+
+
+def make_scheduler(optimizer, training):
+    """training.schedule as PyTorch's scheduler, stepped after every epoch (None: a constant rate)."""
+    schedule, epochs = training.get("schedule"), training["epochs"]
+    if schedule is None:
+        return None
+    if schedule["type"] == "step":
+        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=schedule["stepSize"], gamma=schedule["gamma"])
+    if schedule["type"] == "plateau":
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=schedule["factor"], patience=schedule["patience"],
+                                                          threshold=1e-4, threshold_mode="rel", cooldown=0, min_lr=0)
+    warmup, eta_min = schedule.get("warmupEpochs", 0), schedule.get("minLearningRate", 0.0)
+    if warmup == 0:
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs, eta_min=eta_min)
+    # The warm-up's epochs run at lr/(W+1) … lr·W/(W+1); the cosine then starts at lr.
+    linear = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / (warmup + 1), end_factor=1.0, total_iters=warmup)
+    cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, epochs - warmup), eta_min=eta_min)
+    return torch.optim.lr_scheduler.SequentialLR(optimizer, [linear, cosine], milestones=[warmup])
+
+
+def step_scheduler(scheduler, validation_loss):
+    """One scheduler step after an epoch; ReduceLROnPlateau reads the validation loss."""
+    if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+        scheduler.step(validation_loss)
+    elif scheduler is not None:
+        scheduler.step()
 
 
 def shard(indices, rank, world):
@@ -911,6 +943,7 @@ def run_epochs(spec, dataset, data, module, model, criterion, optimizer, device,
     if not engine_fields["initialization"].startswith("init."):
         emit({"type": "log", "level": "info", "message": f"Initial weights: {engine_fields['initialization']}."})
     rate, tracker, step = StepRate(), EarlyStopping(training["earlyStopping"]), 0
+    scheduler = make_scheduler(optimizer, training)
     parameters = list(module.parameters())
     model.train()
     for epoch in range(1, epochs + 1):
@@ -936,7 +969,7 @@ def run_epochs(spec, dataset, data, module, model, criterion, optimizer, device,
             optimizer.step()
             loss_sum += global_loss * len(indices)
             emit({"type": "step", "epoch": epoch, "step": step, "loss": global_loss, "gradNorm": grad_norm,
-                  "learningRate": training["learningRate"], "stepsPerSecond": rate.tick()})
+                  "learningRate": optimizer.param_groups[0]["lr"], "stepsPerSecond": rate.tick()})
         validation = evaluate(module, criterion, task, data["validation.inputs"], data[f"validation.{target_name(task)}"],
                               data.get("validation.lengths"), device)
         if not math.isfinite(validation["loss"]):
@@ -946,6 +979,7 @@ def run_epochs(spec, dataset, data, module, model, criterion, optimizer, device,
         if validation["accuracy"] is not None:
             epoch_event["validationAccuracy"] = validation["accuracy"]
         emit(epoch_event)
+        step_scheduler(scheduler, validation["loss"])
         last = epoch == epochs or tracker.should_stop(validation["loss"], validation["accuracy"])
         if rank == 0 and spec["probe"]["samples"] > 0 and (epoch % spec["probe"]["everyEpochs"] == 0 or last):
             emit(build_probe(epoch, spec, dataset, module, criterion, data, validation, device))

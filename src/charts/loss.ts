@@ -22,6 +22,8 @@ export interface StepRow {
   /** The train and validation loss of the step's epoch once it ended (NaN before), for the crosshair's readout. */
   epochTrainLoss: number;
   epochValidationLoss: number;
+  /** The learning rate the step ran at; NaN when the run did not record it. */
+  learningRate: number;
 }
 
 /** A row of the `epochs` dataset: one finished epoch. */
@@ -53,12 +55,17 @@ export const LOSS_AXES: readonly LossAxis[] = ['step', 'epoch', 'time'];
 /** The legend entries of the loss chart: the step curve and the per-epoch train loss are different series. */
 export const LOSS_SERIES = ['train, per step', 'train, epoch mean', 'validation'] as const;
 
+/** The legend entry of the learning-rate overlay. */
+export const LEARNING_RATE_SERIES = 'learning rate';
+
 export interface LossChartOptions extends ChartSize {
   theme?: ChartTheme;
   /** A log y scale. Non-positive losses are left out of it. */
   logScale?: boolean;
   /** The x axis; default `step`. */
   xAxis?: LossAxis;
+  /** Overlays each step's learning rate on a second y axis (right). */
+  showLearningRate?: boolean;
 }
 
 /**
@@ -82,7 +89,7 @@ const X_FIELDS: Record<LossAxis, { steps: string; epochs: string; title: string 
 };
 
 /** A step as the loss chart needs it; `epoch` and `elapsedMs` are optional (older runs lack them). */
-export type StepInput = Pick<StepEvent, 'step' | 'loss'> & { epoch?: number; elapsedMs?: number };
+export type StepInput = Pick<StepEvent, 'step' | 'loss'> & { epoch?: number; elapsedMs?: number; learningRate?: number };
 
 /**
  * Step rows with the `smoothed` column computed from `steps` in order. `stepsPerEpoch` (0 when
@@ -108,6 +115,7 @@ export function stepRows(
     smoothed: smoothed[i],
     epochTrainLoss: ended.get(s.epoch ?? 0)?.trainLoss ?? Number.NaN,
     epochValidationLoss: ended.get(s.epoch ?? 0)?.validationLoss ?? Number.NaN,
+    learningRate: s.learningRate ?? Number.NaN,
   }));
 }
 
@@ -126,6 +134,9 @@ export function epochRow(
     validationAccuracy: event.validationAccuracy,
   };
 }
+
+/** The layers of a layered Vega-Lite chart. */
+type LayerList = Extract<TopLevelSpec, { layer: unknown }>['layer'];
 
 /** About one x label per this many pixels, so labels never touch ("750800"). */
 const PIXELS_PER_X_LABEL = 90;
@@ -155,7 +166,8 @@ export function spacedXAxis(width: number | 'container' | undefined, integer: bo
  * Datasets: `steps` (`StepRow`), `epochs` (`EpochRow`), `baseline` (`BaselineRow`, one row).
  * Parameters: `ZOOM_PARAM` (zoom and pan, both axes), `CROSSHAIR_PARAM`.
  * Non-finite losses (a diverged run), and on the time axis rows without a time, are left out.
- * Axis titles: "step" (or "epoch", "time (s)") and "loss".
+ * Axis titles: "step" (or "epoch", "time (s)") and "loss". With `showLearningRate`, a dashed line
+ * of each step's learning rate on its own y axis at the right ("learning rate"), its own legend entry.
  */
 export function lossChartSpec(options: LossChartOptions = {}): TopLevelSpec {
   const theme = options.theme ?? DEFAULT_THEME;
@@ -164,55 +176,68 @@ export function lossChartSpec(options: LossChartOptions = {}): TopLevelSpec {
   const xAxis = spacedXAxis(options.width, options.xAxis !== 'time');
   const x = (field: string) => ({ field, type: 'quantitative' as const, title: axis.title, axis: xAxis });
   const onAxis = (field: string) => ({ filter: `isFinite(datum.${field})` });
+  const showRate = options.showLearningRate ?? false;
   const color = {
     type: 'nominal' as const,
     title: null,
-    scale: { domain: [...LOSS_SERIES], range: [theme.palette[0], theme.palette[2], theme.palette[1]] },
+    scale: {
+      domain: showRate ? [...LOSS_SERIES, LEARNING_RATE_SERIES] : [...LOSS_SERIES],
+      range: [theme.palette[0], theme.palette[2], theme.palette[1], ...(showRate ? [theme.palette[3]] : [])],
+    },
     legend: { orient: 'top' as const, direction: 'horizontal' as const, symbolOpacity: 1, labelLimit: 160 },
   };
   const stepColor = { ...color, datum: LOSS_SERIES[0] };
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    ...chartSizing(options, 240),
-    config: themeConfig(theme),
-    layer: [
-      {
-        data: { name: 'steps' },
-        transform: [plottable('loss', logScale), onAxis(axis.steps)],
-        mark: { type: 'line', opacity: 0.25, strokeWidth: 1, clip: true },
-        encoding: { x: x(axis.steps), y: lossEncoding('loss', logScale), color: stepColor },
-      },
-      {
-        data: { name: 'steps' },
-        transform: [plottable('smoothed', logScale), onAxis(axis.steps)],
-        params: [{ name: ZOOM_PARAM, select: { type: 'interval', encodings: ['x', 'y'] }, bind: 'scales' }],
-        mark: { type: 'line', strokeWidth: 1.5, clip: true },
-        encoding: { x: x(axis.steps), y: lossEncoding('smoothed', logScale), color: stepColor },
-      },
-      {
-        data: { name: 'epochs' },
-        transform: [
-          ...foldEpochLosses(logScale),
-          { calculate: `datum.split === 'train' ? '${LOSS_SERIES[1]}' : '${LOSS_SERIES[2]}'`, as: 'series' },
-          onAxis(axis.epochs),
+  const lossLayers: LayerList = [
+    {
+      data: { name: 'steps' },
+      transform: [plottable('loss', logScale), onAxis(axis.steps)],
+      mark: { type: 'line', opacity: 0.25, strokeWidth: 1, clip: true },
+      encoding: { x: x(axis.steps), y: lossEncoding('loss', logScale), color: stepColor },
+    },
+    {
+      data: { name: 'steps' },
+      transform: [plottable('smoothed', logScale), onAxis(axis.steps)],
+      params: [{ name: ZOOM_PARAM, select: { type: 'interval', encodings: ['x', 'y'] }, bind: 'scales' }],
+      mark: { type: 'line', strokeWidth: 1.5, clip: true },
+      encoding: { x: x(axis.steps), y: lossEncoding('smoothed', logScale), color: stepColor },
+    },
+    {
+      data: { name: 'epochs' },
+      transform: [
+        ...foldEpochLosses(logScale),
+        { calculate: `datum.split === 'train' ? '${LOSS_SERIES[1]}' : '${LOSS_SERIES[2]}'`, as: 'series' },
+        onAxis(axis.epochs),
+      ],
+      mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 1.5, clip: true },
+      encoding: {
+        x: x(axis.epochs),
+        y: lossEncoding('epochLoss', logScale),
+        color: { ...color, field: 'series' },
+        tooltip: [
+          { field: 'epoch', type: 'quantitative', title: 'epoch' },
+          { field: 'step', type: 'quantitative', title: 'step' },
+          { field: 'series', type: 'nominal', title: 'series' },
+          { field: 'epochLoss', type: 'quantitative', title: 'loss', format: '.4~g' },
         ],
-        mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 1.5, clip: true },
-        encoding: {
-          x: x(axis.epochs),
-          y: lossEncoding('epochLoss', logScale),
-          color: { ...color, field: 'series' },
-          tooltip: [
-            { field: 'epoch', type: 'quantitative', title: 'epoch' },
-            { field: 'step', type: 'quantitative', title: 'step' },
-            { field: 'series', type: 'nominal', title: 'series' },
-            { field: 'epochLoss', type: 'quantitative', title: 'loss', format: '.4~g' },
-          ],
-        },
       },
-      baselineLayer(theme, logScale),
-      crosshairLayer(theme, axis.steps, x(axis.steps)),
-    ],
+    },
+    baselineLayer(theme, logScale),
+    crosshairLayer(theme, axis.steps, x(axis.steps)),
+  ];
+  const frame = { $schema: VEGA_LITE_SCHEMA, ...chartSizing(options, 240), config: themeConfig(theme) };
+  if (!showRate) return { ...frame, layer: lossLayers };
+  const rateLayer = {
+    data: { name: 'steps' },
+    transform: [{ filter: `isFinite(datum.learningRate) && isFinite(datum.${axis.steps})` }],
+    mark: { type: 'line' as const, strokeWidth: 1.5, strokeDash: [4, 3], clip: true },
+    encoding: {
+      x: x(axis.steps),
+      y: { field: 'learningRate', type: 'quantitative' as const, title: LEARNING_RATE_SERIES, axis: { orient: 'right' as const, format: '.2~e' } },
+      color: { ...color, datum: LEARNING_RATE_SERIES },
+    },
   };
+  // The losses share one y scale; the rate has its own, on the right.
+  return { ...frame, layer: [{ layer: lossLayers }, rateLayer], resolve: { scale: { y: 'independent' } } };
 }
 
 /**

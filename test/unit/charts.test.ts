@@ -330,6 +330,32 @@ test('loss chart: raw and smoothed steps, epoch points, labelled baseline, axis 
   });
 });
 
+test("loss chart: the learning-rate overlay draws each step's recorded rate on its own right axis, with a legend entry", async () => {
+  // A step schedule: 0.01 for 200 steps, then 0.001.
+  const rated = stepRows(
+    lossSteps.map((row) => ({ step: row.step, loss: row.loss, learningRate: row.step <= 200 ? 0.01 : 0.001 })),
+    0.9,
+  );
+  assert.deepEqual([rated[0].learningRate, rated[399].learningRate], [0.01, 0.001]);
+  const spec = lossChartSpec({ width: WIDTH, showLearningRate: true });
+  const rateLayer = (spec as { layer: { encoding?: { y?: { field?: string; axis?: { orient?: string } } } }[] }).layer[1];
+  assert.equal(rateLayer.encoding?.y?.field, 'learningRate');
+  assert.equal(rateLayer.encoding?.y?.axis?.orient, 'right');
+  const datasets = { steps: rated, epochs, baseline };
+  const texts = svgTexts(await renderSvg(spec, datasets));
+  for (const entry of ['learning rate', 'train, per step', 'validation', 'loss']) assert.ok(texts.includes(entry), entry);
+  await withView(spec, datasets, (view) => {
+    const dashed = dataMarks(view).filter((m) => m.marktype === 'line' && m.items.some((item) => (item as { strokeDash?: unknown }).strokeDash));
+    assert.equal(dashed.length, 1, 'one dashed rate line');
+    assert.equal(dashed[0].items.length, rated.length, 'a point per step');
+    const rates = dashed[0].items.map((item) => (item as { y: number }).y);
+    assert.ok(rates[0] < rates.at(-1)!, 'the higher rate draws higher (SVG y grows downwards)');
+  });
+  // Without the toggle, or without recorded rates, no rate line.
+  await withView(lossChartSpec({ width: WIDTH }), datasets, (view) => assert.equal(lines(view).length, 4));
+  await withView(spec, { steps: lossSteps, epochs, baseline }, (view) => assert.equal(lines(view).length, 4));
+});
+
 test('loss chart: the baseline says what it is ("baseline (last value) 0.0705"), not a bare "last value 0.07052"', async () => {
   const texts = svgTexts(await renderSvg(lossChartSpec({ width: WIDTH }), { steps: lossSteps, epochs, baseline: [{ loss: 0.07052, label: 'last value' }] }));
   assert.ok(texts.includes('baseline (last value) 0.0705'), texts.join('|'));

@@ -84,6 +84,17 @@ describe('training doctor', () => {
     assert.deepEqual(last?.findings[0].fixes[0], { path: 'training.learningRate', value: 0.002, label: 'Lower training.learningRate to 0.002 (× 0.1)' });
   });
 
+  test('under a schedule, diverged names the rate the last step ran at; its fix still lowers training.learningRate', () => {
+    const { spec } = suiteSpec('healthy/sine-gru.rnn.json');
+    const doctor = new Doctor({ ...spec, training: { ...spec.training, learningRate: 0.02, schedule: { type: 'step', stepSize: 1, gamma: 0.25 } } });
+    doctor.observe(start(6));
+    doctor.observe({ type: 'step', epoch: 2, step: 7, loss: 0.5, gradNorm: 1, learningRate: 0.005, stepsPerSecond: 1 });
+    const reason = 'Training diverged at epoch 2, step 8: the loss became NaN. Try a lower training.learningRate (now 0.02).';
+    const last = doctor.finish({ type: 'end', status: 'failed', reason, divergedAt: { epoch: 2, step: 8 }, time: 1 });
+    assert.equal(last?.findings[0].message, 'Diverged at epoch 2, step 8, at learning rate 0.005: the loss became NaN.');
+    assert.deepEqual(last?.findings[0].fixes[0], { path: 'training.learningRate', value: 0.002, label: 'Lower training.learningRate to 0.002 (× 0.1)' });
+  });
+
   test('a fix scales the learning rate without floating-point dust', () => {
     const { spec } = suiteSpec('healthy/sine-gru.rnn.json');
     assert.equal(lowerRateFix({ ...spec, training: { ...spec.training, learningRate: 0.003 } }).value, 0.0003);

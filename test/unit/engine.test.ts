@@ -393,7 +393,7 @@ describe('backends agree', () => {
 
 describe('optimizers follow PyTorch', () => {
   const run = (type: 'adam' | 'sgd' | 'rmsprop', momentum: number, gradients: number[][]) => {
-    const optimizer = createOptimizer(type, momentum);
+    const optimizer = createOptimizer(type, momentum, 0);
     let params = new Map<string, tf.Tensor>([['w', tf.tensor1d([1, -2])]]);
     for (const g of gradients) {
       const next = optimizer.update(params, new Map([['w', tf.tensor1d(g)]]), 0.1, 1);

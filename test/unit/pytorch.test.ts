@@ -146,14 +146,17 @@ function writeLabelledTexts(dir: string): void {
 
 interface Curve {
   steps: number[];
+  /** Each step's learning rate. */
+  rates: number[];
   validation: number[];
   probe?: ProbeEvent;
 }
 
 function curveOf(events: Iterable<TrainEvent>): Curve {
-  const curve: Curve = { steps: [], validation: [] };
+  const curve: Curve = { steps: [], rates: [], validation: [] };
   for (const event of events) {
     if (event.type === 'step') curve.steps.push((event as StepEvent).loss);
+    if (event.type === 'step') curve.rates.push((event as StepEvent).learningRate);
     if (event.type === 'epoch') curve.validation.push((event as EpochEvent).validationLoss);
     if (event.type === 'probe') curve.probe = event as ProbeEvent;
   }
@@ -391,6 +394,31 @@ describe('train.py conformance with the kernels', { skip }, () => {
       assert.equal(result.summary.engine, 'pytorch');
       assert.equal(listRuns(join(runsRoot, c.name)).length, 1);
       gaps.push(compare(`--engine pytorch ${c.name}`, curveOf(events), kernel.get(c.name)!));
+    }
+  });
+
+  test('weight decay, AdamW and each learning-rate schedule: the same step losses and learning rates', async () => {
+    const options: [string, Partial<ExperimentSpec['training']>][] = [
+      ['adamw', { optimizer: 'adamw', weightDecay: null }],
+      ['sgd-decay', { optimizer: 'sgd', momentum: 0.9, learningRate: 0.1, weightDecay: 0.05 }],
+      ['step', { schedule: { type: 'step', stepSize: 1, gamma: 0.5 } }],
+      ['cosine', { schedule: { type: 'cosine', warmupEpochs: 1, minLearningRate: 0.001 } }],
+      // A rate large enough for the validation loss to stall within the run.
+      ['plateau', { epochs: 10, learningRate: 0.1, schedule: { type: 'plateau', factor: 0.5, patience: 0 } }],
+    ];
+    for (const [name, training] of options) {
+      const spec = caseSpec({ name: `options-${name}`, cell: 'gru', task: 'forecast', optimizer: 'adam', layers: 1 });
+      spec.training = { ...spec.training, ...training };
+      spec.probe.samples = 0;
+      const kernels = await kernelCurve(dir, spec);
+      const events: TrainEvent[] = [];
+      const specPath = join(dir, `${spec.name}.rnn.json`);
+      const onEvent = (event: TrainEvent) => events.push(event);
+      await runWithPytorch({ spec, specPath, runsRoot: join(dir, spec.name), resourcesDir: RESOURCES, python: torchPython(), device: 'cpu', onEvent });
+      const pytorch = curveOf(events);
+      compare(name, pytorch, kernels);
+      assert.ok(new Set(kernels.rates).size > 1 || !spec.training.schedule, `${name}: the schedule changes the rate`);
+      kernels.rates.forEach((rate, i) => assert.ok(relative(pytorch.rates[i], rate) < 1e-9, `${name}, step ${i + 1}: rate ${pytorch.rates[i]} vs ${rate}`));
     }
   });
 

@@ -18,8 +18,8 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 const specPath = join(scratch, 'resume.rnn.json');
 
 /** Two layers with dropout, so that the optimizer state, the shuffler and the dropout generator all matter. */
-function resumeSpec(optimizer: ExperimentSpec['training']['optimizer']): ExperimentSpec {
-  const spec = sineSpec('resume', { cell: 'lstm', layers: 2, hiddenSize: 6, dropout: 0.3 }, { epochs: 3, batchSize: 8, optimizer, momentum: 0.9 });
+function resumeSpec(optimizer: ExperimentSpec['training']['optimizer'], schedule: ExperimentSpec['training']['schedule'] = null): ExperimentSpec {
+  const spec = sineSpec('resume', { cell: 'lstm', layers: 2, hiddenSize: 6, dropout: 0.3 }, { epochs: 3, batchSize: 8, optimizer, momentum: 0.9, schedule });
   return { ...spec, probe: { ...spec.probe, everyEpochs: 1 } };
 }
 
@@ -31,26 +31,33 @@ function train(spec: ExperimentSpec, engine: EngineKind, runsRoot: string, shoul
 function losses(runDir: string) {
   const events = [...iterateMetrics(runDir)];
   return {
-    steps: events.filter((e): e is StepEvent => e.type === 'step').map(({ epoch, step, loss, gradNorm }) => ({ epoch, step, loss, gradNorm })),
+    steps: events
+      .filter((e): e is StepEvent => e.type === 'step')
+      .map(({ epoch, step, loss, gradNorm, learningRate }) => ({ epoch, step, loss, gradNorm, learningRate })),
     epochs: events.filter((e): e is EpochEvent => e.type === 'epoch').map(({ elapsedMs: _, ...rest }) => rest),
   };
 }
 
 describe('checkpoints and resume', () => {
-  for (const [engine, optimizer] of [
-    ['kernels', 'adam'],
-    ['tfjs', 'adam'],
-    ['kernels', 'sgd'],
-    ['tfjs', 'rmsprop'],
-  ] as const) {
-    test(`${engine}, ${optimizer}: a run stopped mid-epoch and resumed records the same losses and weights as one never stopped`, async () => {
-      const spec = resumeSpec(optimizer);
-      const whole = await train(spec, engine, `whole-${engine}-${optimizer}`);
+  const cases: [EngineKind, ExperimentSpec['training']['optimizer'], ExperimentSpec['training']['schedule']][] = [
+    ['kernels', 'adam', null],
+    ['tfjs', 'adam', null],
+    ['kernels', 'sgd', null],
+    ['tfjs', 'rmsprop', null],
+    // The schedule goes on where it was: plateau's counters and the warm-up's epoch come from the checkpoint.
+    ['kernels', 'adamw', { type: 'plateau', factor: 0.5, patience: 0 }],
+    ['tfjs', 'adam', { type: 'cosine', warmupEpochs: 1, minLearningRate: 0 }],
+  ];
+  for (const [engine, optimizer, schedule] of cases) {
+    const label = schedule ? `${optimizer} with a ${schedule.type} schedule` : optimizer;
+    test(`${engine}, ${label}: a run stopped mid-epoch and resumed records the same losses and weights as one never stopped`, async () => {
+      const spec = resumeSpec(optimizer, schedule);
+      const whole = await train(spec, engine, `whole-${engine}-${optimizer}-${schedule?.type ?? 'constant'}`);
       assert.equal(whole.summary.status, 'completed');
 
       let polls = 0;
       // 6 steps an epoch: stop in the middle of the second.
-      const stopped = await train(spec, engine, `stopped-${engine}-${optimizer}`, () => ++polls > 9);
+      const stopped = await train(spec, engine, `stopped-${engine}-${optimizer}-${schedule?.type ?? 'constant'}`, () => ++polls > 9);
       assert.equal(stopped.summary.status, 'stopped');
       assert.equal(stopped.summary.epochsDone, 1);
       assert.equal(readCheckpoint(stopped.runDir).epoch, 1, 'the checkpoint of the last finished epoch');

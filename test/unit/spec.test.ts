@@ -329,7 +329,7 @@ describe('warnings for settings with no effect', () => {
 
   test('a swept setting that no run uses warns at the sweep key', () => {
     const result = check(['{"name": "x", "data": {"type": "sine"},', ' "sweep": {"training.momentum": [0, 0.9]}}']);
-    assert.deepEqual(located(result), ['2:12 warning: training.momentum has no effect: the adam optimizer does not use it']);
+    assert.deepEqual(located(result), ['2:12 warning: training.momentum has no effect: only the sgd and rmsprop optimizers use it']);
   });
 });
 

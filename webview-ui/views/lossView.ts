@@ -26,13 +26,15 @@ export class LossView {
   private readonly smoothingInput: HTMLInputElement;
   private readonly smoothingValue: HTMLOutputElement;
   private readonly logInput: HTMLInputElement;
+  private readonly rateInput: HTMLInputElement;
   private readonly axisSelect = h('select', { id: 'loss-axis' });
   private visible = false;
 
-  constructor(settings: { smoothing?: number; logScale?: boolean; lossAxis?: string }) {
+  constructor(settings: { smoothing?: number; logScale?: boolean; lossAxis?: string; showLearningRate?: boolean }) {
     this.smoothingInput = h('input', { type: 'range', id: 'smoothing', min: 0, max: 0.999, step: 0.001, value: settings.smoothing ?? 0.6 });
     this.smoothingValue = h('output', { for: 'smoothing' }, this.smoothing.toFixed(3));
     this.logInput = h('input', { type: 'checkbox', id: 'log-scale', checked: settings.logScale ?? false });
+    this.rateInput = h('input', { type: 'checkbox', id: 'show-learning-rate', checked: settings.showLearningRate ?? false });
     setOptions(
       this.axisSelect,
       LOSS_AXES.map((axis) => ({ value: axis, label: AXIS_LABELS[axis] })),
@@ -45,6 +47,10 @@ export class LossView {
     });
     this.logInput.addEventListener('change', () => {
       saveState({ logScale: this.logInput.checked });
+      void this.render();
+    });
+    this.rateInput.addEventListener('change', () => {
+      saveState({ showLearningRate: this.rateInput.checked });
       void this.render();
     });
     this.axisSelect.addEventListener('change', () => {
@@ -61,6 +67,7 @@ export class LossView {
         labelled('Smoothing', this.smoothingInput),
         this.smoothingValue,
         labelled('Log scale', this.logInput),
+        labelled('Learning rate', this.rateInput),
         labelled('X axis', this.axisSelect),
       ),
       h(
@@ -133,6 +140,7 @@ export class LossView {
         theme,
         logScale: this.logInput.checked,
         xAxis,
+        showLearningRate: this.rateInput.checked,
         width: this.chart.plotWidth(),
         height: accuracy ? this.chart.fillHeight(0.58, 200, 150) : this.chart.fillHeight(1, 240),
       }),

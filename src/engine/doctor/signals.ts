@@ -60,6 +60,8 @@ export class RunSignals {
   start?: StartEvent;
   readonly stepLosses: number[] = [];
   readonly gradNorms: number[] = [];
+  /** Each step's learning rate, as a schedule set it. */
+  readonly stepRates: number[] = [];
   readonly epochs: EpochEvent[] = [];
   readonly probes: ProbeFigures[] = [];
   end?: EndEvent;
@@ -74,6 +76,7 @@ export class RunSignals {
       case 'step':
         this.stepLosses.push(event.loss);
         this.gradNorms.push(event.gradNorm);
+        this.stepRates.push(event.learningRate);
         break;
       case 'epoch':
         this.epochs.push(event);
@@ -92,6 +95,11 @@ export class RunSignals {
 
   get baseline(): number | undefined {
     return this.start?.baseline.loss ?? this.epochs[0]?.baselineLoss;
+  }
+
+  /** The learning rate of the last step (the spec's before any step). */
+  get lastRate(): number {
+    return this.stepRates.at(-1) ?? this.spec.training.learningRate;
   }
 
   get lastEpoch(): number {

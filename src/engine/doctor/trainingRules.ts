@@ -46,8 +46,8 @@ export function diverged(s: RunSignals): Finding | undefined {
     return {
       ...base,
       epoch,
-      message: `Diverged at epoch ${epoch}, step ${step}, at learning rate ${spec.training.learningRate}: ${what}.`,
-      evidence: { step, lastFiniteLoss: s.stepLosses.filter(Number.isFinite).at(-1) ?? null, learningRate: spec.training.learningRate },
+      message: `Diverged at epoch ${epoch}, step ${step}, at learning rate ${s.lastRate}: ${what}.`,
+      evidence: { step, lastFiniteLoss: s.stepLosses.filter(Number.isFinite).at(-1) ?? null, learningRate: s.lastRate },
     };
   }
   const start = s.stepLosses[0];

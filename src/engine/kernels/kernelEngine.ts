@@ -7,13 +7,14 @@
 import { gateCount } from '../model/cellDescriptions';
 import { readsEveryStep } from '../model/head';
 import { initialWeights, inputSize, parameterShapes } from '../model/initialization';
-import { ADAM_BETA1, ADAM_BETA2, clipScale, OPTIMIZER_EPSILON, RMSPROP_ALPHA } from '../model/optimizerRules';
+import { clipScale } from '../model/optimizerRules';
 import { isMatrix, stateDictEntry } from '../model/parameters';
 import { directionCount, directionNames, layerOutputWidth, stateWidth } from '../model/parameterLayout';
 import { createTfjsEngine } from '../model/tfjsEngine';
 import { toTimeMajor } from '../model/timeMajor';
 import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult, TrainingState } from '../model/types';
 import { Random } from '../random';
+import { kernelUpdate } from './kernelOptimizer';
 import { KernelStack, type DirectionCopies, type DirectionWeights } from './kernelStack';
 import { KernelMemory, type KernelBuffer } from './wasmKernels';
 
@@ -315,24 +316,22 @@ class KernelEngine implements SequenceModel {
   }
 
   private update(learningRate: number, scale: number): void {
-    const k = this.memory.kernels;
-    const n = this.params.length;
-    const { optimizer, momentum } = this.config.training;
     this.step += 1;
-    const [p, g, s1, s2] = [this.params.pointer, this.gradients.pointer, this.state1.pointer, this.state2.pointer];
-    const first = this.step === 1 ? 1 : 0;
-    const [beta1, beta2] = [ADAM_BETA1, ADAM_BETA2];
-    if (optimizer === 'adam')
-      k.adam_update(n, p, g, s1, s2, learningRate, scale, beta1, beta2, OPTIMIZER_EPSILON, 1 - beta1 ** this.step, 1 - beta2 ** this.step);
-    else if (optimizer === 'sgd') k.momentum_update(n, p, g, 0, s2, learningRate, scale, 0, 0, momentum, first);
-    else k.momentum_update(n, p, g, s1, s2, learningRate, scale, RMSPROP_ALPHA, OPTIMIZER_EPSILON, momentum, first);
+    const buffers = {
+      count: this.params.length,
+      params: this.params.pointer,
+      gradients: this.gradients.pointer,
+      state1: this.state1.pointer,
+      state2: this.state2.pointer,
+    };
+    kernelUpdate(this.memory.kernels, this.config.training, buffers, this.step, learningRate, scale);
     this.refreshCopies();
   }
 
   /** The optimizer's state buffers by the suffix their state-dict names take (see `TrainingState`). */
   private optimizerBuffers(): [string, KernelBuffer][] {
     const { optimizer, momentum } = this.config.training;
-    if (optimizer === 'adam')
+    if (optimizer === 'adam' || optimizer === 'adamw')
       return [
         ['m', this.state1],
         ['v', this.state2],

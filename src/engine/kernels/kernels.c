@@ -558,32 +558,41 @@ double sum_of_squares(int n, const float *x) {
   return total;
 }
 
-/* bias1 = 1 - β1^step, bias2 = 1 - β2^step. */
+/*
+ * bias1 = 1 - β1^step, bias2 = 1 - β2^step. Weight decay as PyTorch applies it: Adam adds
+ * l2 · p to the (clipped) gradient; AdamW first shrinks p by `shrink` = 1 - lr · decay
+ * (l2 0, shrink 1 without decay).
+ */
 EXPORT(adam_update)
-void adam_update(int n, float *p, const float *g, float *m, float *v, float lr, float scale, float beta1, float beta2, float eps, float bias1, float bias2) {
+void adam_update(int n, float *p, const float *g, float *m, float *v, float lr, float scale, float beta1, float beta2, float eps, float bias1, float bias2,
+                 float l2, float shrink) {
   for (int i = 0; i < n; i += 4) {
     int w = n - i;
-    f4 gv = mul(load(g + i, w), splat(scale));
+    f4 pv = load(p + i, w);
+    f4 gv = add(mul(load(g + i, w), splat(scale)), mul(pv, splat(l2)));
+    pv = mul(pv, splat(shrink));
     f4 mv = add(mul(load(m + i, w), splat(beta1)), mul(gv, splat(1.0f - beta1)));
     f4 vv = add(mul(load(v + i, w), splat(beta2)), mul(mul(gv, gv), splat(1.0f - beta2)));
     store(m + i, mv, w);
     store(v + i, vv, w);
     f4 mhat = wasm_f32x4_div(mv, splat(bias1)), vhat = wasm_f32x4_div(vv, splat(bias2));
     f4 step = mul(wasm_f32x4_div(mhat, add(wasm_f32x4_sqrt(vhat), splat(eps))), splat(lr));
-    store(p + i, sub(load(p + i, w), step), w);
+    store(p + i, sub(pv, step), w);
   }
 }
 
 /*
  * SGD and RMSprop with optional momentum: direction = g (SGD) or g / (sqrt(v) + eps) with
  * v = α v + (1 - α) g² (RMSprop, when `square` is given); buffer = momentum·buffer + direction
- * (the first step: direction); p -= lr · buffer (or lr · direction without momentum).
+ * (the first step: direction); p -= lr · buffer (or lr · direction without momentum). The
+ * gradient is the clipped one plus l2 · p (PyTorch's weight decay).
  */
 EXPORT(momentum_update)
-void momentum_update(int n, float *p, const float *g, float *square, float *buffer, float lr, float scale, float alpha, float eps, float momentum, int first) {
+void momentum_update(int n, float *p, const float *g, float *square, float *buffer, float lr, float scale, float alpha, float eps, float momentum, int first,
+                     float l2) {
   for (int i = 0; i < n; i += 4) {
     int w = n - i;
-    f4 d = mul(load(g + i, w), splat(scale));
+    f4 d = add(mul(load(g + i, w), splat(scale)), mul(load(p + i, w), splat(l2)));
     if (square) {
       f4 sq = add(mul(load(square + i, w), splat(alpha)), mul(mul(d, d), splat(1.0f - alpha)));
       store(square + i, sq, w);

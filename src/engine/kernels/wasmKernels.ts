@@ -88,6 +88,8 @@ export interface KernelExports {
     eps: number,
     bias1: number,
     bias2: number,
+    l2: number,
+    shrink: number,
   ): void;
   momentum_update(
     n: number,
@@ -101,6 +103,7 @@ export interface KernelExports {
     eps: number,
     momentum: number,
     first: number,
+    l2: number,
   ): void;
 }
 

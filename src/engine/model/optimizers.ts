@@ -1,6 +1,7 @@
 /**
- * Adam, SGD (with momentum) and RMSprop on tfjs ops, with PyTorch's update rules and defaults
- * (`optimizerRules.ts`).
+ * Adam, AdamW, SGD (with momentum) and RMSprop on tfjs ops, with PyTorch's update rules and
+ * defaults (`optimizerRules.ts`). Weight decay as PyTorch applies it: Adam, SGD and RMSprop add
+ * decay · p to the (clipped) gradient; AdamW shrinks p by 1 - lr · decay before its Adam update.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerType } from '../spec/types';
@@ -51,8 +52,14 @@ function rmspropDirection(name: string, g: tf.Tensor, state: Map<string, tf.Tens
   return tf.div(g, tf.add(tf.sqrt(v), EPSILON));
 }
 
-export function createOptimizer(type: OptimizerType, momentum: number): Optimizer {
-  const rule: Rule = type === 'adam' ? adam : type === 'sgd' ? momentumRule(momentum, (_name, g) => g) : momentumRule(momentum, rmspropDirection);
+function ruleOf(type: OptimizerType, momentum: number): Rule {
+  if (type === 'adam' || type === 'adamw') return adam;
+  return type === 'sgd' ? momentumRule(momentum, (_name, g) => g) : momentumRule(momentum, rmspropDirection);
+}
+
+export function createOptimizer(type: OptimizerType, momentum: number, weightDecay: number): Optimizer {
+  const rule = ruleOf(type, momentum);
+  const decoupled = type === 'adamw';
   let state = new Map<string, tf.Tensor>();
   let step = 0;
   return {
@@ -63,8 +70,11 @@ export function createOptimizer(type: OptimizerType, momentum: number): Optimize
       tf.tidy(() => {
         for (const [name, param] of params) {
           const raw = gradients.get(name) as tf.Tensor;
-          const g = gradientScale === 1 ? raw : tf.mul(raw, gradientScale);
-          updated.set(name, tf.keep(rule(name, param, g, learningRate, next, step)));
+          const clipped = gradientScale === 1 ? raw : tf.mul(raw, gradientScale);
+          const coupled = weightDecay > 0 && !decoupled;
+          const g = coupled ? tf.add(clipped, tf.mul(param, weightDecay)) : clipped;
+          const decayed = weightDecay > 0 && decoupled ? tf.mul(param, 1 - learningRate * weightDecay) : param;
+          updated.set(name, tf.keep(rule(name, decayed, g, learningRate, next, step)));
         }
         for (const tensor of next.values()) {
           tf.keep(tensor);

@@ -10,7 +10,7 @@ import { createCell } from './cells';
 import { headBackward, headForward, readsEveryStep, type HeadForward } from './head';
 import { initialWeights, inputSize, parameterShapes } from './initialization';
 import { crossEntropy, meanSquaredError, oneHot, type LossResult } from './losses';
-import { clipScale } from './optimizerRules';
+import { clipScale, weightDecayOf } from './optimizerRules';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { directionCount, layerOutputWidth, stateWidth } from './parameterLayout';
 import { directionParams, disposeAll, fromStateDict, gradientMap, headParams, optimizerStateShapes, toStateDict, type ParameterMap } from './parameters';
@@ -43,7 +43,7 @@ class TfjsEngine implements SequenceModel {
     this.shapes = parameterShapes(config);
     this.parameterCount = [...this.shapes.values()].reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
     this.params = fromStateDict(initialWeights(config), this.shapes);
-    this.optimizer = createOptimizer(config.training.optimizer, config.training.momentum);
+    this.optimizer = createOptimizer(config.training.optimizer, config.training.momentum, weightDecayOf(config.training));
     this.dropoutRandom = new Random(config.seed).fork(2);
   }
 

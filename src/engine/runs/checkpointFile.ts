@@ -68,6 +68,10 @@ function countersProblem(counters: Counters): string | undefined {
   if (typeof early !== 'object' || early === null || !(early.best === null || typeof early.best === 'number') || !Number.isInteger(early.sinceBest)) {
     return '"earlyStopping" is damaged';
   }
+  const schedule = counters.schedule as { learningRate?: unknown; best?: unknown; badEpochs?: unknown } | undefined;
+  const scheduleIntact =
+    typeof schedule?.learningRate === 'number' && (schedule.best === null || typeof schedule.best === 'number') && Number.isInteger(schedule.badEpochs);
+  if (schedule !== undefined && !scheduleIntact) return '"schedule" is damaged';
   return undefined;
 }
 

@@ -21,7 +21,11 @@ const CONDITIONAL_SETTINGS: ConditionalSetting[] = [
     usedBy: ({ data }) => hasLabeledTexts(data),
     reason: 'only labelled texts (and the built-in sentiment) have texts of different lengths',
   },
-  { key: 'training.momentum', usedBy: (spec) => spec.training.optimizer !== 'adam', reason: 'the adam optimizer does not use it' },
+  {
+    key: 'training.momentum',
+    usedBy: (spec) => spec.training.optimizer === 'sgd' || spec.training.optimizer === 'rmsprop',
+    reason: 'only the sgd and rmsprop optimizers use it',
+  },
 ];
 
 /**

@@ -4,6 +4,7 @@
  * early-stopping record. A resumed run's losses equal those of a run never interrupted.
  */
 import type { StateDict, TrainingState } from '../model/types';
+import type { ScheduleRecord } from './schedule';
 
 export interface TrainerCheckpoint {
   /** Epochs finished (0: before the first). */
@@ -18,4 +19,6 @@ export interface TrainerCheckpoint {
   shuffler: number;
   /** The best early-stopping value so far (null before any) and the epochs since it. */
   earlyStopping: { best: number | null; sinceBest: number };
+  /** The learning-rate schedule's rate and plateau counters (absent in checkpoints written before schedules). */
+  schedule?: ScheduleRecord;
 }

@@ -15,6 +15,7 @@ import type { ExperimentSpec } from '../spec/types';
 import { batchIndices, gatherBatch } from './batches';
 import type { TrainerCheckpoint } from './checkpoint';
 import { buildProbe, MAX_PREDICTIONS, type ValidationOutputs } from './probes';
+import { LearningRateSchedule } from './schedule';
 import { StepRate } from './stepRate';
 import { passTestGate } from './testGate';
 
@@ -108,17 +109,19 @@ async function runEpochs(
   progress: { epochsFinished: number },
 ): Promise<Omit<EndEvent, 'type' | 'time'>> {
   const { spec, dataset, onEvent, resumeFrom } = options;
-  const { epochs, batchSize, learningRate, earlyStopping } = spec.training;
+  const { epochs, batchSize, earlyStopping } = spec.training;
   const shuffler = new Random(spec.training.seed).fork(3);
   const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
   const now = Date.now();
   // Epoch times go on from the checkpoint's: the pause between stopping and resuming is not counted.
   const started = now - (resumeFrom?.elapsedMs ?? 0);
   const tracker = new EarlyStopping(earlyStopping);
+  const schedule = new LearningRateSchedule(spec.training);
   let step = 0;
   if (resumeFrom) {
     shuffler.restoreState(resumeFrom.shuffler);
     tracker.restore(resumeFrom.earlyStopping);
+    schedule.restore(resumeFrom.epoch, resumeFrom.schedule);
     step = resumeFrom.step;
     progress.epochsFinished = resumeFrom.epoch;
   }
@@ -131,6 +134,7 @@ async function runEpochs(
       training: model.trainingState(),
       shuffler: shuffler.saveState(),
       earlyStopping: tracker.record(),
+      schedule: schedule.record(),
     });
   onEvent({
     type: 'start',
@@ -161,6 +165,7 @@ async function runEpochs(
       let sampleCount = 0;
       let correct = 0;
       let counted = 0;
+      const learningRate = schedule.learningRate;
       const emitEpoch = (trainLoss: number, validation: Validation): void =>
         onEvent({
           type: 'epoch',
@@ -213,6 +218,7 @@ async function runEpochs(
         throw new RunEnded(divergence(spec, epoch, step, what));
       }
       emitEpoch(trainLoss, validation);
+      schedule.endEpoch(validation.loss);
       progress.epochsFinished = epoch;
       const lastEpoch = epoch === epochs || tracker.shouldStop(validation.loss, validation.accuracy);
       if (spec.probe.samples > 0 && (epoch % spec.probe.everyEpochs === 0 || lastEpoch)) {

@@ -27,7 +27,13 @@ export function liveRunId(run: TrainingRun): string {
 }
 
 export function stepRow(event: StepEvent): PanelStepRow {
-  return { step: event.step, epoch: event.epoch, loss: event.loss, ...(event.elapsedMs !== undefined ? { elapsedMs: event.elapsedMs } : {}) };
+  return {
+    step: event.step,
+    epoch: event.epoch,
+    loss: event.loss,
+    learningRate: event.learningRate,
+    ...(event.elapsedMs !== undefined ? { elapsedMs: event.elapsedMs } : {}),
+  };
 }
 
 /** Step rows thinned to `max`, keeping the extremes of the loss. */
