@@ -106,7 +106,13 @@ describe('parallel runs', () => {
   });
 
   test("more runs than the machine's memory holds at their limit are reduced, with the knobs named", () => {
-    const result = parallelRuns({ requested: 4, memoryLimitMb: 4096, knob: 'rnnLab.maxParallelRuns', memoryKnob: 'rnnLab.workerMemoryLimitMb', machineBytes: 10 * 1024 * MB });
+    const result = parallelRuns({
+      requested: 4,
+      memoryLimitMb: 4096,
+      knob: 'rnnLab.maxParallelRuns',
+      memoryKnob: 'rnnLab.workerMemoryLimitMb',
+      machineBytes: 10 * 1024 * MB,
+    });
     assert.equal(result.count, 2);
     assert.match(result.reduced ?? '', /4 runs at once may use 16\.0 GB .*more than this machine's 10\.0 GB: training 2 at once/);
     assert.match(result.reduced ?? '', /rnnLab\.maxParallelRuns or rnnLab\.workerMemoryLimitMb/);
