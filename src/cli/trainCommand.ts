@@ -109,8 +109,19 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         shouldStop,
       };
       if (inParallel) {
-        const job = { spec: run.spec, sweep: run.sweep, specPath, runsRoot: values.runs ?? defaultRunsRoot(specPath), backend, engine, python: values.python };
-        run.result = await trainInWorker({ ...options, job: { ...job, resourcesDir: context.resourcesDir, memoryLimitMb } });
+        const runsRoot = values.runs ?? defaultRunsRoot(specPath);
+        const job = {
+          spec: run.spec,
+          sweep: run.sweep,
+          specPath,
+          runsRoot,
+          resourcesDir: context.resourcesDir,
+          backend,
+          engine,
+          python: values.python,
+          memoryLimitMb,
+        };
+        run.result = await trainInWorker({ ...options, job });
       } else {
         const inProcess: Omit<RunExperimentOptions, 'backend' | 'engine'> = { ...options, runsRoot: values.runs, memoryLimitMb: limits.memoryLimitMb };
         run.result =
