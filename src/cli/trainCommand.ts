@@ -1,10 +1,15 @@
 /**
- * `rnn-lab train SPEC`: validate, then train every run of the sweep in order; with
+ * `rnn-lab train SPEC`: validate, then train the runs of the sweep, in order, `--parallel N` at
+ * once (automatic: one per core), each in its own worker thread when more than one; with
  * `--resume RUN_FOLDER`, continue that stopped or interrupted run of SPEC from its checkpoint.
  * SIGINT, SIGTERM and SIGHUP stop after the current step, keeping the run as `stopped`.
  */
 import { dirname, resolve } from 'node:path';
 import { TRAIN_ENGINES } from '../engine/engineKind';
+import type { TrainEvent } from '../engine/events';
+import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
+import { parallelRuns } from '../engine/resources/parallelRuns';
+import { runQueued } from '../engine/runs/runQueue';
 import { runWithPytorch } from '../engine/pytorch/pytorchRun';
 import { resumeExperiment, runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
 import { defaultRunsRoot, legacyExperimentSlug } from '../engine/runs/layout';
@@ -13,8 +18,9 @@ import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
 import { JsonReporter, TextReporter, type PlannedRun, type TrainReporter } from './trainReport';
-import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, LIMIT_OPTIONS, parseCommandArgs, specLimits, UsageError } from './usage';
+import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, LIMIT_OPTIONS, parallelOption, parseCommandArgs, specLimits, UsageError } from './usage';
 import { checkSpec } from './validateCommand';
+import { trainInWorker } from './workerTraining';
 
 export async function trainCommand(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -23,6 +29,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     runs: { type: 'string' },
     resume: { type: 'string' },
     python: { type: 'string' },
+    parallel: { type: 'string' },
     ...ENGINE_OPTIONS,
     ...LIMIT_OPTIONS,
   });
@@ -59,7 +66,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         resourcesDir: context.resourcesDir,
         memoryLimitMb: limits.memoryLimitMb,
         onRunCreated: (dir) => reporter.runCreated(run, dir),
-        onEvent: (event) => reporter.event(event),
+        onEvent: (event) => reporter.event(event, run),
         shouldStop,
       }),
     );
@@ -71,8 +78,13 @@ export async function trainCommand(args: string[], context: CliContext): Promise
   if (!spec) {
     return EXIT.failed;
   }
-  const reporter = values.json ? new JsonReporter() : new TextReporter();
   const sweep = expandSweep(spec);
+  const memoryLimitMb = limits.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  const parallel = parallelRuns({ requested: parallelOption(values.parallel), memoryLimitMb, knob: '--parallel', memoryKnob: '--memory-limit' });
+  // The automatic choice is lowered silently; an explicit --parallel N says why it got fewer.
+  if (parallel.reduced && values.parallel !== undefined) process.stderr.write(`rnn-lab train: ${parallel.reduced}\n`);
+  const inParallel = Math.min(parallel.count, sweep.length) > 1;
+  const reporter = values.json ? new JsonReporter(inParallel) : new TextReporter(inParallel);
   // The runs of a sweep are recorded as one group, which the panel's Sweep view summarises.
   const points = spec.sweep ? groupedSweepPoints(sweep) : undefined;
   const runs: (PlannedRun & { spec: ExperimentSpec })[] = sweep.map((point, i) => ({
@@ -83,27 +95,43 @@ export async function trainCommand(args: string[], context: CliContext): Promise
   }));
 
   const { stopped } = await withStopSignals(reporter, async (shouldStop) => {
-    for (const run of runs) {
-      if (shouldStop()) {
-        break;
-      }
-      const options: Omit<RunExperimentOptions, 'backend' | 'engine'> = {
+    const train = async (run: (typeof runs)[number], _index: number, started: () => void): Promise<void> => {
+      const options = {
         spec: run.spec,
         sweep: run.sweep,
         specPath,
-        runsRoot: values.runs,
         resourcesDir: context.resourcesDir,
-        memoryLimitMb: limits.memoryLimitMb,
-        onRunCreated: (runDir) => reporter.runCreated(run, runDir),
-        onEvent: (event) => reporter.event(event),
+        onRunCreated: (runDir: string) => {
+          reporter.runCreated(run, runDir);
+          started();
+        },
+        onEvent: (event: TrainEvent) => reporter.event(event, run),
         shouldStop,
       };
-      run.result =
-        engine === 'pytorch'
-          ? await runWithPytorch({ ...options, python: values.python, choosePython: 'pass --python PATH' })
-          : await runExperiment({ ...options, backend, engine });
+      if (inParallel) {
+        const runsRoot = values.runs ?? defaultRunsRoot(specPath);
+        const job = {
+          spec: run.spec,
+          sweep: run.sweep,
+          specPath,
+          runsRoot,
+          resourcesDir: context.resourcesDir,
+          backend,
+          engine,
+          python: values.python,
+          memoryLimitMb,
+        };
+        run.result = await trainInWorker({ ...options, job });
+      } else {
+        const inProcess: Omit<RunExperimentOptions, 'backend' | 'engine'> = { ...options, runsRoot: values.runs, memoryLimitMb: limits.memoryLimitMb };
+        run.result =
+          engine === 'pytorch'
+            ? await runWithPytorch({ ...inProcess, python: values.python, choosePython: 'pass --python PATH' })
+            : await runExperiment({ ...inProcess, backend, engine });
+      }
       reporter.runFinished({ ...run, result: run.result });
-    }
+    };
+    await runQueued(runs, train, { limit: parallel.count, shouldStop });
     reporter.allFinished(runs);
   });
   if (stopped) {

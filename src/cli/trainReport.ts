@@ -24,7 +24,8 @@ export interface PlannedRun {
 
 export interface TrainReporter {
   runCreated(run: PlannedRun, runDir: string): void;
-  event(event: TrainEvent): void;
+  /** An event of `run`: with runs in parallel, events of several runs interleave. */
+  event(event: TrainEvent, run: PlannedRun): void;
   runFinished(run: PlannedRun & { result: RunExperimentResult }): void;
   /** After the last run (or the one a stop request ended). */
   allFinished(runs: PlannedRun[]): void;
@@ -45,14 +46,19 @@ function displayPath(path: string): string {
   return relativePath === '' || relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
 }
 
-/** One JSON object per line on stdout: a `run` line when a run folder exists, every event, a `summary` line at the end of each run. */
+/**
+ * One JSON object per line on stdout: a `run` line when a run folder exists, every event, a
+ * `summary` line at the end of each run. With runs in parallel, each event also names its run's `index`.
+ */
 export class JsonReporter implements TrainReporter {
+  constructor(private readonly parallel = false) {}
+
   runCreated(run: PlannedRun, runDir: string): void {
     this.print({ type: 'run', runDir, index: run.index, total: run.total, sweep: run.sweep });
   }
 
-  event(event: TrainEvent): void {
-    this.print(event);
+  event(event: TrainEvent, run: PlannedRun): void {
+    this.print(this.parallel ? { ...event, index: run.index } : event);
   }
 
   runFinished(run: PlannedRun & { result: RunExperimentResult }): void {
@@ -70,24 +76,31 @@ export class JsonReporter implements TrainReporter {
   }
 }
 
-/** Text for people: a line per epoch, a progress line on terminals, a sweep table at the end. */
+/**
+ * Text for people: a line per epoch, a progress line on terminals, a sweep table at the end.
+ * With runs in parallel: a line when each run starts and one when it ends, its warnings, the table.
+ */
 export class TextReporter implements TrainReporter {
   private readonly progress: ProgressLine | undefined;
   /** The run being trained, as its events tell it. */
   private run = new RunFollower();
 
-  constructor() {
-    this.progress = process.stdout.isTTY ? new ProgressLine(process.stdout) : undefined;
+  constructor(private readonly parallel = false) {
+    this.progress = process.stdout.isTTY && !parallel ? new ProgressLine(process.stdout) : undefined;
   }
 
   runCreated(run: PlannedRun): void {
     this.run = new RunFollower();
     if (run.total > 1) {
-      this.print(`\nRun ${run.index}/${run.total}: ${run.sweep?.label ?? ''}`);
+      this.print(`${this.parallel ? '' : '\n'}Run ${run.index}/${run.total}${this.parallel ? ' started' : ''}: ${run.sweep?.label ?? ''}`);
     }
   }
 
-  event(event: TrainEvent): void {
+  event(event: TrainEvent, run: PlannedRun): void {
+    if (this.parallel) {
+      if (event.type === 'log' && event.level !== 'info') this.print(`Run ${run.index}/${run.total}: ${event.level}: ${event.message}`, process.stderr);
+      return;
+    }
     this.run.add(event);
     switch (event.type) {
       case 'start':
@@ -122,13 +135,14 @@ export class TextReporter implements TrainReporter {
     }
   }
 
-  runFinished({ result: { runDir, summary } }: PlannedRun & { result: RunExperimentResult }): void {
+  runFinished({ index, total, sweep, result: { runDir, summary } }: PlannedRun & { result: RunExperimentResult }): void {
     const best =
       summary.bestValidationLoss === undefined
         ? 'no validation loss'
         : `best validation loss ${formatValue(summary.bestValidationLoss)} at epoch ${summary.bestEpoch}` +
           (summary.bestValidationAccuracy === undefined ? '' : `, best accuracy ${formatPercent(summary.bestValidationAccuracy)}`);
-    this.print(`${summary.status}${summary.reason ? ` (${summary.reason})` : ''}: ${best}, in ${formatDuration(summary.durationMs)}`);
+    const which = this.parallel && total > 1 ? `Run ${index}/${total} ${sweep?.label ?? ''} ` : '';
+    this.print(`${which}${summary.status}${summary.reason ? ` (${summary.reason})` : ''}: ${best}, in ${formatDuration(summary.durationMs)}`);
     this.print(`Run folder: ${displayPath(runDir)}`);
     for (const line of formatFindings(summary.findings ?? [])) {
       this.print(line);

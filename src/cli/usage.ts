@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENGINE_KINDS, type BackendPreference, type EngineKind, type TrainEngine } from '../engine/engineKind';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
+import { MAX_AUTOMATIC_PARALLEL_RUNS } from '../engine/resources/parallelRuns';
 import type { SpecLimits } from '../engine/spec/load';
 import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
 
@@ -18,7 +19,7 @@ export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM,
 
 Usage:
   rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs|pytorch] [--backend auto|wasm|cpu]
-                     [--python PATH] [--memory-limit MB] [--max-sweep-runs N]
+                     [--python PATH] [--memory-limit MB] [--max-sweep-runs N] [--parallel N]
   rnn-lab train SPEC --resume RUN_FOLDER [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
                      [--memory-limit MB]
   rnn-lab validate SPEC... [--verbose] [--memory-limit MB] [--max-sweep-runs N]
@@ -30,7 +31,8 @@ Usage:
   rnn-lab --help | --version
 
 Commands:
-  train             Validate SPEC, then train every run of its sweep in order. Each run is
+  train             Validate SPEC, then train every run of its sweep, started in order,
+                    --parallel N at once. Each run is
                     recorded in .rnn/runs/<spec file name>/<run id>/ beside the spec,
                     with a checkpoint at every epoch end.
   validate          Check specs; prints "file:line:col severity: message" per problem.
@@ -67,6 +69,9 @@ Options:
   --memory-limit MB All of a run's memory (default ${DEFAULT_MEMORY_LIMIT_MB}): a spec estimated past it
                     is an error, and the engine refuses allocations past it.
   --max-sweep-runs N  The most runs a sweep may have (default ${DEFAULT_MAX_SWEEP_RUNS}).
+  --parallel N      train: the sweep's runs that train at once, each in its own worker
+                    thread (default: one per CPU core, at most ${MAX_AUTOMATIC_PARALLEL_RUNS}; fewer when N
+                    runs at their --memory-limit would not fit in the machine's memory).
   --verbose         validate: also print each spec's memory estimate (parameters, BPTT
                     activations, optimizer state, dataset, probe records).
   --weights FILE    export: where to write the weights.
@@ -107,6 +112,11 @@ function positiveInteger(name: string, value: string | undefined): number | unde
     throw new UsageError(`--${name} must be a positive whole number`);
   }
   return number;
+}
+
+/** `--parallel N`: the sweep's runs trained at once; undefined (automatic) when not given. */
+export function parallelOption(value: string | undefined): number | undefined {
+  return positiveInteger('parallel', value);
 }
 
 /** The limits a spec is checked against, from `--memory-limit` and `--max-sweep-runs`. */

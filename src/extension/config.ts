@@ -11,7 +11,8 @@ export interface Settings {
   engine: TrainEngine;
   /** The Python for the pytorch engine; empty: found (see `pythonCandidates`). */
   pythonPath: string;
-  maxConcurrentRuns: number;
+  /** `rnnLab.maxParallelRuns`; undefined: automatic (see `parallelRuns`). */
+  maxParallelRuns: number | undefined;
   codeLensRefreshMs: number;
   workerMemoryLimitMb: number;
   maxSweepRuns: number;
@@ -24,7 +25,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     backend: config.get<BackendPreference>('backend', 'auto'),
     engine: config.get<TrainEngine>('engine', 'kernels'),
     pythonPath: config.get<string>('pythonPath', '').trim(),
-    maxConcurrentRuns: Math.max(1, config.get<number>('maxConcurrentRuns', 2)),
+    maxParallelRuns: config.get<number | null>('maxParallelRuns', null) ?? undefined,
     codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
     workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', DEFAULT_MEMORY_LIMIT_MB)),
     maxSweepRuns: Math.max(1, config.get<number>('maxSweepRuns', DEFAULT_MAX_SWEEP_RUNS)),

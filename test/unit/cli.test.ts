@@ -235,7 +235,10 @@ describe('rnn-lab command line', () => {
     assert.equal(types.filter((type) => type === 'epoch').length, 2);
     assert.equal(types.filter((type) => type === 'end').length, 2);
     assert.equal(types[0], 'run');
-    const summaries = lines.filter((line) => line.type === 'summary').map((line) => line.summary!);
+    const summaries = lines
+      .filter((line) => line.type === 'summary')
+      .map((line) => line.summary!)
+      .sort((a, b) => a.sweep!.group!.index - b.sweep!.group!.index);
     assert.deepEqual(
       summaries.map((summary) => [summary.status, summary.sweep?.assignments]),
       [
@@ -251,6 +254,42 @@ describe('rnn-lab command line', () => {
       [0, 2],
       [1, 2],
     ]);
+  });
+
+  test('train --parallel 2 trains two sweep points at once, --parallel 1 one after the other', async () => {
+    const points = writeSpec('parallel.rnn.json', {
+      ...tinySpec,
+      name: 'parallel',
+      data: { type: 'sine', samples: 400, seqLength: 20 },
+      // Long enough (a few seconds) that the second point starts while the first trains.
+      training: { epochs: 100, batchSize: 4 },
+      sweep: { 'model.cell': ['rnn', 'gru'] },
+    });
+    const spans = async (parallel: string): Promise<{ start: number; end: number }[]> => {
+      const runs = runsDir(`parallel-${parallel}`);
+      const result = await cli('train', points, '--parallel', parallel, '--runs', runs, '--backend', 'cpu');
+      assert.equal(result.status, 0, result.stderr);
+      const stored = listRuns(experimentDir(runs, points)).sort((a, b) => a.sweep!.group!.index - b.sweep!.group!.index);
+      assert.deepEqual(
+        stored.map((summary) => [summary.status, summary.sweep?.assignments]),
+        [
+          ['completed', { 'model.cell': 'rnn' }],
+          ['completed', { 'model.cell': 'gru' }],
+        ],
+      );
+      return stored.map((summary) => ({ start: Date.parse(summary.startedAt), end: Date.parse(summary.endedAt!) }));
+    };
+    const [first, second] = await spans('2');
+    assert.ok(first.start <= second.start, 'the points start in sweep order');
+    assert.ok(second.start < first.end && first.start < second.end, `with --parallel 2 the points overlap: ${JSON.stringify([first, second])}`);
+    const [one, two] = await spans('1');
+    assert.ok(one.end <= two.start, `with --parallel 1 the second point starts after the first ended: ${JSON.stringify([one, two])}`);
+  });
+
+  test('train --parallel must be a positive whole number', async () => {
+    const result = await cli('train', sweep, '--parallel', '0');
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--parallel must be a positive whole number/);
   });
 
   test("train prints the doctor's findings; doctor recomputes them for any run folder, one recorded before the doctor too", async () => {

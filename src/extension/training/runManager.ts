@@ -1,9 +1,10 @@
 /**
- * Every training run of this window: a queue that starts runs up to the concurrency
- * setting, and one change event that the CodeLens, the status bar and the panel follow.
+ * Every training run of this window: a queue that starts runs in order, up to
+ * `rnnLab.maxParallelRuns` at once, and one change event that the CodeLens, the status bar and the panel follow.
  */
 import * as vscode from 'vscode';
 import { DEFAULT_PYTHONS } from '../../engine/pytorch/python';
+import { parallelRuns } from '../../engine/resources/parallelRuns';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
 import type { SweepPoint } from '../../engine/runs/summary';
@@ -12,6 +13,8 @@ import { TrainingRun, type RunEnvironment } from './trainingRun';
 
 export class RunManager implements vscode.Disposable {
   private readonly runs: TrainingRun[] = [];
+  /** Why fewer runs train at once than `rnnLab.maxParallelRuns` asks, as last logged. */
+  private reducedReason?: string;
   private readonly changed = new vscode.EventEmitter<TrainingRun>();
   /** Fires on every change of any run: state, progress (per step) or end. */
   readonly onDidChange = this.changed.event;
@@ -102,6 +105,20 @@ export class RunManager implements vscode.Disposable {
     return [...ids].map((id) => this.runs.filter((run) => run.sweepGroup?.id === id));
   }
 
+  /** The runs that may train at once now; a setting lowered for memory says so in the log, once per reason. */
+  private parallelLimit(): number {
+    const settings = readSettings();
+    const { count, reduced } = parallelRuns({
+      requested: settings.maxParallelRuns,
+      memoryLimitMb: settings.workerMemoryLimitMb,
+      knob: 'rnnLab.maxParallelRuns',
+      memoryKnob: 'rnnLab.workerMemoryLimitMb',
+    });
+    if (reduced && settings.maxParallelRuns !== undefined && reduced !== this.reducedReason) this.log.warn(reduced);
+    this.reducedReason = reduced;
+    return count;
+  }
+
   dispose(): void {
     this.runs.forEach((run) => run.dispose());
     this.changed.dispose();
@@ -109,7 +126,7 @@ export class RunManager implements vscode.Disposable {
   }
 
   /**
-   * Starts queued runs, oldest first, up to `rnnLab.maxConcurrentRuns`; one at a time: the next
+   * Starts queued runs, oldest first, up to `rnnLab.maxParallelRuns` (see `parallelRuns`); one at a time: the next
    * waits until the one before it has its run folder, so that a sweep's runs start (and their
    * folders sort) in grid order.
    */
@@ -118,7 +135,7 @@ export class RunManager implements vscode.Disposable {
       return;
     }
     const running = this.runs.filter((run) => run.state === 'running' || run.state === 'stopping').length;
-    if (running < readSettings().maxConcurrentRuns) {
+    if (running < this.parallelLimit()) {
       this.runs.find((run) => run.state === 'queued')?.start();
     }
   }

@@ -120,9 +120,39 @@ suite('sweep', () => {
     watch.dispose();
   });
 
+  test('rnnLab.maxParallelRuns 2 trains two points at once; Stop on one point stops it and the next queued point starts', async () => {
+    const config = vscode.workspace.getConfiguration('rnnLab');
+    await config.update('maxParallelRuns', 2, vscode.ConfigurationTarget.Workspace);
+    let release = () => {};
+    try {
+      // Every run waits after its first epoch until released, however fast the machine trains.
+      release = holdAtTestGate('sweep-three');
+      const runs = await train(SPEC, true);
+      await waitFor('two points to train at once', () => runs[0].progress.step > 0 && runs[1].progress.step > 0, 60_000);
+      assert.deepEqual(
+        runs.map((run) => run.state),
+        ['running', 'running', 'queued'],
+      );
+      runs[1].stop();
+      await waitForEnd(runs[1]);
+      assert.equal(runs[1].state, 'stopped');
+      await waitFor('the queued point to start in the freed place', () => runs[2].state === 'running', 20_000);
+      assert.equal(runs[0].state, 'running', 'the other point trains on');
+      release();
+      await Promise.all([waitForEnd(runs[0]), waitForEnd(runs[2])]);
+      assert.deepEqual(
+        runs.map((run) => run.state),
+        ['completed', 'stopped', 'completed'],
+      );
+    } finally {
+      release();
+      await config.update('maxParallelRuns', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('stopping a sweep cancels its queued runs (they never start) and stops the training one', async () => {
     const config = vscode.workspace.getConfiguration('rnnLab');
-    await config.update('maxConcurrentRuns', 1, vscode.ConfigurationTarget.Workspace);
+    await config.update('maxParallelRuns', 1, vscode.ConfigurationTarget.Workspace);
     let release = () => {};
     try {
       const uri = workspaceFile(SPEC);
@@ -180,7 +210,7 @@ suite('sweep', () => {
       );
     } finally {
       release();
-      await config.update('maxConcurrentRuns', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('maxParallelRuns', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 });
