@@ -67,17 +67,18 @@ export function verifyReferenceFile(file: string, engine: EngineKind): Reference
 }
 
 function referenceProblem(reference: ReferenceFile): ReferenceProblem {
+  const { cell, layers, bidirectional, projSize, bias } = layoutOptions(reference);
   return {
-    cell: reference.cell,
+    cell,
     relu: reference.nonlinearity === 'relu',
-    layers: reference.num_layers,
+    layers,
     inputSize: reference.input_size,
     hidden: reference.hidden_size,
     steps: reference.seq_len,
     batch: reference.batch,
-    bidirectional: reference.bidirectional ?? false,
-    projSize: reference.proj_size ?? 0,
-    bias: reference.bias ?? true,
+    bidirectional,
+    projSize,
+    bias,
     lengths: reference.lengths ?? undefined,
     lossIncludesFinalState: reference.loss_terms?.includes('h_n') ?? false,
     weights: referenceWeights(reference),
