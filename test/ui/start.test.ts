@@ -101,7 +101,7 @@ test('the bare address opens the examples with RNN Lab loaded; SIGTERM to npm st
   try {
     const page = await browser.context.newPage();
     await page.goto(started.address);
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sine.rnn.json' }).waitFor({ timeout: 120_000 });
+    await page.locator('.explorer-folders-view').getByRole('treeitem', { name: 'sine.rnn.json', exact: true }).waitFor({ timeout: 120_000 });
     await page.locator('.activitybar .action-label[aria-label^="RNN Lab"]').waitFor({ timeout: 60_000 });
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, '1-bare-address.png') });
