@@ -25,7 +25,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
     backend: config.get<BackendPreference>('backend', 'auto'),
     engine: config.get<TrainEngine>('engine', 'kernels'),
     pythonPath: config.get<string>('pythonPath', '').trim(),
-    maxParallelRuns: config.get<number | null>('maxParallelRuns', null) ?? undefined,
+    // `maxConcurrentRuns` is the setting's earlier name, kept for those who set it.
+    maxParallelRuns: config.get<number | null>('maxParallelRuns', null) ?? config.get<number | null>('maxConcurrentRuns', null) ?? undefined,
     codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
     workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', DEFAULT_MEMORY_LIMIT_MB)),
     maxSweepRuns: Math.max(1, config.get<number>('maxSweepRuns', DEFAULT_MAX_SWEEP_RUNS)),
