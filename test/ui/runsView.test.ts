@@ -158,6 +158,14 @@ test('New Experiment… proposes a free name, and names a CSV experiment after i
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'CSV series' }).click();
   await input.waitFor();
   const csv = join(vscode.workspace, 'data', 'seattle-weather.csv');
+  // The open dialog fills in its starting folder when it is ready; typed before that, the path would be appended to it.
+  await page.waitForFunction(
+    (selector) => (document.querySelector(selector) as HTMLInputElement | null)?.value.endsWith('/') ?? false,
+    '.quick-input-widget input.input',
+    {
+      timeout: 30_000,
+    },
+  );
   await input.fill(csv);
   // Enter once the dialog holds the typed path; again, as a person would, if the dialog was still busy and kept it.
   for (let attempt = 1; (await input.inputValue()) === csv; attempt++) {
