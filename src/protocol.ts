@@ -36,6 +36,16 @@ export interface TrainingJob {
 
 export const STOP_REQUESTED = 1;
 
+/**
+ * Why a training worker's `error` event ended its run, for the run's reason: out of memory (naming
+ * the limit and `knob`, the setting or flag that sets it) or a crash.
+ */
+export function trainingWorkerFailure(error: Error & { code?: string }, memoryLimitMb: number, knob: string): string {
+  return error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+    ? `the training worker ran out of memory (limit ${memoryLimitMb} MB, ${knob})`
+    : `the training worker crashed: ${error.message}`;
+}
+
 /** Host → worker, as `workerData`: sample text from a finished run's saved weights, then exit. */
 export interface GenerationJob {
   kind: 'generate';

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { TrainEvent } from '../engine/events';
 import { closeAbandonedRun } from '../engine/runs/abandonedRun';
 import type { RunExperimentResult } from '../engine/runExperiment';
-import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerReplyTo } from '../protocol';
+import { STOP_REQUESTED, trainingWorkerFailure, WorkerMessageType, type TrainingJob, type WorkerReplyTo } from '../protocol';
 
 /** How often the stop request is looked at, in milliseconds. */
 const STOP_POLL_MS = 100;
@@ -70,13 +70,7 @@ export function trainInWorker({ job, onRunCreated, onEvent, shouldStop }: Worker
           break;
       }
     });
-    worker.on('error', (error: Error & { code?: string }) =>
-      abandon(
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `the training worker ran out of memory (limit ${job.memoryLimitMb} MB, --memory-limit)`
-          : `the training worker crashed: ${error.message}`,
-      ),
-    );
+    worker.on('error', (error: Error & { code?: string }) => abandon(trainingWorkerFailure(error, job.memoryLimitMb, '--memory-limit')));
     worker.on('exit', (code) => abandon(`the training worker exited with code ${code}`));
   }).finally(() => {
     clearInterval(stopPoll);

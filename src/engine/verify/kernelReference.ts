@@ -3,7 +3,7 @@
  * given initial states and backward for loss = sum(output²) (+ sum(h_n²)), in PyTorch's layouts.
  */
 import { CELLS, gateCount } from '../model/cellDescriptions';
-import { directionCount, directionNames } from '../model/parameterLayout';
+import { directionCount, directionNames, layerOutputWidth, stateWidth } from '../model/parameterLayout';
 import type { ComputedQuantities, ReferenceProblem } from './problem';
 import { KernelStack, type DirectionCopies, type DirectionWeights, type InitialState } from '../kernels/kernelStack';
 import { KernelMemory, type KernelBuffer } from '../kernels/wasmKernels';
@@ -12,7 +12,8 @@ export function computeWithKernels(problem: ReferenceProblem): ComputedQuantitie
   const { cell, layers, inputSize, hidden: H, steps: T, batch: B } = problem;
   const G = gateCount(cell) * H;
   const D = directionCount(problem);
-  const P = problem.projSize > 0 ? problem.projSize : H;
+  const model = { hiddenSize: H, projSize: problem.projSize, bidirectional: problem.bidirectional };
+  const P = stateWidth(model);
   const hasCellState = CELLS[cell].hasCellState;
   const memory = new KernelMemory();
   const k = memory.kernels;
@@ -32,7 +33,7 @@ export function computeWithKernels(problem: ReferenceProblem): ComputedQuantitie
   const gradients: DirectionWeights[] = [];
   const directions = Array.from({ length: layers * D }, (_, i) => ({ l: Math.floor(i / D), d: i % D }));
   const namesOf = (l: number, d: number) => directionNames(problem, l, d === 1);
-  const widthOf = (l: number) => (l === 0 ? inputSize : D * P);
+  const widthOf = (l: number) => (l === 0 ? inputSize : layerOutputWidth(model));
   for (const { l, d } of directions) {
     const names = namesOf(l, d);
     const wih = filled(problem.weights[names.wih].data);
@@ -66,7 +67,7 @@ export function computeWithKernels(problem: ReferenceProblem): ComputedQuantitie
   const lengths = problem.lengths ? Int32Array.from(problem.lengths) : undefined;
   stack.forward(weights, B, false, lengths, initial);
 
-  const width = D * P;
+  const width = layerOutputWidth(model);
   const top = memory.floats({ pointer: stack.top, length: T * B * width }).slice();
   const output = batchMajor(memory, top, T, B, width);
   // h_n per direction: the final states [B, D*P] of each layer split by direction.

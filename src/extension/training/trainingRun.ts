@@ -14,7 +14,7 @@ import { RunFollower, type RunState } from '../../engine/runs/runFollower';
 import { isActiveStatus, type RunStatus } from '../../engine/runs/runStatus';
 import type { RunSummary, SweepGroup, SweepPoint } from '../../engine/runs/summary';
 import type { SweepRun } from '../../engine/spec/sweep';
-import { STOP_REQUESTED, WorkerMessageType, type TrainingJob, type WorkerReplyTo } from '../../protocol';
+import { STOP_REQUESTED, trainingWorkerFailure, WorkerMessageType, type TrainingJob, type WorkerReplyTo } from '../../protocol';
 
 export interface RunEnvironment {
   workerPath: string;
@@ -124,10 +124,7 @@ export class TrainingRun {
     this.worker = worker;
     worker.on('message', (message: WorkerReplyTo<TrainingJob>) => this.receive(message));
     worker.on('error', (error: Error & { code?: string }) => {
-      const reason =
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `the training worker ran out of memory (limit ${env.memoryLimitMb} MB, setting rnnLab.workerMemoryLimitMb)`
-          : `the training worker crashed: ${error.message}`;
+      const reason = trainingWorkerFailure(error, env.memoryLimitMb, 'setting rnnLab.workerMemoryLimitMb');
       env.log.error(`${this.name}: ${error.stack ?? error.message}`);
       this.abandon('failed', reason);
     });
