@@ -70,6 +70,12 @@ export function stepMasks(lengths: ArrayLike<number>, steps: number): tf.Tensor2
   );
 }
 
+/** The input side of every gate for the rows of `input`: x W_ih^T (+ b_ih), [rows, G*H]. */
+export function inputGates(input: tf.Tensor2D, params: LayerParams): tf.Tensor2D {
+  const product: tf.Tensor2D = tf.matMul(input, params.wihT);
+  return params.bih ? (tf.add(product, params.bih) as tf.Tensor2D) : product;
+}
+
 /** mask ⊙ next + (1 - mask) ⊙ previous. */
 function keepWhereMasked(mask: tf.Tensor2D, next: tf.Tensor2D, previous: tf.Tensor2D): tf.Tensor2D {
   return tf.add(previous, tf.mul(mask, tf.sub(next, previous))) as tf.Tensor2D;
@@ -90,8 +96,7 @@ export function layerForward(
   const steps = input.shape[0] / batch;
   const reverse = options.reverse ?? false;
   const masks = options.masks;
-  const product: tf.Tensor2D = tf.matMul(input, params.wihT);
-  const stepGates = splitSteps(params.bih ? (tf.add(product, params.bih) as tf.Tensor2D) : product, steps);
+  const stepGates = splitSteps(inputGates(input, params), steps);
   const records: StepRecord[] = [];
   const states: CellState[] = [];
   const outputs: tf.Tensor2D[] = new Array(steps);

@@ -17,7 +17,7 @@ import { directionParams, disposeAll, fromStateDict, gradientMap, headParams, op
 import { scoped } from './scoped';
 import { toTimeMajor } from './timeMajor';
 import { finalStateGradients, stackBackward, stackForward, zeroStates, type StackBackward, type StackForward } from './recurrentStack';
-import { processingOrder, stepMasks, type LayerParams } from './recurrentLayer';
+import { inputGates, processingOrder, stepMasks, type LayerParams } from './recurrentLayer';
 import type { Batch, EngineConfig, EvaluationResult, ProbeResult, SequenceModel, StateDict, StepResult, TrainingState } from './types';
 
 interface Pass {
@@ -141,9 +141,7 @@ class TfjsEngine implements SequenceModel {
           let x = this.encodeTokens(Int32Array.of(token), 1);
           const previous = states;
           states = this.layers().map((params, k) => {
-            const product: tf.Tensor2D = tf.matMul(x, params.wihT);
-            const inputGates = params.bih ? (tf.add(product, params.bih) as tf.Tensor2D) : product;
-            const record = this.cell.step(inputGates, previous[k], params);
+            const record = this.cell.step(inputGates(x, params), previous[k], params);
             x = record.state.h;
             return { h: tf.keep(record.state.h), c: record.state.c && tf.keep(record.state.c) };
           });
