@@ -27,7 +27,7 @@ function copyWasmBinaries() {
   for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
     cpSync(join(wasmDist, file), join(outdir, file));
   }
-  cpSync(join('src', 'engine', 'kernels', 'kernels.wasm'), join(outdir, 'kernels.wasm'));
+  for (const file of ['kernels.wasm', 'kernels-relaxed.wasm']) cpSync(join('src', 'engine', 'kernels', file), join(outdir, file));
 }
 
 /**

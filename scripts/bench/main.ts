@@ -1,12 +1,16 @@
 /**
- * `npm run bench`: training throughput (steps/s) of our engine (the WebAssembly kernels)
+ * `npm run bench`: training throughput (steps/s and GFLOP/s) of our engine (the WebAssembly kernels)
  * against our tfjs-ops reference engine and tf.layers on the same tfjs backend and, when it
  * is installed, PyTorch on the CPU with the same thread count, and the pytorch engine (`--engine pytorch`,
- * Python's start included). Prints a Markdown table and
- * writes every number to a JSON file.
+ * Python's start included), on the workloads W1–W4 (workloads.ts). Each thread count starts with the
+ * machine's sgemm peak (torch.mm and our gemm on 1024×1024 matrices). Prints a Markdown table per
+ * thread count and writes every number to a JSON file.
  *
- * Options: --rounds N, --seconds S (per round), --warmup S, --only W1,W3, --cells rnn,lstm,
- * --impls ours,reference,layers,torch,pytorch-engine, --backend wasm|cpu, --json FILE, --quick (a short smoke test);
+ * Options: --rounds N, --seconds S (per round), --warmup S, --only W1,W3,W4, --cells rnn,lstm (W4 has
+ * lstm and gru only), --impls ours,reference,layers,torch,pytorch-engine, --backend wasm|cpu,
+ * --threads N or a list 1,2 (ours' and PyTorch's threads, default 1: the whole case loop runs once per
+ * count, PyTorch restarted for each; the reference and tf.layers keep the tfjs backend's threads),
+ * --json FILE, --quick (a short smoke test);
  * --doctor measures the training doctor's cost on the shipped examples instead (--only names examples).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,11 +24,23 @@ import type { CellType } from '../../src/engine/spec/types';
 import { layersImplementation } from './layers';
 import { measureCase, type CaseResult, type Implementation, type MethodOptions } from './method';
 import { oursImplementation, referenceImplementation } from './ours';
-import { cpuModel, environmentHeader, memorySummary, optionCosts, optionCostTable, resultsTable, tensorSummary, type Environment } from './report';
+import { measurePeak, type Peak } from './peak';
+import {
+  cpuModel,
+  environmentHeader,
+  memorySummary,
+  optionCosts,
+  optionCostTable,
+  peakLine,
+  resultsTable,
+  tensorSummary,
+  threadsLabel,
+  type Environment,
+} from './report';
 import { pytorchEngineImplementation } from './pytorchEngine';
-import { startTorch } from './torch';
+import { startTorch, type TorchAvailability } from './torch';
 import { findTorchPython } from '../../src/engine/pytorch/python';
-import { CELLS, makeBatch, runsWorkload, WORKLOADS } from './workloads';
+import { CELLS, makeBatch, runsWorkload, trainsCell, WORKLOADS, type Workload } from './workloads';
 
 const BATCH_SEED = 7;
 
@@ -37,6 +53,7 @@ const { values: flags } = parseArgs({
     cells: { type: 'string' },
     impls: { type: 'string', default: 'ours,reference,layers,torch,pytorch-engine' },
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string', default: '1' },
     json: { type: 'string', default: 'bench-results.json' },
     quick: { type: 'boolean', default: false },
     doctor: { type: 'boolean', default: false },
@@ -61,6 +78,13 @@ function positive(value: string | undefined, fallback: number, option: string): 
   return number;
 }
 
+/** `--threads`: one positive integer or a comma-separated list, each counted once. */
+function threadCounts(value: string): number[] {
+  const counts = value.split(',').map((item) => Number(item.trim()));
+  if (counts.some((count) => !Number.isInteger(count) || count < 1)) throw new Error(`--threads takes positive integers separated by commas, got ${value}`);
+  return [...new Set(counts)];
+}
+
 async function main(): Promise<void> {
   if (flags.doctor) {
     const costs = await measureDoctorCost(Math.round(positive(flags.rounds, flags.quick ? 1 : 3, 'rounds')), flags.only?.split(','));
@@ -81,21 +105,19 @@ async function main(): Promise<void> {
     'only',
   ).map((id) => WORKLOADS.find((w) => w.id === id)!);
   const cells = list(flags.cells, CELLS, 'cells') as CellType[];
+  const plan = workloads.flatMap((workload) => cells.filter((cell) => trainsCell(workload, cell)).map((cell) => ({ workload, cell })));
   const wanted = list(flags.impls, ['ours', 'reference', 'layers', 'torch', 'pytorch-engine'], 'impls');
+  const threadList = threadCounts(flags.threads);
 
   const backend = await initBackend(flags.backend);
-  // The wasm backend runs on one thread in Node unless built and served for workers; the cpu backend always does.
-  const threads = backend.backend === 'wasm' ? getThreadsCount() : 1;
-  const torch = wanted.includes('torch') ? await startTorch(threads) : { note: 'PyTorch not requested' };
-
-  const implementations: Implementation[] = [];
-  if (wanted.includes('ours')) implementations.push(oursImplementation);
-  if (wanted.includes('reference')) implementations.push(referenceImplementation);
-  if (wanted.includes('layers')) implementations.push(layersImplementation);
-  if ('implementation' in torch) implementations.push(torch.implementation);
   const enginePython = wanted.includes('pytorch-engine') ? findTorchPython() : undefined;
-  if (enginePython) implementations.push(pytorchEngineImplementation(enginePython.python, threads));
-  else if (wanted.includes('pytorch-engine')) console.log('pytorch-engine: no Python with torch (python3, /usr/bin/python3); left out');
+  if (wanted.includes('pytorch-engine') && !enginePython) console.log('pytorch-engine: no Python with torch (python3, /usr/bin/python3); left out');
+  const startWanted = async (threads: number): Promise<TorchAvailability> =>
+    wanted.includes('torch') ? startTorch(threads) : { note: 'PyTorch not requested' };
+  const close = (torch: TorchAvailability) => {
+    if ('close' in torch) torch.close();
+  };
+  let torch = await startWanted(threadList[0]);
 
   const environment: Environment = {
     cpu: cpuModel(),
@@ -104,43 +126,60 @@ async function main(): Promise<void> {
     tfjs: {
       version: tf.version_core,
       backend: backend.backend,
-      threads,
+      // The wasm backend runs on one thread in Node unless built and served for workers; the cpu backend always does.
+      threads: backend.backend === 'wasm' ? getThreadsCount() : 1,
       ...(backend.backend === 'wasm' ? { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') } : {}),
       ...(backend.note ? { note: backend.note } : {}),
     },
     torch: 'info' in torch ? torch.info : { note: torch.note },
+    threads: threadList,
   };
   console.log(environmentHeader(environment));
-  const perCase = implementations.length * (method.warmupSeconds + method.rounds * method.seconds);
-  console.log(
-    `\n${workloads.length * cells.length} cases × ${implementations.map((i) => i.label).join(', ')}: ` +
-      `at least ${Math.ceil((workloads.length * cells.length * perCase) / 60)} min ` +
-      `(${method.warmupSeconds} s warm-up, ${method.rounds} × ${method.seconds} s rounds each)\n`,
-  );
 
+  const peaks: Peak[] = [];
   const cases: CaseResult[] = [];
   try {
-    for (const workload of workloads) {
-      const batch = makeBatch(workload, BATCH_SEED);
-      for (const cell of cells) {
-        const runners = implementations.filter((implementation) => runsWorkload(implementation.id, workload));
-        if (runners.length === 0) continue;
-        const result = await measureCase(runners, workload, cell, batch, method);
+    for (const [index, threads] of threadList.entries()) {
+      if (index > 0) {
+        close(torch);
+        torch = await startWanted(threads);
+      }
+      const implementations: Implementation[] = [];
+      if (wanted.includes('ours')) implementations.push(oursImplementation(threads));
+      if (wanted.includes('reference')) implementations.push(referenceImplementation);
+      if (wanted.includes('layers')) implementations.push(layersImplementation);
+      if ('implementation' in torch) implementations.push(torch.implementation);
+      if (enginePython) implementations.push(pytorchEngineImplementation(enginePython.python, threads));
+      const runners = (workload: Workload) => implementations.filter((implementation) => runsWorkload(implementation.id, workload));
+
+      const peak = await measurePeak(threads, torch, method.seconds);
+      peaks.push(peak);
+      const measured = plan.filter(({ workload }) => runners(workload).length > 0);
+      const runs = measured.reduce((sum, { workload }) => sum + runners(workload).length, 0);
+      console.log(
+        `\n${peakLine(peak)}\n${measured.length} cases × ${implementations.map((i) => i.label).join(', ')}: ` +
+          `at least ${Math.ceil((runs * (method.warmupSeconds + method.rounds * method.seconds)) / 60)} min ` +
+          `(${method.warmupSeconds} s warm-up, ${method.rounds} × ${method.seconds} s rounds each)\n`,
+      );
+      for (const { workload, cell } of measured) {
+        const result = await measureCase(runners(workload), workload, cell, makeBatch(workload, BATCH_SEED), method, threads);
         cases.push(result);
         const rates = result.implementations.map((r) => `${r.id} ${r.stepsPerSecond.median.toFixed(1)}`).join(', ');
-        console.log(`${workload.id} ${cell}: ${rates} steps/s`);
+        console.log(`${workload.id} ${cell}, ${threadsLabel(threads)}: ${rates} steps/s`);
       }
     }
   } finally {
-    if ('close' in torch) torch.close();
+    close(torch);
   }
 
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const costs = optionCosts(cases);
-  console.log(
-    `\n${environmentHeader(environment)}\n\n${resultsTable(cases)}\n\n${optionCostTable(costs)}\n\n${tensorSummary(cases)}\n${memorySummary(cases, peakRss)}`,
-  );
-  writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), environment, method, cases, optionCosts: costs }, null, 2) + '\n');
+  const sections = peaks.map((peak) => {
+    const own = (entry: { threads: number }) => entry.threads === peak.threads;
+    return [peakLine(peak), resultsTable(cases.filter(own), peak), optionCostTable(costs.filter(own))].filter(Boolean).join('\n\n');
+  });
+  console.log(`\n${environmentHeader(environment)}\n\n${sections.join('\n\n')}\n\n${tensorSummary(cases)}\n${memorySummary(cases, peakRss)}`);
+  writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), environment, method, peak: peaks, cases, optionCosts: costs }, null, 2) + '\n');
   console.log(`\nWrote ${flags.json}`);
 }
 

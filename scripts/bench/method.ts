@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellType } from '../../src/engine/spec/types';
+import { gflopsPerSecond, stepFlops } from './flops';
 import type { Workload, WorkloadBatch } from './workloads';
 
 export interface RoundTiming {
@@ -52,6 +53,8 @@ export interface ImplementationResult {
   id: string;
   rounds: RoundTiming[];
   stepsPerSecond: Spread;
+  /** Achieved GFLOP/s at the median steps/s (`CaseResult.flopsPerStep`). */
+  gflops: number;
   /** Loss after the warm-up and after the last round: it should go down on a fixed batch. */
   loss: { afterWarmup: number; afterRounds: number };
   /** tf.memory().numTensors growth over all timed rounds (tfjs implementations); 0 means no per-step leak. */
@@ -63,6 +66,10 @@ export interface ImplementationResult {
 export interface CaseResult {
   workload: string;
   cell: CellType;
+  /** The thread count ours and PyTorch were started with (`--threads`). */
+  threads: number;
+  /** The matrix products' floating-point operations in one step (see flops.ts). */
+  flopsPerStep: number;
   implementations: ImplementationResult[];
   /** tf.memory().numTensors before setting the models up and after disposing them. */
   tensors: { before: number; after: number };
@@ -88,13 +95,14 @@ export function spread(values: number[]): Spread {
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-/** Measures every implementation on one workload and cell. */
+/** Measures every implementation on one workload and cell; `threads` is recorded with the result. */
 export async function measureCase(
   implementations: Implementation[],
   workload: Workload,
   cell: CellType,
   batch: WorkloadBatch,
   options: MethodOptions,
+  threads: number,
 ): Promise<CaseResult> {
   const before = tf.memory().numTensors;
   const trainers: Trainer[] = [];
@@ -120,18 +128,21 @@ export async function measureCase(
     }
   }
 
+  const flopsPerStep = stepFlops(workload, cell);
   const results = implementations.map((implementation, index): ImplementationResult => {
     const afterWarmup = memoryAfterWarmup[index];
     const afterRounds = trainers[index].memoryBytes?.();
+    const stepsPerSecond = spread(rounds[index].map((r) => r.steps / r.seconds));
     return {
       id: implementation.id,
       rounds: rounds[index],
-      stepsPerSecond: spread(rounds[index].map((r) => r.steps / r.seconds)),
+      stepsPerSecond,
+      gflops: gflopsPerSecond(flopsPerStep, stepsPerSecond.median),
       loss: { afterWarmup: lossAfterWarmup[index], afterRounds: trainers[index].lastLoss() },
       ...(implementation.usesTfjs ? { tensorGrowth: tensorGrowth[index] } : {}),
       ...(afterWarmup !== undefined && afterRounds !== undefined ? { memoryBytes: { afterWarmup, afterRounds } } : {}),
     };
   });
   for (const trainer of trainers) await trainer.dispose();
-  return { workload: workload.id, cell, implementations: results, tensors: { before, after: tf.memory().numTensors } };
+  return { workload: workload.id, cell, threads, flopsPerStep, implementations: results, tensors: { before, after: tf.memory().numTensors } };
 }

@@ -75,5 +75,9 @@ function engineImplementation(id: string, label: string, create: (config: Engine
   };
 }
 
-export const oursImplementation = engineImplementation('ours', 'ours (kernels)', createKernelEngine);
+/** The kernels with `threads` threads for their large products. */
+export function oursImplementation(threads: number): Implementation {
+  return engineImplementation('ours', 'ours (kernels)', (config) => createKernelEngine({ ...config, threads }));
+}
+
 export const referenceImplementation = engineImplementation('reference', 'reference (tfjs ops)', createTfjsEngine);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { CaseResult, ImplementationResult, Spread } from './method';
+import { PEAK_SIZE, type Peak } from './peak';
 import type { TorchInfo } from './torch';
 import { WORKLOADS } from './workloads';
 
@@ -9,9 +10,12 @@ export interface Environment {
   cpu: string;
   cores: number;
   node: string;
+  /** The tfjs backend of the reference and tf.layers, with its own thread count. */
   tfjs: { version: string; backend: string; threads: number; simd?: boolean; note?: string };
-  /** PyTorch's interpreter details, or why it was skipped. */
+  /** PyTorch's interpreter details (as started for the first thread count), or why it was skipped. */
   torch: TorchInfo | { note: string };
+  /** The thread counts ours and PyTorch ran with (`--threads`), each for the whole case loop. */
+  threads: number[];
 }
 
 /** The CPU model as /proc/cpuinfo names it (falling back to what Node reports). */
@@ -29,7 +33,7 @@ function describeTorch(torch: Environment['torch']): string {
   if ('note' in torch) return torch.note;
   const { blas } = torch;
   const loaded = blas.loaded.length > 0 ? blas.loaded.join(', ') : 'no BLAS library found loaded';
-  return `PyTorch ${torch.torch} (Python ${torch.python}), ${torch.threads} thread(s), BLAS: ${blas.library} (BLAS_INFO=${blas.configBlas}; loaded ${loaded})`;
+  return `PyTorch ${torch.torch} (Python ${torch.python}), BLAS: ${blas.library} (BLAS_INFO=${blas.configBlas}; loaded ${loaded})`;
 }
 
 export function environmentHeader(environment: Environment): string {
@@ -39,7 +43,25 @@ export function environmentHeader(environment: Environment): string {
     `- Machine: ${environment.cpu}, ${environment.cores} cores`,
     `- Node ${environment.node}, tfjs ${tfjs.version}, backend ${backend}${tfjs.note ? ` (${tfjs.note})` : ''}`,
     `- ${describeTorch(environment.torch)}`,
+    `- ours and PyTorch on ${environment.threads.map(threadsLabel).join(', then ')} (--threads)`,
   ].join('\n');
+}
+
+export function threadsLabel(threads: number): string {
+  return threads === 1 ? '1 thread' : `${threads} threads`;
+}
+
+function formatGflops(gflops: number | undefined): string {
+  return gflops === undefined ? '—' : gflops.toFixed(gflops < 10 ? 2 : 1);
+}
+
+/** The heading of one thread count's results: the sgemm peak the table's percentages are of. */
+export function peakLine(peak: Peak): string {
+  const rate = (gflops: number | undefined, missing: string) => (gflops === undefined ? `— (${missing})` : `${formatGflops(gflops)} GFLOP/s`);
+  return (
+    `${threadsLabel(peak.threads)}: sgemm peak (${PEAK_SIZE}×${PEAK_SIZE} float32) torch.mm ${rate(peak.torchMm, 'no PyTorch')}, ` +
+    `ours gemm ${rate(peak.oursGemm, 'measured at 1 thread only')}`
+  );
 }
 
 function formatRate(spread: Spread): string {
@@ -51,15 +73,20 @@ function ratio(ours: ImplementationResult | undefined, other: ImplementationResu
   return ours && other ? `${(ours.stepsPerSecond.median / other.stepsPerSecond.median).toFixed(2)}×` : '—';
 }
 
-/** Workload × cell rows: median steps/s with the min–max across rounds, and our speed relative to each reference. */
-export function resultsTable(cases: CaseResult[]): string {
+/**
+ * Workload × cell rows of one thread count: median steps/s with the min–max across rounds, our speed relative to
+ * each reference, and the GFLOP/s of ours and PyTorch, also as a percentage of that thread count's torch.mm peak.
+ */
+export function resultsTable(cases: CaseResult[], peak?: Peak): string {
   // The pytorch engine's column only where it was measured (`--impls` with pytorch-engine and torch installed).
   const engine = cases.some((result) => result.implementations.some((r) => r.id === 'pytorch-engine'));
   const lines = [
     '| Workload | Cell | ours steps/s | reference steps/s | tf.layers steps/s | PyTorch steps/s | ' +
-      `${engine ? 'pytorch-engine steps/s | ' : ''}ours/reference | ours/tf.layers | ours/PyTorch |`,
-    `| --- | --- | ---: | ---: | ---: | ---: | ${engine ? '---: | ' : ''}---: | ---: | ---: |`,
+      `${engine ? 'pytorch-engine steps/s | ' : ''}ours/reference | ours/tf.layers | ours/PyTorch | ` +
+      'ours GFLOP/s | PyTorch GFLOP/s | ours % of torch.mm | PyTorch % of torch.mm |',
+    `| --- | --- | ---: | ---: | ---: | ---: | ${engine ? '---: | ' : ''}---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
+  const percent = (r: ImplementationResult | undefined) => (r && peak?.torchMm !== undefined ? `${((100 * r.gflops) / peak.torchMm).toFixed(1)}%` : '—');
   for (const result of cases) {
     const find = (id: string) => result.implementations.find((r) => r.id === id);
     const [ours, reference, layers, torch] = [find('ours'), find('reference'), find('layers'), find('torch')];
@@ -68,7 +95,8 @@ export function resultsTable(cases: CaseResult[]): string {
     lines.push(
       `| ${result.workload} ${workload?.name ?? ''} | ${result.cell} | ${rate(ours)} | ${rate(reference)} | ${rate(layers)} | ${rate(torch)} | ` +
         (engine ? `${rate(find('pytorch-engine'))} | ` : '') +
-        `${ratio(ours, reference)} | ${ratio(ours, layers)} | ${ratio(ours, torch)} |`,
+        `${ratio(ours, reference)} | ${ratio(ours, layers)} | ${ratio(ours, torch)} | ` +
+        `${formatGflops(ours?.gflops)} | ${formatGflops(torch?.gflops)} | ${percent(ours)} | ${percent(torch)} |`,
     );
   }
   return lines.join('\n');
@@ -79,6 +107,7 @@ export interface OptionCost {
   workload: string;
   base: string;
   cell: string;
+  threads: number;
   /** Implementation id → slowdown, for those measured on both. */
   slowdown: Record<string, number>;
 }
@@ -87,14 +116,14 @@ export function optionCosts(cases: CaseResult[]): OptionCost[] {
   const costs: OptionCost[] = [];
   for (const result of cases) {
     const base = WORKLOADS.find((w) => w.id === result.workload)?.variant?.base;
-    const plain = cases.find((other) => other.workload === base && other.cell === result.cell);
+    const plain = cases.find((other) => other.workload === base && other.cell === result.cell && other.threads === result.threads);
     if (!base || !plain) continue;
     const slowdown: Record<string, number> = {};
     for (const implementation of result.implementations) {
       const reference = plain.implementations.find((r) => r.id === implementation.id);
       if (reference) slowdown[implementation.id] = reference.stepsPerSecond.median / implementation.stepsPerSecond.median;
     }
-    costs.push({ workload: result.workload, base, cell: result.cell, slowdown });
+    costs.push({ workload: result.workload, base, cell: result.cell, threads: result.threads, slowdown });
   }
   return costs;
 }
@@ -122,7 +151,8 @@ export function memorySummary(cases: CaseResult[], peakRssBytes?: number): strin
       const growth = memory.afterRounds - memory.afterWarmup;
       lines.push(
         `- ${result.workload} ${result.cell} ${implementation.id}: ${megabytes(memory.afterRounds)}` +
-          (growth === 0 ? ', no growth during rounds' : `, grew by ${megabytes(growth)} during rounds`),
+          (growth === 0 ? ', no growth during rounds' : `, grew by ${megabytes(growth)} during rounds`) +
+          ` (${threadsLabel(result.threads)})`,
       );
     }
   }

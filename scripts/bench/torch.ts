@@ -17,7 +17,15 @@ export interface TorchInfo {
   blas: { library: string; configBlas: string; configLapack: string; loaded: string[] };
 }
 
-export type TorchAvailability = { implementation: Implementation; info: TorchInfo; close(): void } | { note: string };
+export type TorchAvailability =
+  | {
+      implementation: Implementation;
+      info: TorchInfo;
+      /** `torch.mm` of two random `size`×`size` float32 matrices, timed for at least `seconds`. */
+      peak(size: number, seconds: number): Promise<RoundTiming>;
+      close(): void;
+    }
+  | { note: string };
 
 /**
  * Interpreters to try in order: `python3` from PATH, then the system one, where a Linux
@@ -61,8 +69,11 @@ class TorchProcess {
 }
 
 async function start(python: string, threads: number): Promise<{ process: TorchProcess; info: TorchInfo } | { note: string }> {
-  // Keep BLAS and OpenMP pools to the same thread count as torch.set_num_threads.
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  // Keep BLAS and OpenMP pools to the same thread count as torch.set_num_threads. Passive waiting:
+  // OpenMP's and OpenBLAS's threads spinning for each other on as many cores as threads make
+  // PyTorch several times slower at 2 threads than at 1 on a 2-core machine (measured: W3 LSTM 6–14
+  // against 30 steps/s); sleeping between parallel regions brings it back to its 1-thread speed.
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE' };
   const child = spawn(python, [SCRIPT, String(threads)], { env });
   const spawnError = new Promise<{ note: string }>((resolve) => child.on('error', (error) => resolve({ note: `${python}: ${error.message}` })));
   const torchProcess = new TorchProcess(child);
@@ -112,7 +123,12 @@ export async function startTorch(threads: number, pythons: string[] = DEFAULT_PY
         };
       },
     };
-    return { implementation, info, close: () => torchProcess.close() };
+    return {
+      implementation,
+      info,
+      peak: (size, seconds) => torchProcess.request<RoundTiming>({ cmd: 'peak', size, seconds }),
+      close: () => torchProcess.close(),
+    };
   }
   return { note: `PyTorch skipped (${notes.join('; ')})` };
 }

@@ -5,6 +5,7 @@ timed rounds with the tfjs implementations in the same run:
 
   -> {"cmd": "setup", "workload": {...}, "module": "LSTM", "batch": {...}}   <- {"ok": true, "parameters": N}
   -> {"cmd": "run", "seconds": 1.5, "minSteps": 2}                        <- {"steps": N, "seconds": S, "loss": L}
+  -> {"cmd": "peak", "size": 1024, "seconds": 1.0}                        <- {"steps": N, "seconds": S}
   -> {"cmd": "quit"}
 
 The first line it prints describes the interpreter, or says why PyTorch cannot be used:
@@ -122,6 +123,22 @@ class Trainer:
         return {"steps": steps, "seconds": elapsed, "loss": self.loss}
 
 
+def mm_peak(torch, size, seconds):
+    """N products torch.mm(a, b) of random size×size float32 matrices in S seconds (at least one), after an
+    untimed one that starts the thread pool: 2·size³·N/S FLOP/s."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    out = torch.empty(size, size)
+    torch.mm(a, b, out=out)
+    start = time.perf_counter()
+    steps = 0
+    elapsed = 0.0
+    while steps < 1 or elapsed < seconds:
+        torch.mm(a, b, out=out)
+        steps += 1
+        elapsed = time.perf_counter() - start
+    return {"steps": steps, "seconds": elapsed}
+
+
 def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     try:
@@ -149,6 +166,8 @@ def main():
             reply({"ok": True, "parameters": trainer.parameter_count})
         elif request["cmd"] == "run":
             reply(trainer.run(request["seconds"], request["minSteps"]))
+        elif request["cmd"] == "peak":
+            reply(mm_peak(torch, request["size"], request["seconds"]))
         elif request["cmd"] == "quit":
             return
 

@@ -59,10 +59,13 @@ export const BROWSER_REQUIREMENTS: SystemRequirement[] = [
   },
 ];
 
-/** What rebuilding the compute kernels needs: the unit tests check that kernels.wasm is the build of kernels.c. */
+/**
+ * What rebuilding the compute kernels needs: the unit tests check that both kernel binaries are
+ * the builds of kernels.c. Clang 16 is the first with relaxed SIMD's final instructions.
+ */
 export const KERNEL_BUILD_REQUIREMENTS: SystemRequirement[] = [
-  { aptPackage: 'clang', purpose: 'compiling the compute kernels (src/engine/kernels/kernels.c) to WebAssembly', isPresent: onPath('clang') },
-  { aptPackage: 'lld', purpose: 'linking the compute kernels (wasm-ld)', isPresent: onPath('wasm-ld') },
+  { aptPackage: 'clang-16', purpose: 'compiling the compute kernels (src/engine/kernels/kernels.c) to WebAssembly', isPresent: onPath('clang-16') },
+  { aptPackage: 'lld-16', purpose: 'linking the compute kernels (wasm-ld-16)', isPresent: onPath('wasm-ld-16') },
 ];
 
 /**

@@ -43,23 +43,29 @@ function caseResult(rates: Record<string, number>, tensors = { before: 0, after:
   return {
     workload: 'W2',
     cell: 'gru',
+    threads: 1,
+    flopsPerStep: 1e8,
     tensors,
     implementations: Object.entries(rates).map(([id, rate]) => ({
       id,
       rounds: [{ steps: rate, seconds: 1 }],
       stepsPerSecond: { median: rate, min: rate - 1, max: rate + 1 },
+      gflops: rate / 10,
       loss: { afterWarmup: 1, afterRounds: 0.5 },
       tensorGrowth: growth,
     })),
   };
 }
 
-test('resultsTable shows each rate with its spread and our speed relative to each reference', () => {
-  const table = resultsTable([caseResult({ ours: 30, reference: 6, layers: 10, torch: 60 })]);
+test('resultsTable shows each rate with its spread, our speed relative to each reference, and GFLOP/s against the torch.mm peak', () => {
+  const table = resultsTable([caseResult({ ours: 30, reference: 6, layers: 10, torch: 60 })], { threads: 1, torchMm: 120 });
   const row = table.split('\n')[2];
-  assert.equal(row, '| W2 adding | gru | 30.0 (29.0–31.0) | 6.0 (5.0–7.0) | 10.0 (9.0–11.0) | 60.0 (59.0–61.0) | 5.00× | 3.00× | 0.50× |');
+  assert.equal(
+    row,
+    '| W2 adding | gru | 30.0 (29.0–31.0) | 6.0 (5.0–7.0) | 10.0 (9.0–11.0) | 60.0 (59.0–61.0) | 5.00× | 3.00× | 0.50× | 3.00 | 6.00 | 2.5% | 5.0% |',
+  );
   const withoutTorch = resultsTable([caseResult({ ours: 30, layers: 10 })]).split('\n')[2];
-  assert.match(withoutTorch, /\| — \| — \| 3\.00× \| — \|$/);
+  assert.match(withoutTorch, /\| — \| — \| 3\.00× \| — \| 3\.00 \| — \| — \| — \|$/);
 });
 
 test('resultsTable adds the pytorch-engine column only where it was measured', () => {
@@ -124,7 +130,7 @@ test('optionCosts compares each variant with the plain layer of the same cell, p
   const bidirectional = { ...caseResult({ ours: 15, torch: 20 }), workload: 'W2-bi' };
   const otherCell = { ...caseResult({ ours: 1 }), workload: 'W2-packed', cell: 'lstm' as const };
   const costs = optionCosts([plain, bidirectional, otherCell]);
-  assert.deepEqual(costs, [{ workload: 'W2-bi', base: 'W2', cell: 'gru', slowdown: { ours: 2, torch: 3 } }]);
+  assert.deepEqual(costs, [{ workload: 'W2-bi', base: 'W2', cell: 'gru', threads: 1, slowdown: { ours: 2, torch: 3 } }]);
   assert.equal(optionCostTable(costs).split('\n')[2], '| W2-bi adding, bidirectional (vs W2) | gru | 2.00× | 3.00× |');
   assert.equal(optionCostTable([]), '');
 });

@@ -173,7 +173,7 @@ describe('the memory limit bounds a run', () => {
 
 describe('the kernels allocator', () => {
   test('hands out offsets past 2 GiB (no negative offsets) and the kernels compute there', () => {
-    const memory = new KernelMemory(3 * 1024 * MB);
+    const memory = new KernelMemory({ maximumBytes: 3 * 1024 * MB });
     // Memory never handed out is not touched, so this costs address space, not resident memory.
     memory.allocate((2 * 1024 * MB) / 4);
     const a = memory.allocate(4);
@@ -188,7 +188,7 @@ describe('the kernels allocator', () => {
   });
 
   test('refuses cleanly past its maximum, which the WebAssembly memory also has', () => {
-    const memory = new KernelMemory(8 * MB);
+    const memory = new KernelMemory({ maximumBytes: 8 * MB });
     memory.allocate((6 * MB) / 4);
     assert.throws(
       () => memory.allocate((4 * MB) / 4),
@@ -198,7 +198,7 @@ describe('the kernels allocator', () => {
   });
 
   test('clears reused memory but never touches memory it has not handed out', () => {
-    const memory = new KernelMemory(16 * MB);
+    const memory = new KernelMemory({ maximumBytes: 16 * MB });
     const mark = memory.mark;
     memory.floats(memory.allocate(8)).fill(7);
     memory.release(mark);

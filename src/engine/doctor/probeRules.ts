@@ -5,7 +5,7 @@
 import { formatFigure, formatShare, scaledRate } from './format';
 import type { RunSignals } from './signals';
 import { THRESHOLDS } from './thresholds';
-import type { RuleMoment } from './trainingRules';
+import { median, type RuleMoment } from './trainingRules';
 import type { Finding } from './types';
 
 export function vanishingGradients(s: RunSignals, moment: RuleMoment): Finding | undefined {
@@ -15,21 +15,25 @@ export function vanishingGradients(s: RunSignals, moment: RuleMoment): Finding |
   const flow = probe?.gradient;
   const baseline = s.baseline;
   const best = s.bestValidation;
-  if (!probe || !flow || baseline === undefined || !(flow.ratio < THRESHOLDS.vanishingRatio)) return undefined;
+  const recent = s.probes.slice(-THRESHOLDS.vanishingProbes).filter((p) => p.gradient);
+  const ratios = recent.map((p) => p.gradient!.ratio);
+  const typical = median(ratios);
+  if (!probe || !flow || baseline === undefined || !(typical < THRESHOLDS.vanishingRatio)) return undefined;
   // Gradients that fade over steps the task does not need are no problem: the run learns.
   if (best && best.loss < baseline * THRESHOLDS.noBetterThanBaseline) return undefined;
   const steps = flow.norms.length;
   const cell = s.spec.model.cell;
-  const ratio = flow.ratio === 0 ? '0 (vanished below float32)' : formatFigure(flow.ratio);
+  const ratio = typical === 0 ? '0 (vanished below float32)' : formatFigure(typical);
+  const over = recent.length > 1 ? ` (the median of epochs ${recent[0].epoch}–${probe.epoch})` : ` at epoch ${probe.epoch}`;
   return {
     code: 'vanishing-gradients',
     severity: 'warning',
     epoch: probe.epoch,
     path: 'model.cell',
     message:
-      `Vanishing gradient: ‖∂L/∂h_1‖/‖∂L/∂h_${steps}‖ = ${ratio} at epoch ${probe.epoch} — ` +
+      `Vanishing gradient: ‖∂L/∂h_1‖/‖∂L/∂h_${steps}‖ = ${ratio}${over} — ` +
       `${cell === 'rnn' ? 'an RNN' : `a ${cell.toUpperCase()}`} cannot carry this dependency.`,
-    evidence: { ratio: flow.ratio, layer: flow.layer + 1, steps, first: flow.norms[0], last: flow.norms[steps - 1], gradientNorms: flow.norms, baseline },
+    evidence: { ratio: typical, ratios, layer: flow.layer + 1, steps, first: flow.norms[0], last: flow.norms[steps - 1], gradientNorms: flow.norms, baseline },
     fixes: cell === 'lstm' ? [] : [{ path: 'model.cell', value: 'lstm', label: 'Use an LSTM: model.cell "lstm"' }],
   };
 }

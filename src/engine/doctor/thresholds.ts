@@ -13,6 +13,11 @@ export const THRESHOLDS = {
   vanishingRatio: 1e-6,
   /** … judged live from this many epochs on (a forecast that learns is still at its baseline after its first), else at the run's end. */
   vanishingMinEpochs: 3,
+  /**
+   * … on the median ratio of the last this many probes: one probe's samples and weights can swing
+   * an RNN's ratio by seven orders of magnitude from one epoch to the next (measured: 4e-11 … 9e-4).
+   */
+  vanishingProbes: 3,
   /** Validation "clearly below the baseline" is below this fraction of it. */
   clearlyBelowBaseline: 0.9,
   /** The best validation loss above this fraction of the baseline is no better than it ("within a few percent"). */

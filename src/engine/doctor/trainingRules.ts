@@ -29,7 +29,7 @@ export function growthPastStart(loss: number, start: number, baseline: number): 
   return loss / Math.max(start, baseline);
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const middle = sorted.length >> 1;

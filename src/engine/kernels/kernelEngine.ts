@@ -68,7 +68,7 @@ class KernelEngine implements SequenceModel {
   private reference?: SequenceModel;
 
   constructor(private readonly config: EngineConfig) {
-    this.memory = new KernelMemory(config.memoryLimitBytes);
+    this.memory = new KernelMemory({ maximumBytes: config.memoryLimitBytes, threads: config.threads });
     const shapes = parameterShapes(config);
     let offset = 0;
     this.slots = [...shapes].map(([name, shape]) => {
@@ -196,6 +196,7 @@ class KernelEngine implements SequenceModel {
   dispose(): void {
     this.reference?.dispose();
     this.reference = undefined;
+    this.memory.close();
   }
 
   private slot(name: string): Slot {

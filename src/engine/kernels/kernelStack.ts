@@ -238,7 +238,9 @@ export class KernelStack {
         k.gemm(P, G, rows, direction.hs.pointer, 1, P, dRec, G, g.whhT.pointer, G, 0);
         if (g.bih && g.bhh) {
           k.column_sums(rows, G, dRec, g.bhh.pointer, 0);
-          k.column_sums(rows, G, dIn, g.bih.pointer, 0);
+          // Without recurrent-side gates both biases add to the same pre-activations: one gradient.
+          if (dRec === dIn) k.fill_rows(1, G, g.bhh.pointer, g.bih.pointer);
+          else k.column_sums(rows, G, dIn, g.bih.pointer, 0);
         }
         if (g.whrT) k.gemm(H, P, rows, direction.ms!.pointer, 1, H, dhs, P, g.whrT.pointer, P, 0);
         const source = d === 1 ? direction.reversedInput!.pointer : l === 0 && this.ids ? this.ids.pointer : this.layerInput(l);

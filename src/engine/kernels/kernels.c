@@ -21,7 +21,17 @@ static inline f4 splat(float x) { return wasm_f32x4_splat(x); }
 static inline f4 add(f4 a, f4 b) { return wasm_f32x4_add(a, b); }
 static inline f4 sub(f4 a, f4 b) { return wasm_f32x4_sub(a, b); }
 static inline f4 mul(f4 a, f4 b) { return wasm_f32x4_mul(a, b); }
+/*
+ * a·b + c. The relaxed build (RELAXED_SIMD, see scripts/kernels/build.mjs) uses relaxed SIMD's
+ * multiply-add, which the engine fuses where the processor has FMA (one rounding instead of two);
+ * the deterministic build rounds the product and the sum separately on every machine.
+ */
+#ifdef RELAXED_SIMD
+typedef float f32x4_lanes __attribute__((vector_size(16)));
+static inline f4 madd(f4 a, f4 b, f4 c) { return (f4)__builtin_wasm_relaxed_madd_f32x4((f32x4_lanes)a, (f32x4_lanes)b, (f32x4_lanes)c); }
+#else
 static inline f4 madd(f4 a, f4 b, f4 c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+#endif
 
 /* Loads and stores of `count` floats (1..4); lanes past `count` read as zero. */
 static inline f4 load(const float *p, int count) {
@@ -58,46 +68,95 @@ static inline f4 exp4(f4 x) {
   return mul(y, scale);
 }
 
-static inline f4 sigmoid4(f4 x) {
-  return wasm_f32x4_div(splat(1.0f), add(splat(1.0f), exp4(wasm_f32x4_neg(x))));
+/*
+ * tanh as a rational function (the [13/6] minimax fit Eigen uses, on x clamped to ±7.9053, where
+ * float32 tanh is 1): about 3e-7 from the true value, with one division and no exponential.
+ */
+static inline f4 tanh4(f4 x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, splat(-7.90531110763549805f)), splat(7.90531110763549805f));
+  f4 x2 = mul(x, x);
+  f4 p = splat(-2.76076847742355e-16f);
+  p = madd(p, x2, splat(2.00018790482477e-13f));
+  p = madd(p, x2, splat(-8.60467152213735e-11f));
+  p = madd(p, x2, splat(5.12229709037114e-08f));
+  p = madd(p, x2, splat(1.48572235717979e-05f));
+  p = madd(p, x2, splat(6.37261928875436e-04f));
+  p = madd(p, x2, splat(4.89352455891786e-03f));
+  p = mul(p, x);
+  f4 q = splat(1.19825839466702e-06f);
+  q = madd(q, x2, splat(1.18534705686654e-04f));
+  q = madd(q, x2, splat(2.26843463243900e-03f));
+  q = madd(q, x2, splat(4.89352518554385e-03f));
+  return wasm_f32x4_div(p, q);
 }
 
-/* tanh: Cephes' odd polynomial below |x| = 0.625, else 1 - 2 / (e^{2|x|} + 1) with x's sign. */
-static inline f4 tanh4(f4 x) {
-  f4 ax = wasm_f32x4_abs(x);
-  f4 e = exp4(mul(ax, splat(2.0f)));
-  f4 large = sub(splat(1.0f), wasm_f32x4_div(splat(2.0f), add(e, splat(1.0f))));
-  large = wasm_v128_or(large, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
-  f4 z = mul(x, x);
-  f4 p = splat(-5.70498872745e-3f);
-  p = madd(p, z, splat(2.06390887954e-2f));
-  p = madd(p, z, splat(-5.37397155531e-2f));
-  p = madd(p, z, splat(1.33314422036e-1f));
-  p = madd(p, z, splat(-3.33332819422e-1f));
-  f4 small = madd(mul(p, z), x, x);
-  return wasm_v128_bitselect(small, large, wasm_f32x4_lt(ax, splat(0.625f)));
-}
+/* sigmoid(x) = (1 + tanh(x / 2)) / 2. */
+static inline f4 sigmoid4(f4 x) { return madd(tanh4(mul(x, splat(0.5f))), splat(0.5f), splat(0.5f)); }
 
 /* ---------------------------------------------------------------------------------------------
  * Matrix product
  * ------------------------------------------------------------------------------------------- */
 
+/*
+ * Blocked as the BLAS libraries do: B is copied, KC rows by NC columns at a time, into panels of
+ * 8 columns stored contiguously (zero-padded past N), so that the micro-kernel reads it in order.
+ * B's own rows are often a power-of-two stride apart (the gate matrices), which maps them onto a
+ * few cache sets; the packed block sits in L2 and each panel in L1.
+ */
 #define KC 256
+#define NC 256
+#define NR 8
 
-/* A 4×8 tile of C over kc steps of k: 8 accumulators, two B vectors and one broadcast. */
-static inline void tile4x8(int kc, const float *A, int sam, int sak, const float *B, int ldb, float *C, int ldc, int accumulate) {
+/* The most threads a product is split over (the caller and its helpers); each packs into its own block. */
+#define MAX_THREADS 4
+
+static float packed_b[MAX_THREADS][KC * NC] __attribute__((aligned(16)));
+
+/* packed[p][k][0..7] = B[k, p*8 .. p*8+7] for the block's kc rows and nc columns. */
+static void pack_b(int kc, int nc, const float *B, int ldb, float *packed) {
+  for (int p = 0; p * NR < nc; p++) {
+    int width = nc - p * NR < NR ? nc - p * NR : NR;
+    const float *b = B + p * NR;
+    float *dst = packed + p * kc * NR;
+    if (width == NR) {
+      for (int k = 0; k < kc; k++) {
+        wasm_v128_store(dst + k * NR, wasm_v128_load(b + k * ldb));
+        wasm_v128_store(dst + k * NR + 4, wasm_v128_load(b + k * ldb + 4));
+      }
+    } else {
+      for (int k = 0; k < kc; k++)
+        for (int j = 0; j < NR; j++) dst[k * NR + j] = j < width ? b[k * ldb + j] : 0.0f;
+    }
+  }
+}
+
+/* `rows` (1..4) rows of a tile: 8 columns (the first `width` stored), over kc steps of k. */
+static inline void store_row(float *c, f4 v0, f4 v1, int width) {
+  if (width == NR) {
+    wasm_v128_store(c, v0);
+    wasm_v128_store(c + 4, v1);
+  } else {
+    store(c, v0, width < 4 ? width : 4);
+    if (width > 4) store(c + 4, v1, width - 4);
+  }
+}
+
+static inline f4 load_row(const float *c, int count) { return count > 0 ? load(c, count < 4 ? count : 4) : splat(0.0f); }
+
+/* A 4×8 tile of C over kc steps of k from a packed panel: 8 accumulators, two B vectors, one broadcast. */
+static inline void tile4x8(int kc, const float *A, int sam, int sak, const float *panel, float *C, int ldc, int width, int accumulate) {
   f4 c00, c01, c10, c11, c20, c21, c30, c31;
   if (accumulate) {
-    c00 = wasm_v128_load(C); c01 = wasm_v128_load(C + 4);
-    c10 = wasm_v128_load(C + ldc); c11 = wasm_v128_load(C + ldc + 4);
-    c20 = wasm_v128_load(C + 2 * ldc); c21 = wasm_v128_load(C + 2 * ldc + 4);
-    c30 = wasm_v128_load(C + 3 * ldc); c31 = wasm_v128_load(C + 3 * ldc + 4);
+    c00 = load_row(C, width); c01 = load_row(C + 4, width - 4);
+    c10 = load_row(C + ldc, width); c11 = load_row(C + ldc + 4, width - 4);
+    c20 = load_row(C + 2 * ldc, width); c21 = load_row(C + 2 * ldc + 4, width - 4);
+    c30 = load_row(C + 3 * ldc, width); c31 = load_row(C + 3 * ldc + 4, width - 4);
   } else {
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = splat(0.0f);
   }
   const float *a0 = A, *a1 = A + sam, *a2 = A + 2 * sam, *a3 = A + 3 * sam;
   for (int k = 0; k < kc; k++) {
-    const float *b = B + k * ldb;
+    const float *b = panel + k * NR;
     f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
     int ak = k * sak;
     f4 x = wasm_v128_load32_splat(a0 + ak);
@@ -109,42 +168,26 @@ static inline void tile4x8(int kc, const float *A, int sam, int sak, const float
     x = wasm_v128_load32_splat(a3 + ak);
     c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
   }
-  wasm_v128_store(C, c00); wasm_v128_store(C + 4, c01);
-  wasm_v128_store(C + ldc, c10); wasm_v128_store(C + ldc + 4, c11);
-  wasm_v128_store(C + 2 * ldc, c20); wasm_v128_store(C + 2 * ldc + 4, c21);
-  wasm_v128_store(C + 3 * ldc, c30); wasm_v128_store(C + 3 * ldc + 4, c31);
+  store_row(C, c00, c01, width);
+  store_row(C + ldc, c10, c11, width);
+  store_row(C + 2 * ldc, c20, c21, width);
+  store_row(C + 3 * ldc, c30, c31, width);
 }
 
-/* One row of C, `width` (1..8) columns, over kc steps of k. */
-static inline void row(int kc, int width, const float *A, int sak, const float *B, int ldb, float *C, int accumulate) {
-  if (width < 4) {
-    /* A ragged edge (an odd vocabulary, say): plain scalar sums beat partial vector loads. */
-    for (int n = 0; n < width; n++) {
-      float sum = accumulate ? C[n] : 0.0f;
-      for (int k = 0; k < kc; k++) sum += A[k * sak] * B[k * ldb + n];
-      C[n] = sum;
-    }
-    return;
-  }
-  int w0 = width < 4 ? width : 4, w1 = width - w0;
-  f4 c0 = accumulate ? load(C, w0) : splat(0.0f);
-  f4 c1 = accumulate && w1 > 0 ? load(C + 4, w1) : splat(0.0f);
+/* One row of C, 8 columns (the first `width` stored), over kc steps of k from a packed panel. */
+static inline void tile1x8(int kc, const float *A, int sak, const float *panel, float *C, int width, int accumulate) {
+  f4 c0 = accumulate ? load_row(C, width) : splat(0.0f);
+  f4 c1 = accumulate ? load_row(C + 4, width - 4) : splat(0.0f);
   for (int k = 0; k < kc; k++) {
-    const float *b = B + k * ldb;
     f4 x = wasm_v128_load32_splat(A + k * sak);
-    c0 = madd(x, load(b, w0), c0);
-    if (w1 > 0) c1 = madd(x, load(b + 4, w1), c1);
+    c0 = madd(x, wasm_v128_load(panel + k * NR), c0);
+    c1 = madd(x, wasm_v128_load(panel + k * NR + 4), c1);
   }
-  store(C, c0, w0);
-  if (w1 > 0) store(C + 4, c1, w1);
+  store_row(C, c0, c1, width);
 }
 
-/*
- * C[M,N] = (accumulate ? C : 0) + A·B. A's element (m, k) is A[m*sam + k*sak], so A may be
- * read transposed (sam = 1, sak = M); B is row-major [K,N] with row stride ldb; C has row stride ldc.
- */
-EXPORT(gemm)
-void gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int ldb, float *C, int ldc, int accumulate) {
+/* The product on one thread, packing B's blocks into `packed` [KC * NC]. */
+static void gemm_serial(int M, int N, int K, const float *A, int sam, int sak, const float *B, int ldb, float *C, int ldc, int accumulate, float *packed) {
   if (K == 0) {
     if (!accumulate)
       for (int m = 0; m < M; m++)
@@ -155,16 +198,181 @@ void gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B,
     int kc = K - k0 < KC ? K - k0 : KC;
     int acc = accumulate || k0 > 0;
     const float *Ak = A + k0 * sak;
-    const float *Bk = B + k0 * ldb;
-    for (int n0 = 0; n0 < N; n0 += 8) {
-      int width = N - n0 < 8 ? N - n0 : 8;
-      int m0 = 0;
-      if (width == 8)
-        for (; m0 + 4 <= M; m0 += 4) tile4x8(kc, Ak + m0 * sam, sam, sak, Bk + n0, ldb, C + m0 * ldc + n0, ldc, acc);
-      for (; m0 < M; m0++) row(kc, width, Ak + m0 * sam, sak, Bk + n0, ldb, C + m0 * ldc + n0, acc);
+    for (int n0 = 0; n0 < N; n0 += NC) {
+      int nc = N - n0 < NC ? N - n0 : NC;
+      pack_b(kc, nc, B + k0 * ldb + n0, ldb, packed);
+      for (int p = 0; p * NR < nc; p++) {
+        int width = nc - p * NR < NR ? nc - p * NR : NR;
+        const float *panel = packed + p * kc * NR;
+        float *Cp = C + n0 + p * NR;
+        int m0 = 0;
+        for (; m0 + 4 <= M; m0 += 4) tile4x8(kc, Ak + m0 * sam, sam, sak, panel, Cp + m0 * ldc, ldc, width, acc);
+        for (; m0 < M; m0++) tile1x8(kc, Ak + m0 * sam, sak, panel, Cp + m0 * ldc, width, acc);
+      }
     }
   }
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * Threads. The memory is shared: helper threads (worker threads, each with its own instance
+ * of this module and its own stack) wait in `helper_loop` for parts of a job. A job is a
+ * function over a range (a product's column panels or row blocks, a batch's samples) that the
+ * caller splits: it runs the first part and waits for the rest. Waiting spins for a while (a
+ * training step hands out jobs microseconds apart) and then sleeps on the counter it waits for.
+ * Function pointers are indices into the module's table, the same in every instance.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Below this many multiply-adds (about 6 µs on one core), splitting costs more than it saves. */
+#define PARALLEL_MIN_WORK (1 << 18)
+#define SPINS_BEFORE_SLEEP 100000
+
+/* Runs part `part` (its packing block) of a job over [begin, end) of the job's range. */
+typedef void (*part_fn)(const void *args, int part, int begin, int end);
+
+static struct {
+  int generation; /* bumped for every job (and for the order to quit) */
+  int remaining;  /* helpers that have not finished the current job */
+  int helpers;    /* helpers waiting in helper_loop */
+  int sleeping;   /* helpers asleep on `generation` */
+  int caller_sleeping;
+  int quit;
+  int shared_jobs; /* jobs split so far */
+  part_fn fn;
+  const void *args;
+  int count, parts, align;
+} pool;
+
+static inline int atomic_load(int *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+
+/* Waits until *p != value: spins, then sleeps with `sleeping` raised (the waker checks it). */
+static int wait_for_change(int *p, int value, int *sleeping) {
+  int now;
+  for (int spins = 0; (now = atomic_load(p)) == value;) {
+    if (++spins < SPINS_BEFORE_SLEEP) continue;
+    __atomic_fetch_add(sleeping, 1, __ATOMIC_SEQ_CST);
+    if (atomic_load(p) == value) __builtin_wasm_memory_atomic_wait32(p, value, -1);
+    __atomic_fetch_sub(sleeping, 1, __ATOMIC_SEQ_CST);
+    spins = 0;
+  }
+  return now;
+}
+
+/* Part `part` of the current job: an even share of the range, in whole multiples of `align`. */
+static void run_part(int part) {
+  if (part >= pool.parts) return;
+  int units = (pool.count + pool.align - 1) / pool.align;
+  int begin = units * part / pool.parts * pool.align, end = units * (part + 1) / pool.parts * pool.align;
+  pool.fn(pool.args, part, begin, end < pool.count ? end : pool.count);
+}
+
+/* A helper thread's life: `id` 1 … MAX_THREADS-1; returns when told to quit. */
+EXPORT(helper_loop)
+void helper_loop(int id) {
+  int seen = atomic_load(&pool.generation);
+  __atomic_fetch_add(&pool.helpers, 1, __ATOMIC_SEQ_CST);
+  __builtin_wasm_memory_atomic_notify(&pool.helpers, 1);
+  for (;;) {
+    seen = wait_for_change(&pool.generation, seen, &pool.sleeping);
+    if (atomic_load(&pool.quit)) return;
+    run_part(id);
+    if (__atomic_sub_fetch(&pool.remaining, 1, __ATOMIC_SEQ_CST) == 0 && atomic_load(&pool.caller_sleeping))
+      __builtin_wasm_memory_atomic_notify(&pool.remaining, 1);
+  }
+}
+
+/*
+ * Blocks until `count` helpers wait in helper_loop (they start in their own threads), or about
+ * `timeout_ms` have passed; returns how many do.
+ */
+EXPORT(wait_for_helpers)
+int wait_for_helpers(int count, int timeout_ms) {
+  int now;
+  for (int waited = 0; (now = atomic_load(&pool.helpers)) < count && waited < timeout_ms;)
+    if (__builtin_wasm_memory_atomic_wait32(&pool.helpers, now, 10000000LL) == 2) waited += 10;
+  return now;
+}
+
+/* Hands the current job (or the order to quit) to every helper. */
+static void wake_helpers(void) {
+  __atomic_store_n(&pool.remaining, atomic_load(&pool.helpers), __ATOMIC_SEQ_CST);
+  __atomic_fetch_add(&pool.generation, 1, __ATOMIC_SEQ_CST);
+  if (atomic_load(&pool.sleeping)) __builtin_wasm_memory_atomic_notify(&pool.generation, MAX_THREADS);
+}
+
+/* How many jobs were shared with the helpers. */
+EXPORT(shared_jobs)
+int shared_jobs(void) { return pool.shared_jobs; }
+
+/* Lets every helper return from helper_loop. */
+EXPORT(stop_helpers)
+void stop_helpers(void) {
+  __atomic_store_n(&pool.quit, 1, __ATOMIC_SEQ_CST);
+  wake_helpers();
+}
+
+/* The threads a job over `count` (in multiples of `align`) of `work` multiply-adds is worth. */
+static int parts_for(int count, int align, long long work) {
+  int threads = atomic_load(&pool.helpers) + 1;
+  int units = (count + align - 1) / align;
+  if (work < PARALLEL_MIN_WORK) return 1;
+  return units >= 2 * threads ? threads : units >= 2 ? 2 : 1;
+}
+
+/* fn over [0, count): split over `parts` threads, or on this one alone. */
+static void parallel_for(part_fn fn, const void *args, int count, int align, int parts) {
+  if (parts <= 1) {
+    fn(args, 0, 0, count);
+    return;
+  }
+  pool.fn = fn;
+  pool.args = args;
+  pool.count = count;
+  pool.align = align;
+  pool.parts = parts;
+  pool.shared_jobs++;
+  wake_helpers();
+  run_part(0);
+  for (int left; (left = atomic_load(&pool.remaining)) != 0;) wait_for_change(&pool.remaining, left, &pool.caller_sleeping);
+}
+
+struct gemm_args {
+  int M, N, K;
+  const float *A;
+  int sam, sak;
+  const float *B;
+  int ldb;
+  float *C;
+  int ldc, accumulate;
+};
+
+/* Columns [begin, end) of the product (whole panels). */
+static void gemm_columns(const void *args, int part, int begin, int end) {
+  const struct gemm_args *g = args;
+  gemm_serial(g->M, end - begin, g->K, g->A, g->sam, g->sak, g->B + begin, g->ldb, g->C + begin, g->ldc, g->accumulate, packed_b[part]);
+}
+
+/* Rows [begin, end) of the product (whole tiles). */
+static void gemm_rows(const void *args, int part, int begin, int end) {
+  const struct gemm_args *g = args;
+  gemm_serial(end - begin, g->N, g->K, g->A + begin * g->sam, g->sam, g->sak, g->B, g->ldb, g->C + begin * g->ldc, g->ldc, g->accumulate, packed_b[part]);
+}
+
+/*
+ * C[M,N] = (accumulate ? C : 0) + A·B. A's element (m, k) is A[m*sam + k*sak], so A may be
+ * read transposed (sam = 1, sak = M); B is row-major [K,N] with row stride ldb; C has row stride ldc.
+ * Shared with the helpers by column panels (or by rows, when it is narrow) when it is large enough.
+ */
+EXPORT(gemm)
+void gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int ldb, float *C, int ldc, int accumulate) {
+  struct gemm_args g = {M, N, K, A, sam, sak, B, ldb, C, ldc, accumulate};
+  long long work = (long long)M * N * K;
+  int by_columns = parts_for(N, NR, work), by_rows = parts_for(M, 4, work);
+  if (by_columns >= by_rows) parallel_for(gemm_columns, &g, N, NR, by_columns);
+  else parallel_for(gemm_rows, &g, M, 4, by_rows);
+}
+
+/* The threads a recurrence over B samples is worth: it splits the batch, each part running every step. */
+static int batch_parts(int T, int B, int H, int G) { return parts_for(B, 4, (long long)T * B * H * G); }
 
 /* ---------------------------------------------------------------------------------------------
  * Layout helpers
@@ -195,31 +403,70 @@ void fill_rows(int rows, int cols, const float *bias, float *dst) {
     for (int c = 0; c < cols; c += 4) store(dst + r * cols + c, load(bias + c, cols - c), cols - c);
 }
 
+/*
+ * Row gathers and column sums over a whole sequence ([T*B, cols]): memory-bound, split over the
+ * threads by rows where rows are independent, else by columns.
+ */
+struct rows_args {
+  int rows, cols;
+  const float *src;
+  const int *ids;
+  const float *bias;
+  float *dst;
+  int accumulate;
+};
+
+static int rows_parts(int count, int rows, int cols) { return parts_for(count, 4, (long long)rows * cols); }
+
+static void gather_rows_part(const void *args, int part, int r0, int r1) {
+  const struct rows_args *a = args;
+  int cols = a->cols;
+  for (int r = r0; r < r1; r++) {
+    const float *t = a->src + a->ids[r] * cols;
+    for (int c = 0; c < cols; c += 4) store(a->dst + r * cols + c, add(load(t + c, cols - c), load(a->bias + c, cols - c)), cols - c);
+  }
+}
+
 /* dst[r] = table[ids[r]] + bias: the input projection of one-hot tokens. */
 EXPORT(gather_rows)
 void gather_rows(int rows, int cols, const float *table, const int *ids, const float *bias, float *dst) {
-  for (int r = 0; r < rows; r++) {
-    const float *t = table + ids[r] * cols;
-    for (int c = 0; c < cols; c += 4) store(dst + r * cols + c, add(load(t + c, cols - c), load(bias + c, cols - c)), cols - c);
+  struct rows_args a = {rows, cols, table, ids, bias, dst, 0};
+  parallel_for(gather_rows_part, &a, rows, 4, rows_parts(rows, rows, cols));
+}
+
+/* Columns [c0, c1): rows with the same id add to the same table row, so parts split the columns. */
+static void scatter_add_rows_part(const void *args, int part, int c0, int c1) {
+  const struct rows_args *a = args;
+  for (int r = 0; r < a->rows; r++) {
+    float *t = a->dst + a->ids[r] * a->cols;
+    const float *s = a->src + r * a->cols;
+    for (int c = c0; c < c1; c += 4) store(t + c, add(load(t + c, c1 - c), load(s + c, c1 - c)), c1 - c);
   }
 }
 
 /* table[ids[r]] += src[r]: the input weight gradient of one-hot tokens. */
 EXPORT(scatter_add_rows)
 void scatter_add_rows(int rows, int cols, const float *src, const int *ids, float *table) {
-  for (int r = 0; r < rows; r++) {
-    float *t = table + ids[r] * cols;
-    for (int c = 0; c < cols; c += 4) store(t + c, add(load(t + c, cols - c), load(src + r * cols + c, cols - c)), cols - c);
+  struct rows_args a = {rows, cols, src, ids, 0, table, 0};
+  parallel_for(scatter_add_rows_part, &a, cols, 4, rows_parts(cols, rows, cols));
+}
+
+/* Columns [c0, c1) of the sums, row by row, so that each row's stretch of src is read in order. */
+static void column_sums_part(const void *args, int part, int c0, int c1) {
+  const struct rows_args *a = args;
+  if (!a->accumulate)
+    for (int c = c0; c < c1; c++) a->dst[c] = 0;
+  for (int r = 0; r < a->rows; r++) {
+    const float *s = a->src + r * a->cols;
+    for (int c = c0; c < c1; c += 4) store(a->dst + c, add(load(a->dst + c, c1 - c), load(s + c, c1 - c)), c1 - c);
   }
 }
 
-/* dst[c] (+)= sum over rows of src[r, c]; row by row, so that src is read in order. */
+/* dst[c] (+)= sum over rows of src[r, c]. */
 EXPORT(column_sums)
 void column_sums(int rows, int cols, const float *src, float *dst, int accumulate) {
-  if (!accumulate)
-    for (int c = 0; c < cols; c++) dst[c] = 0;
-  for (int r = 0; r < rows; r++)
-    for (int c = 0; c < cols; c += 4) store(dst + c, add(load(dst + c, cols - c), load(src + r * cols + c, cols - c)), cols - c);
+  struct rows_args a = {rows, cols, src, 0, 0, dst, accumulate};
+  parallel_for(column_sums_part, &a, cols, 4, rows_parts(cols, rows, cols));
 }
 
 /* dst = a + b, elementwise. */
@@ -293,36 +540,65 @@ void add_final(int T, int B, int width, const int *lengths, const float *src, in
  * return; `dh` (and `dc`) carry ∂L/∂h_T in and ∂L/∂h_0 out.
  * ------------------------------------------------------------------------------------------- */
 
+/*
+ * Samples are independent through time, so each cell splits its batch over the threads: a part
+ * runs every step for its samples [b0, b1) (rows t*B + b of each step), on its own packing block.
+ */
+
 /* Vanilla RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh); act = tanh, or relu. */
-EXPORT(rnn_forward)
-void rnn_forward(int T, int B, int H, float *pre, const float *whhT, float *hs, int relu) {
-  for (int t = 0; t < T; t++) {
-    float *z = pre + t * B * H;
-    gemm(B, H, H, hs + t * B * H, H, 1, whhT, H, z, H, 1);
-    float *h = hs + (t + 1) * B * H;
-    for (int i = 0; i < B * H; i += 4) {
-      f4 v = load(z + i, B * H - i);
-      store(h + i, relu ? wasm_f32x4_max(v, splat(0.0f)) : tanh4(v), B * H - i);
+struct rnn_args {
+  int T, B, H;
+  float *pre;
+  const float *whhT;
+  float *hs;
+  const float *whh;
+  float *dz, *dhs, *dh;
+  int relu;
+};
+
+static void rnn_forward_part(const void *args, int part, int b0, int b1) {
+  const struct rnn_args *a = args;
+  int B = a->B, H = a->H, n = (b1 - b0) * H;
+  for (int t = 0; t < a->T; t++) {
+    float *z = a->pre + (t * B + b0) * H;
+    gemm_serial(b1 - b0, H, H, a->hs + (t * B + b0) * H, H, 1, a->whhT, H, z, H, 1, packed_b[part]);
+    float *h = a->hs + ((t + 1) * B + b0) * H;
+    for (int i = 0; i < n; i += 4) {
+      f4 v = load(z + i, n - i);
+      store(h + i, a->relu ? wasm_f32x4_max(v, splat(0.0f)) : tanh4(v), n - i);
     }
   }
 }
 
-EXPORT(rnn_backward)
-void rnn_backward(int T, int B, int H, const float *hs, const float *whh, float *dz, float *dhs, float *dh, int relu) {
-  int n = B * H;
-  for (int t = T - 1; t >= 0; t--) {
-    const float *h = hs + (t + 1) * n;
-    float *dht = dhs + t * n, *d = dz + t * n;
+EXPORT(rnn_forward)
+void rnn_forward(int T, int B, int H, float *pre, const float *whhT, float *hs, int relu) {
+  struct rnn_args a = {T, B, H, pre, whhT, hs, 0, 0, 0, 0, relu};
+  parallel_for(rnn_forward_part, &a, B, 4, batch_parts(T, B, H, H));
+}
+
+static void rnn_backward_part(const void *args, int part, int b0, int b1) {
+  const struct rnn_args *a = args;
+  int B = a->B, H = a->H, n = (b1 - b0) * H;
+  float *dh = a->dh + b0 * H;
+  for (int t = a->T - 1; t >= 0; t--) {
+    const float *h = a->hs + ((t + 1) * B + b0) * H;
+    float *dht = a->dhs + (t * B + b0) * H, *d = a->dz + (t * B + b0) * H;
     for (int i = 0; i < n; i += 4) {
       int w = n - i;
       f4 total = add(load(dht + i, w), load(dh + i, w));
       store(dht + i, total, w);
       f4 hv = load(h + i, w);
-      f4 slope = relu ? wasm_v128_and(splat(1.0f), wasm_f32x4_gt(hv, splat(0.0f))) : sub(splat(1.0f), mul(hv, hv));
+      f4 slope = a->relu ? wasm_v128_and(splat(1.0f), wasm_f32x4_gt(hv, splat(0.0f))) : sub(splat(1.0f), mul(hv, hv));
       store(d + i, mul(total, slope), w);
     }
-    gemm(B, H, H, d, H, 1, whh, H, dh, H, 0);
+    gemm_serial(b1 - b0, H, H, d, H, 1, a->whh, H, dh, H, 0, packed_b[part]);
   }
+}
+
+EXPORT(rnn_backward)
+void rnn_backward(int T, int B, int H, const float *hs, const float *whh, float *dz, float *dhs, float *dh, int relu) {
+  struct rnn_args a = {T, B, H, 0, 0, (float *)hs, whh, dz, dhs, dh, relu};
+  parallel_for(rnn_backward_part, &a, B, 4, batch_parts(T, B, H, H));
 }
 
 /*
@@ -330,17 +606,26 @@ void rnn_backward(int T, int B, int H, const float *hs, const float *whh, float 
  * Without a projection (whrT null) P = H and h_t = o ⊙ tanh c_t; with one, ms [T*B, H] keeps
  * m_t = o ⊙ tanh c_t and h_t = m_t W_hr^T.
  */
-EXPORT(lstm_forward)
-void lstm_forward(int T, int B, int H, int P, float *gates, const float *whhT, const float *whrT, float *hs, float *cs, float *ms) {
-  int G = 4 * H;
-  for (int t = 0; t < T; t++) {
-    float *g = gates + t * B * G;
-    gemm(B, G, P, hs + t * B * P, P, 1, whhT, G, g, G, 1);
-    float *mt = whrT ? ms + t * B * H : hs + (t + 1) * B * P;
-    for (int b = 0; b < B; b++) {
+struct lstm_args {
+  int T, B, H, P;
+  float *gates;
+  const float *whhT, *whrT;
+  float *hs, *cs, *ms;
+  const float *whh, *whr;
+  float *dz, *dhs, *dh, *dc, *dm;
+};
+
+static void lstm_forward_part(const void *args, int part, int b0, int b1) {
+  const struct lstm_args *a = args;
+  int B = a->B, H = a->H, P = a->P, G = 4 * H, rows = b1 - b0;
+  for (int t = 0; t < a->T; t++) {
+    float *g = a->gates + (t * B + b0) * G;
+    gemm_serial(rows, G, P, a->hs + (t * B + b0) * P, P, 1, a->whhT, G, g, G, 1, packed_b[part]);
+    float *mt = a->whrT ? a->ms + (t * B + b0) * H : a->hs + ((t + 1) * B + b0) * P;
+    for (int b = 0; b < rows; b++) {
       float *gb = g + b * G;
-      const float *cprev = cs + (t * B + b) * H;
-      float *c = cs + ((t + 1) * B + b) * H, *m = mt + b * H;
+      const float *cprev = a->cs + (t * B + b0 + b) * H;
+      float *c = a->cs + ((t + 1) * B + b0 + b) * H, *m = mt + b * H;
       for (int u = 0; u < H; u += 4) {
         int w = H - u;
         f4 i = sigmoid4(load(gb + u, w)), f = sigmoid4(load(gb + H + u, w));
@@ -351,27 +636,33 @@ void lstm_forward(int T, int B, int H, int P, float *gates, const float *whhT, c
         store(m + u, mul(o, tanh4(cv)), w);
       }
     }
-    if (whrT) gemm(B, P, H, mt, H, 1, whrT, P, hs + (t + 1) * B * P, P, 0);
+    if (a->whrT) gemm_serial(rows, P, H, mt, H, 1, a->whrT, P, a->hs + ((t + 1) * B + b0) * P, P, 0, packed_b[part]);
   }
 }
 
-/* With a projection (whr [P,H] given), dm [B, H] is scratch for ∂L/∂m_t. */
-EXPORT(lstm_backward)
-void lstm_backward(int T, int B, int H, int P, const float *gates, const float *cs, const float *whh, const float *whr, float *dz, float *dhs, float *dh, float *dc, float *dm) {
-  int G = 4 * H;
-  for (int t = T - 1; t >= 0; t--) {
-    const float *g = gates + t * B * G;
-    float *d = dz + t * B * G;
-    float *dht = dhs + t * B * P;
+EXPORT(lstm_forward)
+void lstm_forward(int T, int B, int H, int P, float *gates, const float *whhT, const float *whrT, float *hs, float *cs, float *ms) {
+  struct lstm_args a = {T, B, H, P, gates, whhT, whrT, hs, cs, ms, 0, 0, 0, 0, 0, 0, 0};
+  parallel_for(lstm_forward_part, &a, B, 4, batch_parts(T, B, P, 4 * H));
+}
+
+static void lstm_backward_part(const void *args, int part, int b0, int b1) {
+  const struct lstm_args *a = args;
+  int B = a->B, H = a->H, P = a->P, G = 4 * H, rows = b1 - b0;
+  const float *whr = a->whr;
+  for (int t = a->T - 1; t >= 0; t--) {
+    const float *g = a->gates + (t * B + b0) * G;
+    float *d = a->dz + (t * B + b0) * G;
+    float *dht = a->dhs + (t * B + b0) * P;
     if (whr) {
-      add_arrays(B * P, dht, dh, dht);
-      gemm(B, H, P, dht, P, 1, whr, H, dm, H, 0);
+      add_arrays(rows * P, dht, a->dh + b0 * P, dht);
+      gemm_serial(rows, H, P, dht, P, 1, whr, H, a->dm + b0 * H, H, 0, packed_b[part]);
     }
-    for (int b = 0; b < B; b++) {
+    for (int b = 0; b < rows; b++) {
       const float *gb = g + b * G;
       float *db = d + b * G;
-      const float *cprev = cs + (t * B + b) * H, *c = cs + ((t + 1) * B + b) * H;
-      float *dmb = whr ? dm + b * H : dht + b * H, *dhb = dh + b * H, *dcb = dc + b * H;
+      const float *cprev = a->cs + (t * B + b0 + b) * H, *c = a->cs + ((t + 1) * B + b0 + b) * H;
+      float *dmb = whr ? a->dm + (b0 + b) * H : dht + b * H, *dhb = a->dh + (b0 + b) * H, *dcb = a->dc + (b0 + b) * H;
       for (int u = 0; u < H; u += 4) {
         int w = H - u;
         f4 total = load(dmb + u, w);
@@ -391,26 +682,43 @@ void lstm_backward(int T, int B, int H, int P, const float *gates, const float *
         store(dcb + u, mul(dct, f), w);
       }
     }
-    gemm(B, P, G, d, G, 1, whh, P, dh, P, 0);
+    gemm_serial(rows, P, G, d, G, 1, a->whh, P, a->dh + b0 * P, P, 0, packed_b[part]);
   }
+}
+
+/* With a projection (whr [P,H] given), dm [B, H] is scratch for ∂L/∂m_t. */
+EXPORT(lstm_backward)
+void lstm_backward(int T, int B, int H, int P, const float *gates, const float *cs, const float *whh, const float *whr, float *dz, float *dhs, float *dh, float *dc, float *dm) {
+  struct lstm_args a = {T, B, H, P, (float *)gates, 0, 0, 0, (float *)cs, 0, whh, whr, dz, dhs, dh, dc, dm};
+  parallel_for(lstm_backward_part, &a, B, 4, batch_parts(T, B, P, 4 * H));
 }
 
 /*
  * GRU: gates [T*B, 3H] (r, z, n) hold x W_ih^T + b_ih on entry; hpn [T*B, H] keeps
  * h_{t-1} W_hn^T + b_hn for the backward pass; hp is scratch [B, 3H].
  */
-EXPORT(gru_forward)
-void gru_forward(int T, int B, int H, float *gates, const float *whhT, const float *bhh, float *hs, float *hpn, float *hp) {
-  int G = 3 * H;
-  for (int t = 0; t < T; t++) {
-    const float *hprev = hs + t * B * H;
-    fill_rows(B, G, bhh, hp);
-    gemm(B, G, H, hprev, H, 1, whhT, G, hp, G, 1);
-    float *g = gates + t * B * G;
-    for (int b = 0; b < B; b++) {
+struct gru_args {
+  int T, B, H;
+  float *gates;
+  const float *whhT, *bhh;
+  float *hs, *hpn, *hp;
+  const float *whh;
+  float *dxp, *dhp, *dhs, *dh;
+};
+
+static void gru_forward_part(const void *args, int part, int b0, int b1) {
+  const struct gru_args *a = args;
+  int B = a->B, H = a->H, G = 3 * H, rows = b1 - b0;
+  float *hp = a->hp + b0 * G;
+  for (int t = 0; t < a->T; t++) {
+    const float *hprev = a->hs + (t * B + b0) * H;
+    fill_rows(rows, G, a->bhh, hp);
+    gemm_serial(rows, G, H, hprev, H, 1, a->whhT, G, hp, G, 1, packed_b[part]);
+    float *g = a->gates + (t * B + b0) * G;
+    for (int b = 0; b < rows; b++) {
       float *gb = g + b * G;
       const float *hb = hp + b * G, *hprevb = hprev + b * H;
-      float *h = hs + ((t + 1) * B + b) * H, *pn = hpn + (t * B + b) * H;
+      float *h = a->hs + ((t + 1) * B + b0 + b) * H, *pn = a->hpn + (t * B + b0 + b) * H;
       for (int u = 0; u < H; u += 4) {
         int w = H - u;
         f4 r = sigmoid4(add(load(gb + u, w), load(hb + u, w)));
@@ -426,15 +734,20 @@ void gru_forward(int T, int B, int H, float *gates, const float *whhT, const flo
   }
 }
 
-/* dxp, dhp [T*B, 3H]: the gradients of the input and the recurrent projections. */
-EXPORT(gru_backward)
-void gru_backward(int T, int B, int H, const float *gates, const float *hpn, const float *hs, const float *whh, float *dxp, float *dhp, float *dhs, float *dh) {
-  int G = 3 * H;
-  for (int t = T - 1; t >= 0; t--) {
-    for (int b = 0; b < B; b++) {
+EXPORT(gru_forward)
+void gru_forward(int T, int B, int H, float *gates, const float *whhT, const float *bhh, float *hs, float *hpn, float *hp) {
+  struct gru_args a = {T, B, H, gates, whhT, bhh, hs, hpn, hp, 0, 0, 0, 0, 0};
+  parallel_for(gru_forward_part, &a, B, 4, batch_parts(T, B, H, 3 * H));
+}
+
+static void gru_backward_part(const void *args, int part, int b0, int b1) {
+  const struct gru_args *a = args;
+  int B = a->B, H = a->H, G = 3 * H, rows = b1 - b0;
+  for (int t = a->T - 1; t >= 0; t--) {
+    for (int b = b0; b < b1; b++) {
       int row = t * B + b;
-      const float *gb = gates + row * G, *pn = hpn + row * H, *hprev = hs + row * H;
-      float *dx = dxp + row * G, *dr = dhp + row * G, *dht = dhs + row * H, *dhb = dh + b * H;
+      const float *gb = a->gates + row * G, *pn = a->hpn + row * H, *hprev = a->hs + row * H;
+      float *dx = a->dxp + row * G, *dr = a->dhp + row * G, *dht = a->dhs + row * H, *dhb = a->dh + b * H;
       for (int u = 0; u < H; u += 4) {
         int w = H - u;
         f4 one = splat(1.0f);
@@ -449,8 +762,15 @@ void gru_backward(int T, int B, int H, const float *gates, const float *hpn, con
         store(dhb + u, mul(total, z), w);
       }
     }
-    gemm(B, H, G, dhp + t * B * G, G, 1, whh, H, dh, H, 1);
+    gemm_serial(rows, H, G, a->dhp + (t * B + b0) * G, G, 1, a->whh, H, a->dh + b0 * H, H, 1, packed_b[part]);
   }
+}
+
+/* dxp, dhp [T*B, 3H]: the gradients of the input and the recurrent projections. */
+EXPORT(gru_backward)
+void gru_backward(int T, int B, int H, const float *gates, const float *hpn, const float *hs, const float *whh, float *dxp, float *dhp, float *dhs, float *dh) {
+  struct gru_args a = {T, B, H, (float *)gates, 0, 0, (float *)hs, (float *)hpn, 0, whh, dxp, dhp, dhs, dh};
+  parallel_for(gru_backward_part, &a, B, 4, batch_parts(T, B, H, 3 * H));
 }
 
 /* ---------------------------------------------------------------------------------------------

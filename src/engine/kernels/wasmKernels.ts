@@ -1,15 +1,27 @@
 /**
- * The compiled kernels (`kernels.c` → `kernels.wasm`) and the memory they work in. Each engine
- * gets its own instance, so its memory goes away with it; buffers are carved out of that memory
- * once and reused, so a training step allocates nothing. The memory is created here with a
- * maximum (the run's memory limit, at most the 4 GiB a 32-bit address reaches), and an allocation
- * past it is refused with a `MemoryLimitError` that says how much was asked for.
+ * The compiled kernels (`kernels.c`, see scripts/kernels/build.mjs) and the memory they work in.
+ * Each engine gets its own instance, so its memory goes away with it; buffers are carved out of
+ * that memory once and reused, so a training step allocates nothing. The memory is created here
+ * with a maximum (the run's memory limit, at most the 4 GiB a 32-bit address reaches), and an
+ * allocation past it is refused with a `MemoryLimitError` that says how much was asked for.
+ *
+ * Two builds: `relaxed` (fused multiply-adds, picked where the engine has relaxed SIMD) and
+ * `deterministic` (the same rounding on every machine, for the reference checks). With
+ * `threads` > 1 the memory is shared with helper threads, each running its own instance of the
+ * same module, that take parts of every large matrix product.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { formatBytes, MemoryLimitError } from '../resources/memoryLimit';
 
-const WASM_FILE = 'kernels.wasm';
+export type KernelBuild = 'relaxed' | 'deterministic';
+
+const WASM_FILES: Record<KernelBuild, string> = { relaxed: 'kernels-relaxed.wasm', deterministic: 'kernels.wasm' };
+
+/** The most threads one product is split over (MAX_THREADS in kernels.c). */
+export const MAX_KERNEL_THREADS = 4;
 
 /** A byte offset into the instance's memory. */
 export type Pointer = number;
@@ -17,6 +29,11 @@ export type Pointer = number;
 /** The exports of kernels.c; every pointer is a byte offset, every size a count of elements. */
 export interface KernelExports {
   __heap_base: WebAssembly.Global;
+  __stack_pointer: WebAssembly.Global;
+  helper_loop(id: number): void;
+  wait_for_helpers(count: number, timeoutMs: number): number;
+  stop_helpers(): void;
+  shared_jobs(): number;
   gemm(M: number, N: number, K: number, A: Pointer, sam: number, sak: number, B: Pointer, ldb: number, C: Pointer, ldc: number, accumulate: number): void;
   transpose(rows: number, cols: number, src: Pointer, dst: Pointer): void;
   swap_major(outer: number, inner: number, width: number, src: Pointer, dst: Pointer): void;
@@ -107,15 +124,67 @@ export interface KernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled: Partial<Record<KernelBuild, WebAssembly.Module>> = {};
+let relaxedSupported: boolean | undefined;
 
 /** Beside the bundle (dist/), or beside this file when run from source. */
-function wasmPath(): string {
-  const path = join(__dirname, WASM_FILE);
+function wasmBytes(build: KernelBuild): Buffer {
+  const path = join(__dirname, WASM_FILES[build]);
   if (!existsSync(path)) {
     throw new Error(`the compute kernels are missing: ${path} not found`);
   }
-  return path;
+  return readFileSync(path);
+}
+
+/**
+ * Whether this engine runs relaxed SIMD: on by default from V8 11.4 (Electron 25, Node 21);
+ * Node 20 has it behind a flag, which is set here before the module is compiled.
+ */
+function supportsRelaxedSimd(): boolean {
+  if (relaxedSupported === undefined) {
+    const bytes = wasmBytes('relaxed');
+    if (!WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    relaxedSupported = WebAssembly.validate(bytes);
+  }
+  return relaxedSupported;
+}
+
+/** The build an engine gets by default: the relaxed one where it loads. */
+export function fastestKernelBuild(): KernelBuild {
+  return supportsRelaxedSimd() ? 'relaxed' : 'deterministic';
+}
+
+function kernelModule(build: KernelBuild): WebAssembly.Module {
+  if (build === 'relaxed' && !supportsRelaxedSimd()) throw new Error('this JavaScript engine has no relaxed SIMD for the relaxed kernels');
+  return (compiled[build] ??= new WebAssembly.Module(wasmBytes(build)));
+}
+
+/**
+ * A helper thread: its own instance over the shared memory, on its own stack, waiting in
+ * `helper_loop` for parts of products until the kernels tell it to stop. It must not log: the
+ * creating thread may be blocked in a product while the helper runs.
+ */
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, stackTop, id } = workerData;
+const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+kernels.__stack_pointer.value = stackTop;
+kernels.helper_loop(id);
+`;
+
+/** Helpers start in tens of milliseconds; one that has not started by then will not. */
+const HELPER_START_TIMEOUT_MS = 10000;
+
+/** Each helper's stack (the module's own is 64 KiB, `-z stack-size`). */
+const HELPER_STACK_BYTES = 65536;
+
+export interface KernelMemoryOptions {
+  /** The most bytes the memory may grow to; the whole 32-bit space when omitted. */
+  maximumBytes?: number;
+  /** The fastest that loads when omitted. */
+  build?: KernelBuild;
+  /** Threads for large products, this one included (1 … MAX_KERNEL_THREADS); 1 when omitted. */
+  threads?: number;
 }
 
 /** A float32 or int32 buffer in kernel memory. */
@@ -125,30 +194,57 @@ export interface KernelBuffer {
 }
 
 const PAGE = 65536;
-/** The module's own data and stack (`--initial-memory` of the build). */
-const INITIAL_PAGES = 16;
+/** The module's own data (the packing blocks) and stack (`--initial-memory` of the build). */
+const INITIAL_PAGES = 32;
+/** The bytes every instance's memory starts with, before any buffer of a run. */
+export const MODULE_BYTES = INITIAL_PAGES * PAGE;
 /** Every byte a 32-bit pointer can address. */
 export const ADDRESS_SPACE = 2 ** 32;
 
-/** One instance of the kernels with a bump allocator over its memory. */
+/** One instance of the kernels with a bump allocator over its memory, and its helper threads. */
 export class KernelMemory {
   readonly kernels: KernelExports;
   readonly memory: WebAssembly.Memory;
+  readonly build: KernelBuild;
+  /** Threads taking part in large products, this one included. */
+  readonly threads: number;
   /** The most bytes the memory may grow to. */
   readonly maximumBytes: number;
   private top: number;
   /** Everything at or above this offset has never been handed out, so it is still zero. */
   private untouched: number;
+  private readonly helpers: Worker[] = [];
 
-  /** `maximumBytes`: the run's memory limit for the kernels; the whole 32-bit space when omitted. */
-  constructor(maximumBytes = ADDRESS_SPACE) {
-    compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
-    const maximumPages = Math.max(INITIAL_PAGES, Math.min(ADDRESS_SPACE / PAGE, Math.floor(maximumBytes / PAGE)));
+  constructor(options: KernelMemoryOptions = {}) {
+    this.build = options.build ?? fastestKernelBuild();
+    const module = kernelModule(this.build);
+    const maximumPages = Math.max(INITIAL_PAGES, Math.min(ADDRESS_SPACE / PAGE, Math.floor((options.maximumBytes ?? ADDRESS_SPACE) / PAGE)));
     this.maximumBytes = maximumPages * PAGE;
-    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages });
-    this.kernels = new WebAssembly.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages, shared: true });
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.top = this.kernels.__heap_base.value as number;
     this.untouched = this.top;
+    this.threads = Math.max(1, Math.min(MAX_KERNEL_THREADS, Math.floor(options.threads ?? 1)));
+    for (let id = 1; id < this.threads; id++) {
+      const stack = this.allocate(HELPER_STACK_BYTES / 4);
+      const workerData = { module, memory: this.memory, stackTop: stack.pointer + HELPER_STACK_BYTES, id };
+      const helper = new Worker(HELPER_SOURCE, { eval: true, workerData });
+      // A helper never keeps the process alive; `close` ends it.
+      helper.unref();
+      this.helpers.push(helper);
+    }
+    const helpers = this.helpers.length;
+    if (helpers > 0 && this.kernels.wait_for_helpers(helpers, HELPER_START_TIMEOUT_MS) < helpers) {
+      this.close();
+      throw new Error(`the kernels' ${helpers} helper threads did not start within ${HELPER_START_TIMEOUT_MS / 1000} s`);
+    }
+  }
+
+  /** Ends the helper threads (the memory goes with the last reference to it). */
+  close(): void {
+    if (this.helpers.length === 0) return;
+    this.kernels.stop_helpers();
+    for (const helper of this.helpers.splice(0)) void helper.terminate();
   }
 
   /** The allocation mark: `release(mark)` frees everything allocated after it. */

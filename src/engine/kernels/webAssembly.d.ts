@@ -12,10 +12,12 @@ declare namespace WebAssembly {
     constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
     readonly exports: Record<string, unknown>;
   }
+  /** Whether the bytes are a module this engine can compile (its features included). */
+  function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
   class Memory {
-    /** Sizes in pages of 64 KiB. */
-    constructor(descriptor: { initial: number; maximum?: number });
-    readonly buffer: ArrayBuffer;
+    /** Sizes in pages of 64 KiB; a shared memory (threads) needs its maximum. */
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
     /** Grows by `delta` pages of 64 KiB; the previous size in pages. */
     grow(delta: number): number;
   }

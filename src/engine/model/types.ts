@@ -32,6 +32,8 @@ export interface EngineConfig {
   seed: number;
   /** The most bytes the engine's own memory (the kernels') may grow to; the whole 32-bit space when omitted. */
   memoryLimitBytes?: number;
+  /** Threads the kernels may split large products over (the kernel engine; 1 when omitted). */
+  threads?: number;
 }
 
 /** A minibatch in the dataset's layout (see `SequenceSplit`). */

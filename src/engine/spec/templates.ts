@@ -86,7 +86,7 @@ export function renderTemplate(task: TemplateTask, options: TemplateOptions): st
         `  // seqLength is T: the longer, the harder for a vanilla RNN.\n` +
         `  "data": { "type": "adding", "samples": 3000, "seqLength": 50 },\n` +
         `  "model": { "hiddenSize": 32 },\n` +
-        `  "training": { "epochs": 10, "batchSize": 32, "learningRate": 0.02, "clipNorm": 1 },\n` +
+        `  "training": { "epochs": 10, "batchSize": 32, "learningRate": 0.01, "clipNorm": 1 },\n` +
         `  // One run per cell; the Gradient flow view shows why the RNN fails.\n` +
         `  "sweep": { "model.cell": ["rnn", "lstm"] },\n}\n`
       );

@@ -6,16 +6,16 @@ import { CELLS, gateCount } from '../model/cellDescriptions';
 import { directionCount, directionNames, layerOutputWidth, stateWidth } from '../model/parameterLayout';
 import type { ComputedQuantities, ReferenceProblem } from './problem';
 import { KernelStack, type DirectionCopies, type DirectionWeights, type InitialState } from '../kernels/kernelStack';
-import { KernelMemory, type KernelBuffer } from '../kernels/wasmKernels';
+import { KernelMemory, type KernelBuffer, type KernelBuild } from '../kernels/wasmKernels';
 
-export function computeWithKernels(problem: ReferenceProblem): ComputedQuantities {
+export function computeWithKernels(problem: ReferenceProblem, build: KernelBuild): ComputedQuantities {
   const { cell, layers, inputSize, hidden: H, steps: T, batch: B } = problem;
   const G = gateCount(cell) * H;
   const D = directionCount(problem);
   const model = { hiddenSize: H, projSize: problem.projSize, bidirectional: problem.bidirectional };
   const P = stateWidth(model);
   const hasCellState = CELLS[cell].hasCellState;
-  const memory = new KernelMemory();
+  const memory = new KernelMemory({ build });
   const k = memory.kernels;
   const filled = (data: Float32Array): KernelBuffer => {
     const buffer = memory.allocate(data.length);

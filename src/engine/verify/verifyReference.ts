@@ -12,6 +12,7 @@ import { stateDictEntry } from '../model/parameters';
 import type { StateDict } from '../model/types';
 import type { EngineKind } from '../engineKind';
 import { computeWithKernels } from './kernelReference';
+import type { KernelBuild } from '../kernels/wasmKernels';
 import type { ComputedQuantities, ReferenceProblem } from './problem';
 import { computeWithTfjs } from './tfjsReference';
 import { scoped } from '../model/scoped';
@@ -58,10 +59,11 @@ interface ReferenceFile {
   grads: Record<string, Nested>;
 }
 
-export function verifyReferenceFile(file: string, engine: EngineKind): ReferenceReport {
+/** The kernels are checked in their deterministic build unless `build` says otherwise. */
+export function verifyReferenceFile(file: string, engine: EngineKind, build: KernelBuild = 'deterministic'): ReferenceReport {
   const reference = JSON.parse(readFileSync(file, 'utf8')) as ReferenceFile;
   const problem = referenceProblem(reference);
-  const computed = engine === 'tfjs' ? scoped(() => computeWithTfjs(problem)) : computeWithKernels(problem);
+  const computed = engine === 'tfjs' ? scoped(() => computeWithTfjs(problem)) : computeWithKernels(problem, build);
   const rows = compareQuantities(reference, computed);
   return { file, cell: reference.cell, rows, passed: rows.every((row) => row.maxAbsError <= REFERENCE_TOLERANCE) };
 }
