@@ -28,6 +28,8 @@ export interface TrainingJob {
   resourcesDir: string;
   /** All of the run's memory (rnnLab.workerMemoryLimitMb): the run refuses to go past it. */
   memoryLimitMb: number;
+  /** Threads for the kernels (rnnLab.threadsPerRun, or the share of the cores this run gets). */
+  threads: number;
   /** An Int32Array of one element over this buffer: 1 means stop. */
   stopFlag: SharedArrayBuffer;
   /** Continue this stopped or interrupted run folder from its checkpoint instead (`spec` and `sweep` are its own). */

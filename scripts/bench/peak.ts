@@ -14,7 +14,7 @@ export const PEAK_SIZE = 1024;
 export interface Peak {
   threads: number;
   torchMm?: number;
-  oursGemm?: number;
+  oursGemm: number;
 }
 
 /** GFLOP/s of `timing.steps` products of two `size`×`size` matrices (2·size³ FLOPs each). */
@@ -22,22 +22,25 @@ export function gemmGflops(size: number, timing: RoundTiming): number {
   return gflopsPerSecond(2 * size ** 3, timing.steps / timing.seconds);
 }
 
-/** Our `gemm` on C = A·B with random A and B, for at least `seconds` after two untimed products (the wasm tier-up). */
-export async function measureOursGemm(size: number, seconds: number): Promise<number> {
-  const memory = new KernelMemory();
-  const [a, b, c] = [memory.allocate(size * size), memory.allocate(size * size), memory.allocate(size * size)];
-  for (const buffer of [a, b]) memory.floats(buffer).forEach((_, index, values) => (values[index] = Math.random() * 2 - 1));
-  const product = () => memory.kernels.gemm(size, size, size, a.pointer, size, 1, b.pointer, size, c.pointer, size, 0);
-  await timeSteps(product, 0, 2);
-  return gemmGflops(size, await timeSteps(product, seconds, 1));
+/**
+ * Our `gemm` on C = A·B with random A and B, on `threads` threads, for at least `seconds` after two
+ * untimed products (the wasm tier-up).
+ */
+export async function measureOursGemm(size: number, seconds: number, threads: number): Promise<number> {
+  const memory = new KernelMemory({ threads });
+  try {
+    const [a, b, c] = [memory.allocate(size * size), memory.allocate(size * size), memory.allocate(size * size)];
+    for (const buffer of [a, b]) memory.floats(buffer).forEach((_, index, values) => (values[index] = Math.random() * 2 - 1));
+    const product = () => memory.kernels.gemm(size, size, size, a.pointer, size, 1, b.pointer, size, c.pointer, size, 0);
+    await timeSteps(product, 0, 2);
+    return gemmGflops(size, await timeSteps(product, seconds, 1));
+  } finally {
+    memory.close();
+  }
 }
 
-/**
- * Both products at one thread count, each timed for `seconds`: torch.mm where PyTorch was started (with that
- * thread count); our gemm at 1 thread only, until the kernels take a thread count.
- */
+/** Both products at one thread count, each timed for `seconds`: torch.mm where PyTorch was started (with that thread count), and our gemm. */
 export async function measurePeak(threads: number, torch: TorchAvailability, seconds: number): Promise<Peak> {
   const torchMm = 'peak' in torch ? gemmGflops(PEAK_SIZE, await torch.peak(PEAK_SIZE, seconds)) : undefined;
-  const oursGemm = threads === 1 ? await measureOursGemm(PEAK_SIZE, seconds) : undefined;
-  return { threads, torchMm, oursGemm };
+  return { threads, torchMm, oursGemm: await measureOursGemm(PEAK_SIZE, seconds, threads) };
 }

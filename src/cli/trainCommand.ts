@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { TRAIN_ENGINES } from '../engine/engineKind';
 import type { TrainEvent } from '../engine/events';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
-import { parallelRuns } from '../engine/resources/parallelRuns';
+import { parallelRuns, threadsPerRun } from '../engine/resources/parallelRuns';
 import { runQueued } from '../engine/runs/runQueue';
 import { runWithPytorch } from '../engine/pytorch/pytorchRun';
 import { resumeExperiment, runExperiment, type RunExperimentOptions } from '../engine/runExperiment';
@@ -18,7 +18,18 @@ import { expandSweep, groupedSweepPoints } from '../engine/spec/sweep';
 import type { ExperimentSpec } from '../engine/spec/types';
 import type { CliContext } from './context';
 import { JsonReporter, TextReporter, type PlannedRun, type TrainReporter } from './trainReport';
-import { backendPreference, engineKind, ENGINE_OPTIONS, EXIT, LIMIT_OPTIONS, parallelOption, parseCommandArgs, specLimits, UsageError } from './usage';
+import {
+  backendPreference,
+  engineKind,
+  ENGINE_OPTIONS,
+  EXIT,
+  LIMIT_OPTIONS,
+  parallelOption,
+  parseCommandArgs,
+  specLimits,
+  threadsOption,
+  UsageError,
+} from './usage';
 import { checkSpec } from './validateCommand';
 import { trainInWorker } from './workerTraining';
 
@@ -30,6 +41,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
     resume: { type: 'string' },
     python: { type: 'string' },
     parallel: { type: 'string' },
+    threads: { type: 'string' },
     ...ENGINE_OPTIONS,
     ...LIMIT_OPTIONS,
   });
@@ -45,6 +57,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
 
   const specPath = positionals[0];
   const limits = specLimits(values);
+  const threads = threadsOption(values.threads);
   if (values.resume !== undefined) {
     if (epochs !== undefined) throw new UsageError('--resume continues a run with its recorded spec: --epochs cannot change it');
     if (engine === 'pytorch') throw new UsageError('--resume continues a run on the kernels or tfjs engine, not --engine pytorch');
@@ -65,6 +78,7 @@ export async function trainCommand(args: string[], context: CliContext): Promise
         engine: args.some((arg) => arg === '--engine' || arg.startsWith('--engine=')) ? engine : undefined,
         resourcesDir: context.resourcesDir,
         memoryLimitMb: limits.memoryLimitMb,
+        threads: threadsPerRun(threads, 1),
         onRunCreated: (dir) => reporter.runCreated(run, dir),
         onEvent: (event) => reporter.event(event, run),
         shouldStop,
@@ -80,10 +94,18 @@ export async function trainCommand(args: string[], context: CliContext): Promise
   }
   const sweep = expandSweep(spec);
   const memoryLimitMb = limits.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-  const parallel = parallelRuns({ requested: parallelOption(values.parallel), memoryLimitMb, knob: '--parallel', memoryKnob: '--memory-limit' });
+  const parallel = parallelRuns({
+    requested: parallelOption(values.parallel),
+    threadsPerRun: threads,
+    memoryLimitMb,
+    knob: '--parallel',
+    memoryKnob: '--memory-limit',
+  });
   // The automatic choice is lowered silently; an explicit --parallel N says why it got fewer.
   if (parallel.reduced && values.parallel !== undefined) process.stderr.write(`rnn-lab train: ${parallel.reduced}\n`);
-  const inParallel = Math.min(parallel.count, sweep.length) > 1;
+  const runsAtOnce = Math.min(parallel.count, sweep.length);
+  const inParallel = runsAtOnce > 1;
+  const runThreads = threadsPerRun(threads, runsAtOnce);
   const reporter = values.json ? new JsonReporter(inParallel) : new TextReporter(inParallel);
   // The runs of a sweep are recorded as one group, which the panel's Sweep view summarises.
   const points = spec.sweep ? groupedSweepPoints(sweep) : undefined;
@@ -120,10 +142,16 @@ export async function trainCommand(args: string[], context: CliContext): Promise
           engine,
           python: values.python,
           memoryLimitMb,
+          threads: runThreads,
         };
         run.result = await trainInWorker({ ...options, job });
       } else {
-        const inProcess: Omit<RunExperimentOptions, 'backend' | 'engine'> = { ...options, runsRoot: values.runs, memoryLimitMb: limits.memoryLimitMb };
+        const inProcess: Omit<RunExperimentOptions, 'backend' | 'engine'> = {
+          ...options,
+          runsRoot: values.runs,
+          memoryLimitMb: limits.memoryLimitMb,
+          threads: runThreads,
+        };
         run.result =
           engine === 'pytorch'
             ? await runWithPytorch({ ...inProcess, python: values.python, choosePython: 'pass --python PATH' })

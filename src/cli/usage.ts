@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENGINE_KINDS, type BackendPreference, type EngineKind, type TrainEngine } from '../engine/engineKind';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../engine/resources/memoryLimit';
+import { MAX_KERNEL_THREADS } from '../engine/kernels/wasmKernels';
 import { MAX_AUTOMATIC_PARALLEL_RUNS } from '../engine/resources/parallelRuns';
 import type { SpecLimits } from '../engine/spec/load';
 import { DEFAULT_MAX_SWEEP_RUNS } from '../engine/spec/sweep';
@@ -19,9 +20,9 @@ export const USAGE = `rnn-lab - train and inspect recurrent networks (RNN, LSTM,
 
 Usage:
   rnn-lab train SPEC [--epochs N] [--json] [--runs DIR] [--engine kernels|tfjs|pytorch] [--backend auto|wasm|cpu]
-                     [--python PATH] [--memory-limit MB] [--max-sweep-runs N] [--parallel N]
+                     [--python PATH] [--memory-limit MB] [--max-sweep-runs N] [--parallel N] [--threads N]
   rnn-lab train SPEC --resume RUN_FOLDER [--json] [--runs DIR] [--engine kernels|tfjs] [--backend auto|wasm|cpu]
-                     [--memory-limit MB]
+                     [--memory-limit MB] [--threads N]
   rnn-lab validate SPEC... [--verbose] [--memory-limit MB] [--max-sweep-runs N]
   rnn-lab runs SPEC [--runs DIR]
   rnn-lab export RUN_FOLDER [--weights FILE] [--metrics FILE]
@@ -71,7 +72,11 @@ Options:
   --max-sweep-runs N  The most runs a sweep may have (default ${DEFAULT_MAX_SWEEP_RUNS}).
   --parallel N      train: the sweep's runs that train at once, each in its own worker
                     thread (default: one per CPU core, at most ${MAX_AUTOMATIC_PARALLEL_RUNS}; fewer when N
-                    runs at their --memory-limit would not fit in the machine's memory).
+                    runs at their --memory-limit would not fit in the machine's memory;
+                    one per --threads N cores when --threads is given).
+  --threads N       train: the threads each run's kernels split their products and batches
+                    over (default: the run's share of the CPU cores among the runs that
+                    train at once, so a lone run uses every core, at most ${MAX_KERNEL_THREADS}).
   --verbose         validate: also print each spec's memory estimate (parameters, BPTT
                     activations, optimizer state, dataset, probe records).
   --weights FILE    export: where to write the weights.
@@ -117,6 +122,11 @@ function positiveInteger(name: string, value: string | undefined): number | unde
 /** `--parallel N`: the sweep's runs trained at once; undefined (automatic) when not given. */
 export function parallelOption(value: string | undefined): number | undefined {
   return positiveInteger('parallel', value);
+}
+
+/** `--threads N`: each run's kernel threads; undefined (automatic) when not given. */
+export function threadsOption(value: string | undefined): number | undefined {
+  return positiveInteger('threads', value);
 }
 
 /** The limits a spec is checked against, from `--memory-limit` and `--max-sweep-runs`. */

@@ -44,6 +44,8 @@ export interface RunExperimentOptions {
   shouldStop?(): boolean;
   /** All of the run's memory, in MB: a run estimated past it does not start, and the kernels' memory stops there. */
   memoryLimitMb?: number;
+  /** Threads for the kernels (see `threadsPerRun`); 1 when omitted. */
+  threads?: number;
   /** The training doctor follows the run unless this is false (the bench measures its cost). */
   doctor?: boolean;
 }
@@ -147,6 +149,7 @@ async function trainAndSave(
       backendNote: note,
       engine: options.engine,
       engineMemoryBytes,
+      threads: options.threads,
       initialWeights,
       resumeFrom: resume?.checkpoint,
       onCheckpoint: (checkpoint) => writer.saveCheckpoint(checkpoint),

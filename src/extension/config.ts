@@ -13,6 +13,8 @@ export interface Settings {
   pythonPath: string;
   /** `rnnLab.maxParallelRuns`; undefined: automatic (see `parallelRuns`). */
   maxParallelRuns: number | undefined;
+  /** `rnnLab.threadsPerRun`; undefined: automatic (see `threadsPerRun`). */
+  threadsPerRun: number | undefined;
   codeLensRefreshMs: number;
   workerMemoryLimitMb: number;
   maxSweepRuns: number;
@@ -27,6 +29,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     pythonPath: config.get<string>('pythonPath', '').trim(),
     // `maxConcurrentRuns` is the setting's earlier name, kept for those who set it.
     maxParallelRuns: config.get<number | null>('maxParallelRuns', null) ?? config.get<number | null>('maxConcurrentRuns', null) ?? undefined,
+    threadsPerRun: config.get<number | null>('threadsPerRun', null) ?? undefined,
     codeLensRefreshMs: Math.max(500, config.get<number>('codeLensRefreshMs', 1000)),
     workerMemoryLimitMb: Math.max(64, config.get<number>('workerMemoryLimitMb', DEFAULT_MEMORY_LIMIT_MB)),
     maxSweepRuns: Math.max(1, config.get<number>('maxSweepRuns', DEFAULT_MAX_SWEEP_RUNS)),

@@ -22,6 +22,7 @@ function train(job: TrainingJob): void {
     backend: job.backend,
     resourcesDir: job.resourcesDir,
     memoryLimitMb: job.memoryLimitMb,
+    threads: job.threads,
     onRunCreated: (runDir: string) => post(job, { type: WorkerMessageType.RunCreated, runDir }),
     onEvent: (event: TrainEvent) => post(job, { type: WorkerMessageType.Event, event }),
     shouldStop: () => Atomics.load(stopFlag, 0) === STOP_REQUESTED,

@@ -368,6 +368,12 @@ describe('kernels on several threads', () => {
     });
   }
 
+  it("trains on 2 threads in V8's baseline code too (waiting on an atomic once trapped there)", () => {
+    const script = join(ROOT, 'test', 'fixtures', 'scripts', 'threadedTraining.ts');
+    const run = spawnSync(process.execPath, ['--liftoff-only', '--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.stdout.trim(), 'ok', run.stderr);
+  });
+
   for (const cell of ['rnn', 'lstm', 'gru'] as const) {
     it(`${cell}: training on 2 threads gives the one-thread losses and weights exactly`, () => {
       const base = config(cell, 'forecast', { layers: 2 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { automaticParallelRuns, MAX_AUTOMATIC_PARALLEL_RUNS, parallelRuns } from '../../src/engine/resources/parallelRuns';
+import { automaticParallelRuns, MAX_AUTOMATIC_PARALLEL_RUNS, parallelRuns, threadsPerRun } from '../../src/engine/resources/parallelRuns';
 import { runQueued } from '../../src/engine/runs/runQueue';
 
 const MB = 1024 * 1024;
@@ -96,6 +96,23 @@ describe('parallel runs', () => {
     assert.equal(automaticParallelRuns(2), 2);
     assert.equal(automaticParallelRuns(0), 1);
     assert.equal(automaticParallelRuns(64), MAX_AUTOMATIC_PARALLEL_RUNS);
+  });
+
+  test('with threads per run set, one run per that many cores', () => {
+    assert.equal(automaticParallelRuns(8, 2), 4);
+    assert.equal(automaticParallelRuns(2, 4), 1);
+    const common = { memoryLimitMb: 1024, knob: '--parallel', memoryKnob: '--memory-limit', machineBytes: 8192 * MB, cores: 4 };
+    assert.deepEqual(parallelRuns({ ...common, requested: undefined, threadsPerRun: 2 }), { count: 2 });
+    assert.deepEqual(parallelRuns({ ...common, requested: 3, threadsPerRun: 2 }), { count: 3 });
+  });
+
+  test("threads per run: the request, else the run's share of the cores among the runs that train together", () => {
+    assert.equal(threadsPerRun(3, 2, 8), 3);
+    assert.equal(threadsPerRun(undefined, 1, 2), 2);
+    assert.equal(threadsPerRun(undefined, 2, 2), 1);
+    assert.equal(threadsPerRun(undefined, 3, 8), 2);
+    assert.equal(threadsPerRun(undefined, 4, 2), 1);
+    assert.equal(threadsPerRun(0, 1, 4), 4);
   });
 
   test('a request that fits in memory is kept; 0 or none is automatic', () => {

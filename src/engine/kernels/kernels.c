@@ -41,6 +41,14 @@ static inline f4 load(const float *p, int count) {
   return wasm_v128_load(lanes);
 }
 
+/* As `load`, with lanes past `count` set to `fill`. */
+static inline f4 load_or(const float *p, int count, float fill) {
+  if (count >= 4) return wasm_v128_load(p);
+  float lanes[4] = {fill, fill, fill, fill};
+  for (int i = 0; i < count; i++) lanes[i] = p[i];
+  return wasm_v128_load(lanes);
+}
+
 static inline void store(float *p, f4 v, int count) {
   if (count >= 4) {
     wasm_v128_store(p, v);
@@ -105,6 +113,7 @@ static inline f4 sigmoid4(f4 x) { return madd(tanh4(mul(x, splat(0.5f))), splat(
  */
 #define KC 256
 #define NC 256
+#define MC 64
 #define NR 8
 
 /* The most threads a product is split over (the caller and its helpers); each packs into its own block. */
@@ -201,13 +210,17 @@ static void gemm_serial(int M, int N, int K, const float *A, int sam, int sak, c
     for (int n0 = 0; n0 < N; n0 += NC) {
       int nc = N - n0 < NC ? N - n0 : NC;
       pack_b(kc, nc, B + k0 * ldb + n0, ldb, packed);
-      for (int p = 0; p * NR < nc; p++) {
-        int width = nc - p * NR < NR ? nc - p * NR : NR;
-        const float *panel = packed + p * kc * NR;
-        float *Cp = C + n0 + p * NR;
-        int m0 = 0;
-        for (; m0 + 4 <= M; m0 += 4) tile4x8(kc, Ak + m0 * sam, sam, sak, panel, Cp + m0 * ldc, ldc, width, acc);
-        for (; m0 < M; m0++) tile1x8(kc, Ak + m0 * sam, sak, panel, Cp + m0 * ldc, width, acc);
+      /* MC rows of A at a time, so that they stay in cache while every panel of the block passes over them. */
+      for (int mb = 0; mb < M; mb += MC) {
+        int me = M - mb < MC ? M : mb + MC;
+        for (int p = 0; p * NR < nc; p++) {
+          int width = nc - p * NR < NR ? nc - p * NR : NR;
+          const float *panel = packed + p * kc * NR;
+          float *Cp = C + n0 + p * NR;
+          int m0 = mb;
+          for (; m0 + 4 <= me; m0 += 4) tile4x8(kc, Ak + m0 * sam, sam, sak, panel, Cp + m0 * ldc, ldc, width, acc);
+          for (; m0 < me; m0++) tile1x8(kc, Ak + m0 * sam, sak, panel, Cp + m0 * ldc, width, acc);
+        }
       }
     }
   }
@@ -244,13 +257,21 @@ static struct {
 
 static inline int atomic_load(int *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 
+/*
+ * Waiting and waking stay in functions of their own: inlined into the code around them, V8's
+ * baseline compiler (Liftoff, in Node 20) traps with an out-of-bounds access after a wait
+ * (every run of a 2-thread engine under --liftoff-only; test/unit/kernels.test.ts runs one).
+ */
+__attribute__((noinline)) static int sleep_while(int *p, int value, long long timeout_ns) { return __builtin_wasm_memory_atomic_wait32(p, value, timeout_ns); }
+__attribute__((noinline)) static void wake(int *p, int count) { __builtin_wasm_memory_atomic_notify(p, count); }
+
 /* Waits until *p != value: spins, then sleeps with `sleeping` raised (the waker checks it). */
 static int wait_for_change(int *p, int value, int *sleeping) {
   int now;
   for (int spins = 0; (now = atomic_load(p)) == value;) {
     if (++spins < SPINS_BEFORE_SLEEP) continue;
     __atomic_fetch_add(sleeping, 1, __ATOMIC_SEQ_CST);
-    if (atomic_load(p) == value) __builtin_wasm_memory_atomic_wait32(p, value, -1);
+    if (atomic_load(p) == value) sleep_while(p, value, -1);
     __atomic_fetch_sub(sleeping, 1, __ATOMIC_SEQ_CST);
     spins = 0;
   }
@@ -270,13 +291,13 @@ EXPORT(helper_loop)
 void helper_loop(int id) {
   int seen = atomic_load(&pool.generation);
   __atomic_fetch_add(&pool.helpers, 1, __ATOMIC_SEQ_CST);
-  __builtin_wasm_memory_atomic_notify(&pool.helpers, 1);
+  wake(&pool.helpers, 1);
   for (;;) {
     seen = wait_for_change(&pool.generation, seen, &pool.sleeping);
     if (atomic_load(&pool.quit)) return;
     run_part(id);
     if (__atomic_sub_fetch(&pool.remaining, 1, __ATOMIC_SEQ_CST) == 0 && atomic_load(&pool.caller_sleeping))
-      __builtin_wasm_memory_atomic_notify(&pool.remaining, 1);
+      wake(&pool.remaining, 1);
   }
 }
 
@@ -288,7 +309,7 @@ EXPORT(wait_for_helpers)
 int wait_for_helpers(int count, int timeout_ms) {
   int now;
   for (int waited = 0; (now = atomic_load(&pool.helpers)) < count && waited < timeout_ms;)
-    if (__builtin_wasm_memory_atomic_wait32(&pool.helpers, now, 10000000LL) == 2) waited += 10;
+    if (sleep_while(&pool.helpers, now, 10000000LL) == 2) waited += 10;
   return now;
 }
 
@@ -296,7 +317,7 @@ int wait_for_helpers(int count, int timeout_ms) {
 static void wake_helpers(void) {
   __atomic_store_n(&pool.remaining, atomic_load(&pool.helpers), __ATOMIC_SEQ_CST);
   __atomic_fetch_add(&pool.generation, 1, __ATOMIC_SEQ_CST);
-  if (atomic_load(&pool.sleeping)) __builtin_wasm_memory_atomic_notify(&pool.generation, MAX_THREADS);
+  if (atomic_load(&pool.sleeping)) wake(&pool.generation, MAX_THREADS);
 }
 
 /* How many jobs were shared with the helpers. */
@@ -833,10 +854,15 @@ float softmax_cross_entropy(int rows, int C, const float *logits, const int *lab
   for (int r = 0; r < rows; r++) {
     const float *x = logits + r * C;
     float *d = dlogits + r * C;
+    /* The largest logit lane-wise (a branch per class would mispredict on every new maximum), then its first index. */
+    f4 lanes = splat(x[0]);
+    for (int c = 0; c < C; c += 4) lanes = wasm_f32x4_max(lanes, load_or(x + c, C - c, x[0]));
+    lanes = wasm_f32x4_max(lanes, wasm_i32x4_shuffle(lanes, lanes, 2, 3, 0, 1));
+    float largest = wasm_f32x4_extract_lane(wasm_f32x4_max(lanes, wasm_i32x4_shuffle(lanes, lanes, 1, 0, 3, 2)), 0);
     int best = 0;
-    for (int c = 1; c < C; c++)
-      if (x[c] > x[best]) best = c;
-    f4 max = splat(x[best]);
+    /* (A NaN logit matches nothing: the loss is NaN then, and the run stops.) */
+    while (best < C - 1 && x[best] != largest) best++;
+    f4 max = splat(largest);
     f4 sum = splat(0.0f);
     for (int c = 0; c < C; c += 4) {
       int w = C - c;

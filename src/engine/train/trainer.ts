@@ -37,6 +37,8 @@ export interface TrainOptions {
   onCheckpoint?(checkpoint: TrainerCheckpoint): void;
   /** The most bytes the engine's own memory may grow to (the run's memory limit less its data). */
   engineMemoryBytes?: number;
+  /** Threads the kernels split their large products and batches over; 1 when omitted. */
+  threads?: number;
 }
 
 export interface TrainOutcome {
@@ -59,7 +61,7 @@ class RunEnded extends Error {
 }
 
 /** The engine's configuration for a spec's model on a dataset. */
-export function engineConfig(spec: ExperimentSpec, dataset: Dataset, memoryLimitBytes?: number): EngineConfig {
+export function engineConfig(spec: ExperimentSpec, dataset: Dataset, memoryLimitBytes?: number, threads?: number): EngineConfig {
   return {
     model: spec.model,
     training: spec.training,
@@ -69,6 +71,7 @@ export function engineConfig(spec: ExperimentSpec, dataset: Dataset, memoryLimit
     outputSize: dataset.outputSize,
     seed: spec.training.seed,
     memoryLimitBytes,
+    threads,
   };
 }
 
@@ -80,7 +83,7 @@ export function oneLineReason(error: unknown): string {
 
 export async function trainExperiment(options: TrainOptions): Promise<TrainOutcome> {
   const engine = options.engine ?? 'kernels';
-  const model = createEngine(engine, engineConfig(options.spec, options.dataset, options.engineMemoryBytes));
+  const model = createEngine(engine, engineConfig(options.spec, options.dataset, options.engineMemoryBytes, options.threads));
   try {
     if (options.resumeFrom) {
       model.loadStateDict(options.resumeFrom.weights);

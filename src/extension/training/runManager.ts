@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_PYTHONS } from '../../engine/pytorch/python';
-import { parallelRuns } from '../../engine/resources/parallelRuns';
+import { parallelRuns, threadsPerRun } from '../../engine/resources/parallelRuns';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
 import { readSettings, runsRootFor } from '../config';
 import type { SweepPoint } from '../../engine/runs/summary';
@@ -110,6 +110,7 @@ export class RunManager implements vscode.Disposable {
     const settings = readSettings();
     const { count, reduced } = parallelRuns({
       requested: settings.maxParallelRuns,
+      threadsPerRun: settings.threadsPerRun,
       memoryLimitMb: settings.workerMemoryLimitMb,
       knob: 'rnnLab.maxParallelRuns',
       memoryKnob: 'rnnLab.workerMemoryLimitMb',
@@ -135,8 +136,12 @@ export class RunManager implements vscode.Disposable {
       return;
     }
     const running = this.runs.filter((run) => run.state === 'running' || run.state === 'stopping').length;
-    if (running < this.parallelLimit()) {
-      this.runs.find((run) => run.state === 'queued')?.start();
+    const limit = this.parallelLimit();
+    const next = this.runs.find((run) => run.state === 'queued');
+    if (next && running < limit) {
+      // Its share of the cores among the runs that train together once the queue has started them.
+      const queued = this.runs.filter((run) => run.state === 'queued').length;
+      next.start(threadsPerRun(readSettings().threadsPerRun, Math.min(limit, running + queued)));
     }
   }
 }

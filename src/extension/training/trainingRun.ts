@@ -102,7 +102,8 @@ export class TrainingRun {
     return isActiveStatus(this.state);
   }
 
-  start(): void {
+  /** `threads`: the kernels' threads for this run (see `threadsPerRun`). */
+  start(threads: number): void {
     const env = this.environment;
     const job: TrainingJob = {
       spec: this.sweepRun.spec,
@@ -115,6 +116,7 @@ export class TrainingRun {
       pythonFallbacks: env.pythonFallbacks,
       resourcesDir: env.resourcesDir,
       memoryLimitMb: env.memoryLimitMb,
+      threads,
       stopFlag: this.stopFlag,
       resumeRunDir: this.resumeRunDir,
     };
