@@ -167,9 +167,12 @@ test('New Experiment… proposes a free name, and names a CSV experiment after i
     },
   );
   await input.fill(csv);
-  // Enter once the dialog holds the typed path; again, as a person would, if the dialog was still busy and kept it.
-  for (let attempt = 1; (await input.inputValue()) === csv; attempt++) {
-    assert.ok(attempt <= 5, `the open dialog accepts ${csv}`);
+  // Enter once the dialog holds the typed path; again, as a person would, while the open dialog is still the one shown
+  // (it was busy and kept the path, or went back to its folder, when the path is typed again) until the save dialog follows.
+  const title = page.locator('.quick-input-widget .quick-input-title');
+  for (let attempt = 1; (await title.innerText()).includes('choose the data file'); attempt++) {
+    assert.ok(attempt <= 5, `the open dialog accepts ${csv} (it shows ${await input.inputValue()})`);
+    if ((await input.inputValue()) !== csv) await input.fill(csv);
     await input.press('Enter');
     await page
       .waitForFunction(
