@@ -34,13 +34,6 @@ static inline f4 madd(f4 a, f4 b, f4 c) { return wasm_f32x4_add(wasm_f32x4_mul(a
 #endif
 
 /* Loads and stores of `count` floats (1..4); lanes past `count` read as zero. */
-static inline f4 load(const float *p, int count) {
-  if (count >= 4) return wasm_v128_load(p);
-  float lanes[4] = {0, 0, 0, 0};
-  for (int i = 0; i < count; i++) lanes[i] = p[i];
-  return wasm_v128_load(lanes);
-}
-
 /* As `load`, with lanes past `count` set to `fill`. */
 static inline f4 load_or(const float *p, int count, float fill) {
   if (count >= 4) return wasm_v128_load(p);
@@ -48,6 +41,8 @@ static inline f4 load_or(const float *p, int count, float fill) {
   for (int i = 0; i < count; i++) lanes[i] = p[i];
   return wasm_v128_load(lanes);
 }
+
+static inline f4 load(const float *p, int count) { return load_or(p, count, 0.0f); }
 
 static inline void store(float *p, f4 v, int count) {
   if (count >= 4) {

@@ -7,8 +7,8 @@
  *
  * Two builds: `relaxed` (fused multiply-adds, picked where the engine has relaxed SIMD) and
  * `deterministic` (the same rounding on every machine, for the reference checks). With
- * `threads` > 1 the memory is shared with helper threads, each running its own instance of the
- * same module, that take parts of every large matrix product.
+ * `threads` > 1 helper threads, each running its own instance of the same module over the
+ * shared memory, take parts of every large job (products, recurrences over a batch, gathers).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,6 +145,8 @@ function supportsRelaxedSimd(): boolean {
     const bytes = wasmBytes('relaxed');
     if (!WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
     relaxedSupported = WebAssembly.validate(bytes);
+    // Compiled from the bytes just read, so that the file is read once.
+    if (relaxedSupported) compiled.relaxed = new WebAssembly.Module(bytes);
   }
   return relaxedSupported;
 }
@@ -161,7 +163,7 @@ function kernelModule(build: KernelBuild): WebAssembly.Module {
 
 /**
  * A helper thread: its own instance over the shared memory, on its own stack, waiting in
- * `helper_loop` for parts of products until the kernels tell it to stop. It must not log: the
+ * `helper_loop` for parts of jobs until the kernels tell it to stop. It must not log: the
  * creating thread may be blocked in a product while the helper runs.
  */
 const HELPER_SOURCE = `
@@ -206,8 +208,6 @@ export class KernelMemory {
   readonly kernels: KernelExports;
   readonly memory: WebAssembly.Memory;
   readonly build: KernelBuild;
-  /** Threads taking part in large products, this one included. */
-  readonly threads: number;
   /** The most bytes the memory may grow to. */
   readonly maximumBytes: number;
   private top: number;
@@ -224,8 +224,8 @@ export class KernelMemory {
     this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.top = this.kernels.__heap_base.value as number;
     this.untouched = this.top;
-    this.threads = Math.max(1, Math.min(MAX_KERNEL_THREADS, Math.floor(options.threads ?? 1)));
-    for (let id = 1; id < this.threads; id++) {
+    const threads = Math.max(1, Math.min(MAX_KERNEL_THREADS, Math.floor(options.threads ?? 1)));
+    for (let id = 1; id < threads; id++) {
       const stack = this.allocate(HELPER_STACK_BYTES / 4);
       const workerData = { module, memory: this.memory, stackTop: stack.pointer + HELPER_STACK_BYTES, id };
       const helper = new Worker(HELPER_SOURCE, { eval: true, workerData });

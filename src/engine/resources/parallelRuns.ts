@@ -46,7 +46,7 @@ export function threadsPerRun(requested: number | undefined, runsAtOnce: number,
 
 /** The runs to train at once: the request (or the automatic choice), lowered to what the machine's memory holds. */
 export function parallelRuns(request: ParallelRunsRequest): ParallelRuns {
-  const wanted = request.requested ? Math.max(1, Math.floor(request.requested)) : automaticParallelRuns(request.cores, request.threadsPerRun || 1);
+  const wanted = request.requested ? Math.max(1, Math.floor(request.requested)) : automaticParallelRuns(request.cores, request.threadsPerRun);
   const machineBytes = request.machineBytes ?? totalmem();
   const limitBytes = request.memoryLimitMb * MB;
   const fitting = Math.max(1, Math.floor(machineBytes / limitBytes));

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_PYTHONS } from '../../engine/pytorch/python';
 import { parallelRuns, threadsPerRun } from '../../engine/resources/parallelRuns';
 import { groupedSweepPoints, type SweepRun } from '../../engine/spec/sweep';
-import { readSettings, runsRootFor } from '../config';
+import { readSettings, runsRootFor, type Settings } from '../config';
 import type { SweepPoint } from '../../engine/runs/summary';
 import { activatePythonExtension, selectedInterpreter } from './pythonInterpreter';
 import { TrainingRun, type RunEnvironment } from './trainingRun';
@@ -106,8 +106,7 @@ export class RunManager implements vscode.Disposable {
   }
 
   /** The runs that may train at once now; a setting lowered for memory says so in the log, once per reason. */
-  private parallelLimit(): number {
-    const settings = readSettings();
+  private parallelLimit(settings: Settings): number {
     const { count, reduced } = parallelRuns({
       requested: settings.maxParallelRuns,
       threadsPerRun: settings.threadsPerRun,
@@ -136,12 +135,13 @@ export class RunManager implements vscode.Disposable {
       return;
     }
     const running = this.runs.filter((run) => run.state === 'running' || run.state === 'stopping').length;
-    const limit = this.parallelLimit();
+    const settings = readSettings();
+    const limit = this.parallelLimit(settings);
     const next = this.runs.find((run) => run.state === 'queued');
     if (next && running < limit) {
       // Its share of the cores among the runs that train together once the queue has started them.
       const queued = this.runs.filter((run) => run.state === 'queued').length;
-      next.start(threadsPerRun(readSettings().threadsPerRun, Math.min(limit, running + queued)));
+      next.start(threadsPerRun(settings.threadsPerRun, Math.min(limit, running + queued)));
     }
   }
 }
